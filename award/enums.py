@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Country(models.TextChoices):
+    SLOVAKIA = "SK", _("Slovakia")
+    CZECHIA = "CZ", _("Czechia")
+    POLAND = "PL", _("Poland")
+    HUNGARY = "HU", _("Hungary")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SLOVAK = "sk", _("Slovak")
+    CZECH = "cs", _("Czech")
+    POLISH = "pl", _("Polish")
+    HUNGARIAN = "hu", _("Hungarian")
+
+
+class OrganisationType(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality or city")
+    REGION = "region", _("Region")
+    COMPANY = "company", _("Company")
+    UNIVERSITY = "university", _("University or research institute")
+    NGO = "ngo", _("Non-governmental organisation")
+    OTHER_PUBLIC = "public", _("Other public body")
+
+
+class Role(models.TextChoices):
+    ORGANISER = "organiser", _("Organiser")
+    JUROR = "juror", _("Juror")
+
+
+class RoundKind(models.TextChoices):
+    SHORTLIST = "shortlist", _("Shortlist round")
+    FINAL = "final", _("Final round")
+
+
+class AggregationMethod(models.TextChoices):
+    MEAN = "mean", _("Mean")
+    MEDIAN = "median", _("Median")
+    TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
+    STANDARDISED = "standardised", _("Standardised mean (z-scores)")

@@ -1,0 +1,253 @@
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind
+
+
+def _validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone."))
+
+
+def _default_countries() -> list[str]:
+    return [c.value for c in Country]
+
+
+def _default_org_types() -> list[str]:
+    return [t.value for t in OrganisationType]
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create(email, password, **fields)
+
+
+class User(AbstractUser):
+    """A person; the email address is the login."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
+    language = models.CharField(_("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Edition(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    year = models.PositiveIntegerField(_("year"))
+    description = models.TextField(_("description"), blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Bratislava", validators=[_validate_timezone])
+    reference_prefix = models.CharField(_("reference prefix"), max_length=10, default="V4A")
+    eligible_countries = models.JSONField(_("eligible countries"), default=_default_countries)
+    eligible_organisation_types = models.JSONField(_("eligible organisation types"), default=_default_org_types)
+
+    submissions_open_at = models.DateTimeField(_("submissions open"))
+    submissions_close_at = models.DateTimeField(_("submission deadline"))
+    ceremony_at = models.DateTimeField(_("ceremony"), null=True, blank=True)
+    ceremony_place = models.CharField(_("ceremony place"), max_length=200, blank=True)
+    results_published_at = models.DateTimeField(_("results publication"), null=True, blank=True)
+
+    jurors_per_project = models.PositiveSmallIntegerField(_("jurors per project"), default=3)
+    blind_review = models.BooleanField(_("blind review"), default=False)
+    same_country_conflict = models.BooleanField(_("jurors from the applicant's country are conflicted"), default=False)
+    aggregation_method = models.CharField(
+        _("official aggregation method"), max_length=20, choices=AggregationMethod.choices, default=AggregationMethod.MEAN
+    )
+    overall_comment_required = models.BooleanField(_("overall comment required to finalise"), default=True)
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold (standard deviation of totals)"), max_digits=5, decimal_places=2, default=15
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submissions_close_at__gt=F("submissions_open_at")),
+                name="edition_submission_window_ordered",
+            ),
+            models.CheckConstraint(condition=Q(jurors_per_project__gte=1), name="edition_jurors_per_project_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def submissions_are_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.submissions_open_at <= now < self.submissions_close_at
+
+    def results_are_public(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.results_published_at is not None and self.results_published_at <= now
+
+
+class Category(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition"))
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"))
+    description = models.TextField(_("description"), blank=True)
+    finalists_count = models.PositiveSmallIntegerField(_("number of finalists"), default=3)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["edition", "position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "slug"], name="category_slug_unique_in_edition"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """A rubric line. The rubric belongs to the edition (it is published with the call)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("edition"))
+    name = models.CharField(_("name"), max_length=200)
+    guidance = models.TextField(_("guidance"), blank=True)
+    level_descriptors = models.TextField(
+        _("level descriptors"), blank=True, help_text=_("One level per line, e.g. “0–3: no measurable impact”.")
+    )
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, default=1)
+    min_value = models.DecimalField(_("minimum"), max_digits=5, decimal_places=2, default=0)
+    max_value = models.DecimalField(_("maximum"), max_digits=5, decimal_places=2, default=10)
+    step = models.DecimalField(_("step"), max_digits=5, decimal_places=2, default=1)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(max_value__gt=F("min_value")), name="criterion_range_ordered"),
+            models.CheckConstraint(condition=Q(step__gt=0), name="criterion_step_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def levels(self) -> list[str]:
+        return [line.strip() for line in self.level_descriptors.splitlines() if line.strip()]
+
+
+class Round(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("edition"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices, default=RoundKind.SHORTLIST)
+    scoring_opens_at = models.DateTimeField(_("scoring opens"))
+    scoring_closes_at = models.DateTimeField(_("scoring deadline"))
+    frozen = models.BooleanField(_("results frozen"), default=False)
+
+    class Meta:
+        ordering = ["edition", "number"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="round_number_unique_in_edition"),
+            models.CheckConstraint(condition=Q(scoring_closes_at__gt=F("scoring_opens_at")), name="round_window_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return not self.frozen and self.scoring_opens_at <= now < self.scoring_closes_at
+
+
+class EditionRole(models.Model):
+    """Who holds which role in an edition. A juror's role carries the juror profile:
+    expertise categories and the category panels the juror sits on."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="roles", verbose_name=_("edition"))
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="edition_roles", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    expertise = models.ManyToManyField(Category, blank=True, related_name="experts", verbose_name=_("expertise"))
+    panels = models.ManyToManyField(Category, blank=True, related_name="panel_members", verbose_name=_("category panels"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("edition role")
+        verbose_name_plural = _("edition roles")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "user", "role"], name="edition_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} ({self.edition})"
+
+
+class AuditEntry(models.Model):
+    """An append-only record of a change a jury or an organiser may be asked about."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries", verbose_name=_("edition")
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=64, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("object"), max_length=255, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

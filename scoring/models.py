@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from award.models import Category, Criterion, Edition, Round
+from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
+from submissions.models import Project
+
+
+class ConflictOfInterest(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("edition"))
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("juror")
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("project"))
+    source = models.CharField(_("source"), max_length=20, choices=ConflictSource.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "project"], name="conflict_unique_per_juror_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} ↔ {self.project}"
+
+
+class Assignment(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("round"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("project"))
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("juror")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
+    # Optimistic locking: every save of the scores bumps it; a save based on an older
+    # version is refused instead of silently overwriting another tab's work.
+    version = models.PositiveIntegerField(_("version"), default=0)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "project", "juror"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "project", "round"], name="assignment_unique_per_juror_project_round"),
+            models.CheckConstraint(
+                condition=~Q(status=AssignmentStatus.COMPLETED) | Q(finalised_at__isnull=False),
+                name="assignment_completed_has_finalised_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["juror", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.juror} – {self.project} ({self.round})"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in {AssignmentStatus.COMPLETED, AssignmentStatus.RECUSED}
+
+
+class Score(models.Model):
+    """One value per criterion per assignment. The value's range is the criterion's and is
+    enforced by a database trigger (see migration 0002), not only by forms."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assignment"))
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion"))
+    value = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["assignment", "criterion__position", "criterion_id"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "criterion"], name="score_unique_per_assignment_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value}"
+
+
+class Result(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="results", verbose_name=_("edition"))
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="results", verbose_name=_("category"))
+    round = models.ForeignKey(
+        Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="results", verbose_name=_("round")
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="awards", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ResultKind.choices)
+    title = models.CharField(_("award title"), max_length=200, blank=True)
+    citation = models.TextField(_("citation"), blank=True)
+    override_reason = models.TextField(_("reason for overriding the ranking"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["edition", "category", "kind", "id"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"],
+                condition=~Q(kind=ResultKind.SPECIAL),
+                name="result_unique_finalist_winner_per_project",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "title"],
+                condition=Q(kind=ResultKind.SPECIAL),
+                name="result_unique_special_award_title_per_project",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.project}"

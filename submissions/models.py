@@ -1,0 +1,125 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from award.enums import Country, OrganisationType
+from award.models import Category, Edition
+from submissions.enums import ProjectStatus
+
+SUMMARY_MAX_LENGTH = 600
+
+
+class Project(models.Model):
+    """An application. Most fields may be blank while it is a draft; `project_submit`
+    checks completeness, so a team can save half-typed work at any time."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="projects", verbose_name=_("edition"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("category")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="projects", verbose_name=_("submitted by")
+    )
+    reference = models.CharField(_("reference number"), max_length=32, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
+    ineligibility_reason = models.TextField(_("reason for ineligibility"), blank=True)
+
+    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=20, choices=OrganisationType.choices, blank=True
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
+    city_region = models.CharField(_("city or region"), max_length=200, blank=True)
+
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("short summary"), max_length=SUMMARY_MAX_LENGTH, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    results = models.TextField(_("results and measurable impact"), blank=True)
+    innovation = models.TextField(_("innovation"), blank=True)
+    citizen_involvement = models.TextField(_("citizen involvement"), blank=True)
+    sustainability = models.TextField(_("sustainability and replicability"), blank=True)
+    budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    funding_sources = models.TextField(_("funding sources"), blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    partners = models.TextField(_("partners"), blank=True)
+
+    consent_rules = models.BooleanField(_("I accept the rules of the award"), default=False)
+    consent_privacy = models.BooleanField(_("I consent to the processing of personal data"), default=False)
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["edition", "reference", "id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "reference"],
+                condition=~Q(reference=""),
+                name="project_reference_unique_in_edition",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="project_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_eur__isnull=True) | Q(budget_eur__gte=0), name="project_budget_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "status"])]
+
+    def __str__(self) -> str:
+        return self.title or str(_("Untitled project"))
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == ProjectStatus.DRAFT
+
+
+class TeamMember(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="team", verbose_name=_("project"))
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role in the project"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_contact = models.BooleanField(_("contact person"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position", "id"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    # Random names: the applicant's file name is kept only as metadata, never as a path.
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"attachments/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("project"))
+    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
