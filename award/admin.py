@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, Round, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "organisation", "country", "is_staff"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "country", "language"]
+    search_fields = ["email", "first_name", "last_name", "organisation"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "organisation", "country", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    extra = 0
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CriterionInline(admin.StackedInline):
+    model = Criterion
+    extra = 0
+
+
+class RoundInline(admin.TabularInline):
+    model = Round
+    extra = 0
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "submissions_close_at", "aggregation_method", "blind_review"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryInline, CriterionInline, RoundInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "finalists_count", "position"]
+    list_filter = ["edition"]
+    search_fields = ["name"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "weight", "min_value", "max_value", "step", "position"]
+    list_filter = ["edition"]
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["name", "edition", "number", "kind", "scoring_opens_at", "scoring_closes_at", "frozen"]
+    list_filter = ["edition", "kind"]
+
+
+@admin.register(EditionRole)
+class EditionRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "edition", "role"]
+    list_filter = ["edition", "role"]
+    search_fields = ["user__email", "user__last_name", "user__organisation"]
+    filter_horizontal = ["expertise", "panels"]
+    list_select_related = ["user", "edition"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: audit entries cannot be edited or deleted through the app."""
+
+    list_display = ["at", "actor", "action", "target_repr", "edition"]
+    list_filter = ["action", "edition"]
+    search_fields = ["target_repr", "actor__email"]
+    list_select_related = ["actor", "edition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
