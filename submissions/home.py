@@ -1,0 +1,13 @@
+from award.home import Panel
+from award.selectors import editions_judged_by, editions_organised_by
+from submissions.selectors import projects_owned_by
+
+
+def applicant_panel(request) -> Panel | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    projects = list(projects_owned_by(user))
+    if not projects and (editions_organised_by(user).exists() or editions_judged_by(user).exists()):
+        return None
+    return Panel("submissions/home_panel.html", {"projects": projects})
