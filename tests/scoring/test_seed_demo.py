@@ -1,0 +1,86 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from award.enums import Role
+from award.models import Category, Criterion, Edition, EditionRole, Round, User
+from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, JUROR_EMAIL, ORGANISER_EMAIL
+from scoring.enums import AssignmentStatus
+from scoring.models import Assignment, ConflictOfInterest, Score
+from submissions.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict:
+    return {
+        "editions": Edition.objects.count(),
+        "categories": Category.objects.count(),
+        "criteria": Criterion.objects.count(),
+        "rounds": Round.objects.count(),
+        "projects": Project.objects.count(),
+        "jurors": EditionRole.objects.filter(role=Role.JUROR).count(),
+        "conflicts": ConflictOfInterest.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "completed": Assignment.objects.filter(status=AssignmentStatus.COMPLETED).count(),
+        "scores": Score.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def _printed(output: str) -> dict:
+    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", output)}
+
+
+def test_seed_demo_is_idempotent_and_prints_true_counts():
+    first = StringIO()
+    call_command("seed_demo", stdout=first)
+    after_first = _counts()
+    second = StringIO()
+    call_command("seed_demo", stdout=second)
+    assert _counts() == after_first
+
+    printed = _printed(first.getvalue())
+    for key in ("categories", "criteria", "rounds", "projects", "jurors", "conflicts", "assignments", "completed", "scores"):
+        assert printed[key] == after_first[key], key
+    assert _printed(second.getvalue()) == printed
+    assert after_first["editions"] == 1
+    assert after_first["categories"] == 4
+    assert after_first["criteria"] == 8
+    assert after_first["rounds"] == 2
+    assert after_first["jurors"] == 12
+    assert 38 <= after_first["projects"] <= 46
+    assert 65 <= printed["round1_completion"] <= 75
+    for email in (ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
+        assert email in first.getvalue()
+    assert DEMO_PASSWORD in first.getvalue()
+
+
+def test_seed_demo_is_deterministic_and_consistent():
+    call_command("seed_demo", stdout=StringIO())
+    titles = list(Project.objects.order_by("reference").values_list("title", flat=True)[:5])
+    values = list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20])
+    Edition.objects.all().delete()
+    Project.objects.all().delete()
+    call_command("seed_demo", stdout=StringIO())
+    assert list(Project.objects.order_by("reference").values_list("title", flat=True)[:5]) == titles
+    assert list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20]) == values
+    # No juror is ever assigned a project they are conflicted with, and each project has 3 jurors.
+    conflicts = set(ConflictOfInterest.objects.values_list("juror_id", "project_id"))
+    assert conflicts
+    assert not conflicts & set(Assignment.objects.values_list("juror_id", "project_id"))
+    per_project = {}
+    for project_id in Assignment.objects.values_list("project_id", flat=True):
+        per_project[project_id] = per_project.get(project_id, 0) + 1
+    assert set(per_project.values()) == {3}
+    # Countries: all four are represented.
+    assert set(Project.objects.values_list("country", flat=True)) == {"SK", "CZ", "PL", "HU"}
+
+
+def test_demo_logins_work():
+    call_command("seed_demo", stdout=StringIO())
+    for email in (ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
+        assert authenticate(username=email, password=DEMO_PASSWORD) is not None, email
