@@ -41,3 +41,13 @@ class AggregationMethod(models.TextChoices):
     MEDIAN = "median", _("Median")
     TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
     STANDARDISED = "standardised", _("Standardised mean (z-scores)")
+
+
+class TieBreakRule(models.TextChoices):
+    MEDIAN_THEN_TOP_CRITERION = "median_then_top_criterion", _(
+        "Median, then the highest-weighted criterion, then the organisers decide"
+    )
+    TOP_CRITERION_THEN_MEDIAN = "top_criterion_then_median", _(
+        "Highest-weighted criterion, then median, then the organisers decide"
+    )
+    ORGANISER_DECIDES = "organiser_decides", _("Equal scores share a rank; the organisers decide")

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind
+from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind, TieBreakRule
 
 
 def _validate_timezone(value: str) -> None:
@@ -53,6 +53,7 @@ class User(AbstractUser):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
     language = models.CharField(_("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -95,6 +96,23 @@ class Edition(models.Model):
     overall_comment_required = models.BooleanField(_("overall comment required to finalise"), default=True)
     disagreement_threshold = models.DecimalField(
         _("disagreement threshold (standard deviation of totals)"), max_digits=5, decimal_places=2, default=15
+    )
+    leniency_threshold = models.DecimalField(
+        _("leniency threshold (difference from the panel's mean total)"), max_digits=5, decimal_places=2, default=10
+    )
+    tie_break_rule = models.CharField(
+        _("tie-break rule"), max_length=40, choices=TieBreakRule.choices, default=TieBreakRule.MEDIAN_THEN_TOP_CRITERION
+    )
+    bootstrap_samples = models.PositiveIntegerField(_("bootstrap resamples"), default=1000)
+    feedback_to_applicants = models.BooleanField(_("show anonymised jury feedback to applicants"), default=False)
+    reference_counter = models.PositiveIntegerField(_("last reference number issued"), default=0, editable=False)
+    retention_days = models.PositiveIntegerField(_("retention of personal data after the ceremony (days)"), default=730)
+    logo = models.FileField(_("logo"), upload_to="editions/", blank=True)
+    signatories = models.JSONField(
+        _("certificate signatories"),
+        default=list,
+        blank=True,
+        help_text=_('A list such as [{"name": "…", "title": "…"}], printed on certificates.'),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -215,6 +233,9 @@ class EditionRole(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     expertise = models.ManyToManyField(Category, blank=True, related_name="experts", verbose_name=_("expertise"))
     panels = models.ManyToManyField(Category, blank=True, related_name="panel_members", verbose_name=_("category panels"))
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    last_reminded_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

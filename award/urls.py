@@ -14,5 +14,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("submissions.urls")),
+    path("jury/", include("scoring.urls")),
+    path("results/", include("scoring.results_urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
