@@ -34,8 +34,7 @@ lint: install
 
 # Regenerate the translation catalogues (needs GNU gettext) after changing strings.
 messages: install
-	$(BIN)/python manage.py makemessages --no-obsolete --no-location -l en -l sk -l cs -l pl -l hu -i ".venv/*" -i "bench/*" -i "tests/*"
-	$(BIN)/python manage.py compilemessages -i ".venv"
+	$(BIN)/python locale/apply_pending.py --missing
 
 worker: install
 	$(BIN)/python manage.py db_worker
