@@ -23,7 +23,7 @@ def test_sqlite_default_is_configured_for_concurrent_use():
     assert options["timeout"] >= 5
 
 
-def test_sqlite_pragmas_apply_on_a_file_database(tmp_path):
+def test_sqlite_pragmas_apply_on_a_file_database(tmp_path, django_db_blocker):
     """Open a real file database with the project's options and read the pragmas back."""
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
@@ -32,7 +32,7 @@ def test_sqlite_pragmas_apply_on_a_file_database(tmp_path):
         pytest.skip("running on PostgreSQL")
     wrapper = DatabaseWrapper({**settings.DATABASES["default"], "NAME": str(tmp_path / "x.sqlite3"), "OPTIONS": options})
     try:
-        with wrapper.cursor() as cursor:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode")
             assert cursor.fetchone()[0] == "wal"
             cursor.execute("PRAGMA busy_timeout")
