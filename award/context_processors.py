@@ -1,22 +1,9 @@
-from award.selectors import editions_judged_by, editions_organised_by
+from award.rules import judges_any, organises_any
 
 
 def navigation(request) -> dict:
-    """Which role sections the navigation shows; evaluated lazily, once per request."""
+    """Which role sections the navigation shows (from the per-request role cache)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_is_organiser": False, "nav_is_juror": False}
-
-    cache: dict = {}
-
-    def _organiser() -> bool:
-        if "o" not in cache:
-            cache["o"] = editions_organised_by(user).exists()
-        return cache["o"]
-
-    def _juror() -> bool:
-        if "j" not in cache:
-            cache["j"] = editions_judged_by(user).exists()
-        return cache["j"]
-
-    return {"nav_is_organiser": _organiser, "nav_is_juror": _juror}
+    return {"nav_is_organiser": lambda: organises_any(user), "nav_is_juror": lambda: judges_any(user)}

@@ -4,14 +4,19 @@ from award.enums import Role
 from award.models import Edition, User
 
 
-def has_role(user: User, edition: Edition, role: str) -> bool:
+def roles_of(user: User) -> set[tuple[int, str]]:
+    """(edition id, role) pairs of a user, loaded once per user object (so once per request)."""
     if not user.is_authenticated:
-        return False
+        return set()
     roles = getattr(user, "_edition_roles_cache", None)
     if roles is None:
         roles = set(user.edition_roles.values_list("edition_id", "role"))
         user._edition_roles_cache = roles
-    return (edition.pk, role) in roles
+    return roles
+
+
+def has_role(user: User, edition: Edition, role: str) -> bool:
+    return (edition.pk, role) in roles_of(user)
 
 
 def is_organiser(user: User, edition: Edition) -> bool:
@@ -20,3 +25,11 @@ def is_organiser(user: User, edition: Edition) -> bool:
 
 def is_juror(user: User, edition: Edition) -> bool:
     return has_role(user, edition, Role.JUROR)
+
+
+def organises_any(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or any(r == Role.ORGANISER for _, r in roles_of(user)))
+
+
+def judges_any(user: User) -> bool:
+    return any(r == Role.JUROR for _, r in roles_of(user))

@@ -8,5 +8,5 @@ def home(request):
     return render(
         request,
         "award/home.html",
-        {"panels": panels_for(request), "edition": edition_current()},
+        {"panels": panels_for(request), "edition": edition_current(request)},
     )
