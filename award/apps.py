@@ -6,3 +6,6 @@ class AwardConfig(AppConfig):
     name = "award"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Award")
+
+    def ready(self) -> None:
+        from award import signals  # noqa: F401

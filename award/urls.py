@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from award import views
 from award.forms import EmailAuthenticationForm
+from reports.views import certificate_verify
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,5 +20,6 @@ urlpatterns = [
     path("jury/", include("scoring.urls")),
     path("results/", include("scoring.results_urls")),
     path("reports/", include("reports.urls")),
-    path("admin/", admin.site.urls),
+    path("verify/<str:code>", certificate_verify, name="verify"),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -25,6 +25,9 @@ def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Login lockout is exercised by its own tests (tests/award/test_security.py), which turn it
+    # back on; elsewhere it would only get in the way of client.login().
+    settings.AXES_ENABLED = False
     # Tasks run in-process by default; a test that exercises the real queue and db_worker
     # switches back to django_tasks_db.DatabaseBackend itself.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
