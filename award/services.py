@@ -1,10 +1,14 @@
 from typing import Any
 
+import hashlib
+import secrets
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import AuditEntry, Edition, User
+from award.models import ApiToken, AuditEntry, Edition, User
 
 
 def audit_log(
@@ -39,3 +43,34 @@ def transition_check(*, current: str, target: str, allowed: dict[str, set[str]],
             % {"current": labels.get(current, current), "target": labels.get(target, target)},
             code="invalid_transition",
         )
+
+
+API_TOKEN_PREFIX = "v4a_"
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token for `actor`; returns the token and its key, which is never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, so that you can recognise it later.")})
+    if actor.api_tokens.filter(revoked_at__isnull=True).count() >= 20:
+        raise ValidationError(_("You have too many active tokens; revoke one you no longer use."))
+    key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=actor, name=name[:100], prefix=key[:12], key_hash=api_token_hash(key))
+    audit_log(actor=actor, action="api_token.create", target=token)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise ValidationError(_("This token is not yours."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_log(actor=actor, action="api_token.revoke", target=token)

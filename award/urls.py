@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from award import views
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from award import accounts, api, api_views, views  # noqa: F401  (award.api registers its viewsets)
+from award.api_router import router
 from award.forms import EmailAuthenticationForm
 from reports.views import certificate_verify
 
@@ -15,7 +18,16 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/signup/done/", accounts.signup_done, name="signup_done"),
+    path("accounts/confirm/resend/", accounts.confirm_resend, name="account_confirm_resend"),
+    path("accounts/confirm/<str:token>/", accounts.confirm, name="account_confirm"),
+    path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("submissions.urls")),
     path("jury/", include("scoring.urls")),
     path("results/", include("scoring.results_urls")),

@@ -1,0 +1,98 @@
+"""What every endpoint of the REST API shares: authentication by personal token, pagination,
+JSON errors with translated messages, (The router the apps register their viewsets on is in award.api_router; this module is
+imported by DRF's settings and must not import rest_framework.views.)"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, filters, pagination
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from award.models import ApiToken
+from award.services import API_TOKEN_PREFIX, api_token_hash
+
+class TokenAuthentication(BaseAuthentication):
+    """`Authorization: Token v4a_…` with a personal token from the profile page."""
+
+    keyword = b"token"
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        key = parts[1].decode("latin-1")
+        if not key.startswith(API_TOKEN_PREFIX):
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=api_token_hash(key), revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        now = timezone.now()
+        # Record use at most once a minute, so that a busy script does not write on every call.
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return "Token"
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "award.api_common.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _("Personal API token: `Token v4a_…`"),
+        }
+
+
+class AllowListedOrderingFilter(filters.OrderingFilter):
+    """Ordering only by the fields a view names in `ordering_fields`; anything else is ignored
+    (DRF would otherwise fall back to every serializer field)."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        if not getattr(view, "ordering_fields", None):
+            return []
+        return super().get_valid_fields(queryset, view, context or {})
+
+
+class StandardPagination(pagination.PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, extended to the errors services raise (Django's ValidationError,
+    PermissionDenied, Http404), always as JSON with a translated `detail`."""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(exc.message_dict)
+        else:
+            exc = exceptions.ValidationError({"detail": exc.messages})
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    from rest_framework.views import exception_handler
+
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        response.data = {"detail": _("Some fields are not valid."), "errors": response.data}
+    elif response is not None and isinstance(response.data, list):
+        response.data = {"detail": " ".join(str(item) for item in response.data)}
+    return response
