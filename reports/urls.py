@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("certificates/mine/", views.my_certificates, name="my_certificates"),
+    path("certificates/<str:code>.pdf", views.certificate_download, name="certificate_download"),
+    path("<slug:slug>/", views.reports_home, name="home"),
+    path("<slug:slug>/excel/<str:kind>.xlsx", views.excel_download, name="excel"),
+    path("<slug:slug>/exports/<int:pk>/", views.export_detail, name="export"),
+    path("<slug:slug>/exports/<int:pk>/download", views.export_file, name="export_file"),
+    path("<slug:slug>/certificates/batches/", views.batch_start, name="batch_start"),
+    path("<slug:slug>/certificates/batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("<slug:slug>/certificates/batches/<int:pk>/<str:part>", views.batch_file, name="batch_file"),
+    path("<slug:slug>/certificates/<str:code>/revoke", views.certificate_revoke_view, name="certificate_revoke"),
+]

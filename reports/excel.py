@@ -1,0 +1,408 @@
+"""Excel workbooks for the jury meeting, written with openpyxl in write-only mode: rows stream
+to a temporary file, so memory stays flat whatever the number of scores.
+
+Every text that a person typed goes through `cell_text`: a value that Excel or LibreOffice
+would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return) is prefixed with an
+apostrophe and written as a string, so that opening the file never evaluates it."""
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from award.enums import AggregationMethod, Role
+from award.models import Criterion, Edition, EditionRole, Round
+from scoring.enums import AssignmentStatus
+from scoring.models import Assignment, Score
+from scoring.ranking import FLAG_LABELS, ranking_for
+from submissions.models import Project, TeamMember
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NUMBER_FORMAT = "0.00"
+PERCENT_FORMAT = "0%"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="0F4C81")
+FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+SHEET_TITLE_MAX = 31
+
+Progress = Callable[[int], None] | None
+
+
+def cell_text(value: Any) -> Any:
+    """A value safe to put in a cell: user text never becomes a formula."""
+    if value is None or isinstance(value, (int, float, Decimal, datetime)):
+        return value
+    text = _ILLEGAL.sub("", str(value))
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def _sheet_title(text: str, used: set[str]) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", " ", str(text)).strip()[:SHEET_TITLE_MAX] or "Sheet"
+    base, n = title, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+class Sheet:
+    """A write-only sheet with a styled, frozen, filterable header row and typed columns."""
+
+    def __init__(self, workbook: Workbook, title: str, columns: list[tuple[str, float, str | None]]):
+        self.ws = workbook.create_sheet(title)
+        self.columns = columns
+        for index, (_label, width, _fmt) in enumerate(columns, start=1):
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+        self.ws.freeze_panes = "A2"
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
+        header = []
+        for label, _width, _fmt in columns:
+            cell = WriteOnlyCell(self.ws, value=cell_text(label))
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            header.append(cell)
+        self.ws.append(header)
+        self.rows = 0
+        # A cell object per formatted column is reused: WriteOnlyCell only carries the style.
+        self._formats = [fmt for _label, _width, fmt in columns]
+
+    def append(self, values: Iterable[Any]) -> None:
+        row = []
+        for value, fmt in zip(values, self._formats, strict=True):
+            value = cell_text(value)
+            if fmt and value is not None:
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.number_format = fmt
+                row.append(cell)
+            else:
+                row.append(value)
+        self.ws.append(row)
+        self.rows += 1
+
+    def finish(self) -> None:
+        last = max(self.rows + 1, 2)
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{last}"
+
+
+def _local(value: datetime | None, edition: Edition) -> datetime | None:
+    # Excel has no time zones: write the edition's wall-clock time and name the zone in the header.
+    if value is None:
+        return None
+    return timezone.localtime(value, edition.tz).replace(tzinfo=None)
+
+
+def _new_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+# --- Score matrix -------------------------------------------------------------------------------
+
+
+def score_rows_count(edition: Edition) -> int:
+    return Score.objects.filter(assignment__round__edition=edition).count()
+
+
+def juror_pseudonyms(edition: Edition) -> dict[int, str]:
+    """Stable labels "Juror 1", "Juror 2"… by the order in which jurors joined the edition."""
+    ids = (
+        EditionRole.objects.filter(edition=edition, role=Role.JUROR).order_by("created_at", "id").values_list("user_id", flat=True)
+    )
+    return {juror_id: _("Juror %(number)s") % {"number": n} for n, juror_id in enumerate(ids, start=1)}
+
+
+def workbook_score_matrix(out: IO[bytes], *, edition: Edition, anonymise: bool = False, progress: Progress = None) -> int:
+    """One row per score; then projects × jurors with each finalised review's weighted total.
+    `anonymise` (the jurors' copy in a blind edition) hides organisations and juror names."""
+    wb = _new_workbook()
+    tz_name = edition.timezone
+    columns = [
+        (_("Reference"), 16, None),
+        (_("Project"), 40, None),
+    ]
+    if not anonymise:
+        columns.append((_("Organisation"), 30, None))
+    columns += [
+        (_("Category"), 22, None),
+        (_("Round"), 18, None),
+        (_("Juror"), 26, None),
+        (_("Criterion"), 28, None),
+        (_("Score"), 9, NUMBER_FORMAT),
+        (_("Comment"), 50, None),
+        (_("Finalised at (%(zone)s)") % {"zone": tz_name}, 20, DATETIME_FORMAT),
+    ]
+    sheet = Sheet(wb, _sheet_title(_("Scores"), set()), columns)
+    pseudonyms = juror_pseudonyms(edition) if anonymise else {}
+    criteria = {c.pk: c for c in Criterion.objects.filter(edition=edition)}
+    rows = (
+        Score.objects.filter(assignment__round__edition=edition)
+        .order_by("assignment__round__number", "assignment__project__reference", "assignment__juror_id", "criterion__position", "criterion_id")
+        .values_list(
+            "assignment__project_id",
+            "assignment__project__reference",
+            "assignment__project__title",
+            "assignment__project__organisation_name",
+            "assignment__project__category__name",
+            "assignment__round__name",
+            "assignment__juror_id",
+            "assignment__juror__first_name",
+            "assignment__juror__last_name",
+            "assignment__juror__email",
+            "criterion_id",
+            "value",
+            "comment",
+            "assignment__status",
+            "assignment__finalised_at",
+        )
+    )
+    # project -> juror -> [sum(w*v), sum(w*max)] for the totals sheet (finalised reviews only).
+    totals: dict[tuple, dict[int, list[float]]] = defaultdict(dict)
+    jurors: dict[int, str] = {}
+    count = 0
+    for (_project_id, reference, title, organisation, category, round_name, juror_id, first, last, email,
+         criterion_id, value, comment, status, finalised_at) in rows.iterator(chunk_size=2000):
+        criterion = criteria[criterion_id]
+        if anonymise:
+            juror_name = pseudonyms.get(juror_id, _("Juror"))
+        else:
+            juror_name = f"{first} {last}".strip() or email
+        jurors[juror_id] = juror_name
+        values = [reference, title]
+        if not anonymise:
+            values.append(organisation)
+        values += [category, round_name, juror_name, criterion.name, value, comment, _local(finalised_at, edition)]
+        sheet.append(values)
+        if status == AssignmentStatus.COMPLETED:
+            acc = totals[(round_name, reference, title)].setdefault(juror_id, [0.0, 0.0])
+            acc[0] += float(criterion.weight * value)
+            acc[1] += float(criterion.weight * criterion.max_value)
+        count += 1
+        if progress is not None and count % 5000 == 0:
+            progress(count)
+    sheet.finish()
+
+    juror_ids = sorted(jurors, key=lambda j: jurors[j].lower())
+    pivot = Sheet(
+        wb,
+        _sheet_title(_("Totals by juror"), {sheet.ws.title.lower()}),
+        [(_("Round"), 18, None), (_("Reference"), 16, None), (_("Project"), 40, None)]
+        + [(jurors[j], 14, NUMBER_FORMAT) for j in juror_ids]
+        + [(_("Mean"), 10, NUMBER_FORMAT)],
+    )
+    for (round_name, reference, title), by_juror in totals.items():
+        values = {j: 100.0 * num / den for j, (num, den) in by_juror.items() if den}
+        mean = sum(values.values()) / len(values) if values else None
+        pivot.append([round_name, reference, title] + [values.get(j) for j in juror_ids] + [mean])
+    pivot.finish()
+    wb.save(out)
+    if progress is not None:
+        progress(count)
+    return count
+
+
+# --- Juror progress -----------------------------------------------------------------------------
+
+
+def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool = False) -> int:
+    wb = _new_workbook()
+    tz_name = edition.timezone
+    columns = [
+        (_("Round"), 18, None),
+        (_("Juror"), 28, None),
+        (_("Email"), 30, None),
+        (_("Organisation"), 30, None),
+        (_("Country"), 9, None),
+        (_("Assigned"), 10, None),
+        (_("Completed"), 11, None),
+        (_("In progress"), 11, None),
+        (_("Not started"), 11, None),
+        (_("Recused"), 10, None),
+        (_("Completed (%)"), 13, PERCENT_FORMAT),
+        (_("Last finalised (%(zone)s)") % {"zone": tz_name}, 20, DATETIME_FORMAT),
+    ]
+    sheet = Sheet(wb, _sheet_title(_("Juror progress"), set()), columns)
+    rows = (
+        Assignment.objects.filter(round__edition=edition)
+        .values("round__number", "round__name", "juror_id", "juror__first_name", "juror__last_name", "juror__email",
+                "juror__organisation", "juror__country")
+        .annotate(
+            assigned=Count("id", filter=~Q(status=AssignmentStatus.RECUSED)),
+            completed=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)),
+            in_progress=Count("id", filter=Q(status=AssignmentStatus.IN_PROGRESS)),
+            pending=Count("id", filter=Q(status=AssignmentStatus.PENDING)),
+            recused=Count("id", filter=Q(status=AssignmentStatus.RECUSED)),
+            last=Max("finalised_at"),
+        )
+        .order_by("round__number", "juror__last_name", "juror__first_name", "juror_id")
+    )
+    for row in rows:
+        name = f"{row['juror__first_name']} {row['juror__last_name']}".strip() or row["juror__email"]
+        sheet.append([
+            row["round__name"], name, row["juror__email"], row["juror__organisation"], row["juror__country"],
+            row["assigned"], row["completed"], row["in_progress"], row["pending"], row["recused"],
+            (row["completed"] / row["assigned"]) if row["assigned"] else None, _local(row["last"], edition),
+        ])
+    sheet.finish()
+    wb.save(out)
+    return sheet.rows
+
+
+# --- Applications list --------------------------------------------------------------------------
+
+APPLICATION_FIELDS = [
+    "reference", "status", "category", "title", "organisation_name", "organisation_type", "country", "city_region",
+    "summary", "problem", "solution", "results", "innovation", "citizen_involvement", "sustainability",
+    "budget_eur", "funding_sources", "start_date", "end_date", "website", "partners",
+    "consent_rules", "consent_privacy", "ineligibility_reason", "submitted_at", "updated_at",
+]
+_WIDE = {"summary", "problem", "solution", "results", "innovation", "citizen_involvement", "sustainability", "partners", "funding_sources"}
+
+
+def workbook_applications(out: IO[bytes], *, edition: Edition, progress: Progress = None) -> int:
+    """Every application field, one row per project, plus its team and the owner's login."""
+    wb = _new_workbook()
+    fields = {f.name: f for f in Project._meta.get_fields() if hasattr(f, "verbose_name")}
+    columns = []
+    for name in APPLICATION_FIELDS:
+        label = str(fields[name].verbose_name)
+        if name in {"submitted_at", "updated_at"}:
+            label = f"{label} ({edition.timezone})"
+        fmt = NUMBER_FORMAT if name == "budget_eur" else DATETIME_FORMAT if name.endswith("_at") else "yyyy-mm-dd" if name.endswith("_date") else None
+        columns.append((label.capitalize(), 50 if name in _WIDE else 18, fmt))
+    columns += [(_("Submitted by"), 30, None), (_("Team"), 50, None), (_("Attachments"), 12, None)]
+    sheet = Sheet(wb, _sheet_title(_("Applications"), set()), columns)
+    team: dict[int, list[str]] = defaultdict(list)
+    for project_id, name, role, email in (
+        TeamMember.objects.filter(project__edition=edition).order_by("project_id", "position", "id").values_list("project_id", "name", "role", "email")
+    ):
+        team[project_id].append(", ".join(part for part in (name, role, email) if part))
+    projects = (
+        Project.objects.filter(edition=edition)
+        .select_related("category", "owner")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("reference", "id")
+    )
+    for count, project in enumerate(projects.iterator(chunk_size=1000), start=1):
+        values = []
+        for name in APPLICATION_FIELDS:
+            value = getattr(project, name)
+            if name == "category":
+                value = project.category.name if project.category else ""
+            elif name in {"status", "organisation_type", "country"}:
+                value = getattr(project, f"get_{name}_display")()
+            elif name in {"submitted_at", "updated_at"}:
+                value = _local(value, edition)
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            values.append(value)
+        values += [project.owner.email, "; ".join(team.get(project.pk, [])), project.attachment_count]
+        sheet.append(values)
+        if progress is not None and count % 500 == 0:
+            progress(count)
+    sheet.finish()
+    wb.save(out)
+    return sheet.rows
+
+
+# --- Ranking workbook ---------------------------------------------------------------------------
+
+
+def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstrap: bool = True) -> int:
+    """One sheet per category in official order, and a summary sheet with the agreement."""
+    method_labels = dict(AggregationMethod.choices)
+    wb = _new_workbook()
+    used: set[str] = set()
+    summary = Sheet(wb, _sheet_title(_("Summary"), used), [(_("Item"), 34, None), (_("Value"), 60, None)])
+    rankings = [ranking_for(category=category, round=round, bootstrap=bootstrap) for category in edition.categories.all()]
+    summary.append([_("Edition"), edition.name])
+    summary.append([_("Round"), round.name])
+    summary.append([_("Official method"), str(method_labels.get(edition.aggregation_method, edition.aggregation_method))])
+    summary.append([_("Exported at (%(zone)s)") % {"zone": edition.timezone}, timezone.localtime(timezone.now(), edition.tz).strftime("%Y-%m-%d %H:%M")])
+    for ranking in rankings:
+        agreement = "" if ranking.agreement is None else f"{ranking.agreement:.2f}"
+        summary.append([
+            _("Agreement in %(category)s (%(method)s)") % {"category": ranking.category.name, "method": ranking.agreement_method},
+            agreement or _("not enough reviews"),
+        ])
+    summary.finish()
+
+    rows_written = 0
+    for ranking in rankings:
+        others = [m for m in ranking.methods if m != ranking.method]
+        columns = [
+            (_("Rank"), 7, None),
+            (_("Reference"), 16, None),
+            (_("Project"), 40, None),
+            (_("Organisation"), 30, None),
+            (_("Country"), 9, None),
+            (_("Official score (%(method)s)") % {"method": method_labels.get(ranking.method, ranking.method)}, 14, NUMBER_FORMAT),
+        ]
+        columns += [(str(method_labels.get(m, m)), 13, NUMBER_FORMAT) for m in others]
+        columns += [(_("Mean: %(criterion)s") % {"criterion": c.name}, 13, NUMBER_FORMAT) for c in ranking.criteria]
+        columns += [
+            (_("Reviews"), 10, None),
+            (_("Spread (SD)"), 11, NUMBER_FORMAT),
+            (_("Lowest total"), 11, NUMBER_FORMAT),
+            (_("Highest total"), 11, NUMBER_FORMAT),
+            (_("Flags"), 34, None),
+            (_("Finalist probability"), 12, PERCENT_FORMAT),
+            (_("Status"), 12, None),
+            (_("Override reason"), 40, None),
+        ]
+        sheet = Sheet(wb, _sheet_title(ranking.category.name, used), columns)
+        for row in ranking.rows:
+            project = row.project
+            rank = row.rank if row.rank is not None else ""
+            if row.tie and row.rank is not None:
+                rank = f"{row.rank}="
+            status = {"winner": _("Winner"), "finalist": _("Finalist")}.get(row.result or "", "")
+            values = [rank, project.reference, project.title, project.organisation_name, project.country, row.official_score]
+            values += [row.scores.get(m) for m in others]
+            values += [row.criterion_means.get(c.pk) for c in ranking.criteria]
+            values += [
+                f"{row.reviews_done}/{row.reviews_assigned}",
+                row.spread_sd,
+                row.spread_min,
+                row.spread_max,
+                "; ".join(str(FLAG_LABELS.get(f, f)) for f in row.flags),
+                row.finalist_probability,
+                status,
+                row.override_reason,
+            ]
+            sheet.append(values)
+        sheet.finish()
+        flags_col = get_column_letter(len(columns) - 3)
+        last_col = get_column_letter(len(columns))
+        if sheet.rows:
+            sheet.ws.conditional_formatting.add(
+                f"A2:{last_col}{sheet.rows + 1}",
+                FormulaRule(formula=[f'LEN(${flags_col}2)>0'], fill=FLAG_FILL),
+            )
+        rows_written += sheet.rows
+    wb.save(out)
+    return rows_written
+
+
+EXPORT_ROW_COUNTS: dict[str, Callable[[Edition], int]] = {
+    "score_matrix": score_rows_count,
+    "score_matrix_blind": score_rows_count,
+    "applications": lambda edition: Project.objects.filter(edition=edition).count(),
+}
+

@@ -1,0 +1,132 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from award.enums import Language
+from award.models import Category, Edition
+from reports.enums import CertificateKind, ExportKind, JobStatus
+from submissions.models import Project
+
+
+def certificate_code_new() -> str:
+    # 16 random bytes = 128 bits: far beyond guessing, short enough for a QR code and a URL.
+    return secrets.token_urlsafe(16)
+
+
+class Job(models.Model):
+    """Shared fields of a background job that produces a file and reports its progress."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("edition"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField(_("items"), default=0)
+    done = models.PositiveIntegerField(_("items done"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+
+class ExportJob(Job):
+    kind = models.CharField(_("kind"), max_length=30, choices=ExportKind.choices)
+    file = models.FileField(_("file"), upload_to="exports/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.edition})"
+
+
+class CertificateBatch(Job):
+    kinds = models.JSONField(_("kinds"), default=list)
+    # The site's address as the organiser saw it: QR codes must point at it, and a worker has no request.
+    base_url = models.URLField(_("site address"), blank=True)
+    merged_pdf = models.FileField(_("merged PDF"), upload_to="certificates/", blank=True)
+    zip_file = models.FileField(_("zip of single PDFs"), upload_to="certificates/", blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("certificate batch")
+        verbose_name_plural = _("certificate batches")
+
+    def __str__(self) -> str:
+        return f"{self.edition} #{self.pk}"
+
+
+class Certificate(models.Model):
+    """What a printed certificate states, frozen when it is issued: the verification page shows
+    exactly this, even if the project is renamed later. Reprinting reuses the code."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("edition"))
+    code = models.CharField(_("verification code"), max_length=40, unique=True, default=certificate_code_new, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="certificates", verbose_name=_("project")
+    )
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("juror"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    award_title = models.CharField(_("award"), max_length=200, blank=True)
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    project_title = models.CharField(_("project title"), max_length=200, blank=True)
+    reference = models.CharField(_("reference number"), max_length=32, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class Meta:
+        ordering = ["edition", "kind", "reference", "recipient_name", "id"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(project__isnull=False) & Q(juror__isnull=True)) | (Q(project__isnull=True) & Q(juror__isnull=False)),
+                name="certificate_for_project_xor_juror",
+            ),
+            # One valid certificate per recipient and award; a revoked one may be reissued.
+            models.UniqueConstraint(
+                fields=["edition", "kind", "project", "award_title"],
+                condition=Q(revoked_at__isnull=True, project__isnull=False),
+                name="certificate_unique_valid_per_project_award",
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "kind", "juror"],
+                condition=Q(revoked_at__isnull=True, juror__isnull=False),
+                name="certificate_unique_valid_per_juror",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.recipient_name}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,0 +1,71 @@
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from award.enums import Role
+from award.models import Edition, EditionRole, User
+from award.selectors import editions_organised_by
+from reports.enums import CertificateKind
+from reports.models import Certificate, CertificateBatch, ExportJob
+from scoring.models import Result
+from submissions.enums import ProjectStatus
+from submissions.models import Project
+
+
+def edition_for_organiser(user: User, slug: str) -> Edition:
+    """The edition, if `user` organises it; otherwise 404, as if it did not exist."""
+    return get_object_or_404(editions_organised_by(user), slug=slug)
+
+
+def certificates_visible_to(user: User) -> QuerySet[Certificate]:
+    """Organisers see their editions' certificates; a team sees its projects' and a juror their
+    thank-you, once the edition's results are public. Revoked ones stay visible (marked)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    now = timezone.now()
+    public = Q(edition__results_published_at__isnull=False, edition__results_published_at__lte=now)
+    own = Q(project__owner=user) | Q(juror=user)
+    return (
+        Certificate.objects.filter(Q(edition__in=editions_organised_by(user)) | (own & public))
+        .select_related("edition", "category")
+        .order_by("-edition__year", "kind", "reference", "id")
+    )
+
+
+def certificates_owned_by(user: User) -> QuerySet[Certificate]:
+    """The certificates a person may download as their own (not as an organiser)."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    now = timezone.now()
+    return (
+        Certificate.objects.filter(Q(project__owner=user) | Q(juror=user), revoked_at__isnull=True)
+        .filter(edition__results_published_at__isnull=False, edition__results_published_at__lte=now)
+        .select_related("edition", "category")
+        .order_by("-edition__year", "kind", "reference", "id")
+    )
+
+
+def certificate_recipient_counts(edition: Edition) -> dict[str, int]:
+    """How many certificates of each kind a batch would produce, in three queries."""
+    results = dict(
+        Result.objects.filter(edition=edition).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    return {
+        CertificateKind.WINNER: results.get(CertificateKind.WINNER, 0),
+        CertificateKind.SPECIAL: results.get(CertificateKind.SPECIAL, 0),
+        CertificateKind.FINALIST: results.get(CertificateKind.FINALIST, 0),
+        CertificateKind.PARTICIPANT: Project.objects.filter(edition=edition, status=ProjectStatus.ELIGIBLE).count(),
+        CertificateKind.JUROR: EditionRole.objects.filter(edition=edition, role=Role.JUROR).count(),
+    }
+
+
+def batches_of(edition: Edition) -> QuerySet[CertificateBatch]:
+    return CertificateBatch.objects.filter(edition=edition).select_related("created_by").order_by("-created_at", "-id")
+
+
+def exports_of(edition: Edition) -> QuerySet[ExportJob]:
+    return ExportJob.objects.filter(edition=edition).select_related("created_by").order_by("-created_at", "-id")
+
+
+def certificates_of(edition: Edition) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(edition=edition).select_related("category").order_by("kind", "reference", "recipient_name", "id")

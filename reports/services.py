@@ -1,0 +1,132 @@
+"""Writes of the reports app: issuing and revoking certificates, starting background jobs."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from award.enums import Role
+from award.models import Edition, EditionRole, User
+from award.services import audit_log
+from reports.enums import CertificateKind, ExportKind, JobStatus
+from reports.models import Certificate, CertificateBatch, ExportJob
+from scoring.enums import ResultKind
+from scoring.models import Result
+from submissions.enums import ProjectStatus
+from submissions.models import Project
+
+KIND_ORDER = [
+    CertificateKind.WINNER,
+    CertificateKind.SPECIAL,
+    CertificateKind.FINALIST,
+    CertificateKind.PARTICIPANT,
+    CertificateKind.JUROR,
+]
+_RESULT_KIND = {
+    CertificateKind.WINNER: ResultKind.WINNER,
+    CertificateKind.FINALIST: ResultKind.FINALIST,
+    CertificateKind.SPECIAL: ResultKind.SPECIAL,
+}
+
+
+def _project_fields(project: Project) -> dict:
+    return {
+        "project": project,
+        "category": project.category,
+        "recipient_name": (project.organisation_name or project.owner.display_name)[:200],
+        "project_title": project.title[:200],
+        "reference": project.reference,
+        "language": project.owner.language,
+    }
+
+
+def _recipients(edition: Edition, kind: str) -> list[dict]:
+    """What each certificate of `kind` states, in print order (category, then reference)."""
+    if kind in _RESULT_KIND:
+        results = (
+            Result.objects.filter(edition=edition, kind=_RESULT_KIND[kind])
+            .select_related("project__owner", "project__category", "category")
+            .order_by("category__position", "project__reference", "title", "id")
+        )
+        return [{**_project_fields(r.project), "category": r.category, "award_title": r.title[:200]} for r in results]
+    if kind == CertificateKind.PARTICIPANT:
+        projects = (
+            Project.objects.filter(edition=edition, status=ProjectStatus.ELIGIBLE)
+            .select_related("owner", "category")
+            .order_by("category__position", "reference", "id")
+        )
+        return [{**_project_fields(p), "award_title": ""} for p in projects]
+    roles = (
+        EditionRole.objects.filter(edition=edition, role=Role.JUROR)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    return [
+        {"juror": role.user, "recipient_name": role.user.display_name[:200], "language": role.user.language, "award_title": ""}
+        for role in roles
+    ]
+
+
+@transaction.atomic
+def certificates_issue(*, edition: Edition, kinds: Iterable[str], actor: User | None) -> list[Certificate]:
+    """The valid certificates of `kinds`, creating the missing ones. A certificate that exists is
+    returned as it is (same code, same statement): reprinting never invalidates a printed code."""
+    kinds = [k for k in KIND_ORDER if k in set(kinds)]
+    existing = {
+        (c.kind, c.project_id, c.juror_id, c.award_title): c
+        for c in Certificate.objects.filter(edition=edition, kind__in=kinds, revoked_at__isnull=True)
+    }
+    ordered: list[Certificate] = []
+    created: list[Certificate] = []
+    for kind in kinds:
+        for fields in _recipients(edition, kind):
+            project, juror = fields.get("project"), fields.get("juror")
+            key = (kind, project.pk if project else None, juror.pk if juror else None, fields["award_title"])
+            certificate = existing.get(key)
+            if certificate is None:
+                certificate = Certificate(edition=edition, kind=kind, **fields)
+                created.append(certificate)
+                existing[key] = certificate
+            ordered.append(certificate)
+    Certificate.objects.bulk_create(created)
+    if created:
+        audit_log(actor=actor, action="certificates.issued", edition=edition, data={"count": len(created), "kinds": kinds})
+    # Objects from bulk_create lack pk on some backends: read the batch back in print order.
+    codes = [c.code for c in ordered]
+    by_code = {
+        c.code: c
+        for c in Certificate.objects.filter(code__in=codes).select_related("edition", "category", "project", "juror")
+    }
+    return [by_code[code] for code in codes]
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
+    if certificate.revoked_at is None:
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_log(actor=actor, action="certificate.revoked", target=certificate, edition=certificate.edition, data={"reason": reason})
+    return certificate
+
+
+def certificate_batch_start(*, edition: Edition, kinds: Iterable[str], actor: User, base_url: str) -> CertificateBatch:
+    from reports.tasks import certificate_batch_run
+
+    kinds = [k for k in KIND_ORDER if k in set(kinds)]
+    with transaction.atomic():
+        batch = CertificateBatch.objects.create(edition=edition, created_by=actor, kinds=kinds, base_url=base_url)
+        audit_log(actor=actor, action="certificates.batch_started", target=batch, edition=edition, data={"kinds": kinds})
+        transaction.on_commit(lambda: certificate_batch_run.enqueue(batch_id=batch.pk))
+    return batch
+
+
+def export_start(*, edition: Edition, kind: str, actor: User, total: int = 0) -> ExportJob:
+    from reports.tasks import export_run
+
+    if kind not in ExportKind.values:
+        raise ValueError(kind)
+    with transaction.atomic():
+        job = ExportJob.objects.create(edition=edition, created_by=actor, kind=kind, total=total, status=JobStatus.QUEUED)
+        transaction.on_commit(lambda: export_run.enqueue(job_id=job.pk))
+    return job

@@ -1,0 +1,123 @@
+"""Background work of the reports app, through Django's Tasks API (django-tasks on 5.2).
+
+Run workers with `manage.py db_worker`; any number of them, on any machines sharing the
+database, take tasks from the same queue and each task runs once."""
+
+import io
+import logging
+import zipfile
+
+from django.core.files.base import ContentFile
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+from pypdf import PdfReader, PdfWriter
+
+from award.models import Round
+from reports.certificates import certificate_filename, certificates_render, pdf_split
+from reports.enums import ExportKind, JobStatus
+from reports.excel import (
+    workbook_applications,
+    workbook_juror_progress,
+    workbook_ranking,
+    workbook_score_matrix,
+)
+from reports.models import CertificateBatch, ExportJob
+
+logger = logging.getLogger(__name__)
+
+# Certificates are rendered in chunks: one WeasyPrint run per chunk keeps memory bounded and
+# lets the progress bar move, at the cost of loading the fonts once per chunk.
+CHUNK = 250
+
+
+def _fail(model, pk: int, exc: Exception) -> None:
+    logger.exception("Report job %s %s failed", model.__name__, pk)
+    model.objects.filter(pk=pk).update(status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+
+
+@task()
+def certificate_batch_run(batch_id: int) -> int:
+    from reports.services import certificates_issue
+
+    batch = CertificateBatch.objects.select_related("edition", "created_by").get(pk=batch_id)
+    try:
+        certificates = certificates_issue(edition=batch.edition, kinds=batch.kinds, actor=batch.created_by)
+        CertificateBatch.objects.filter(pk=batch_id).update(status=JobStatus.RUNNING, total=len(certificates), done=0)
+        merged = PdfWriter()
+        archive_buffer = io.BytesIO()
+        used: set[str] = set()
+        with zipfile.ZipFile(archive_buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for start in range(0, len(certificates), CHUNK):
+                chunk = certificates[start : start + CHUNK]
+                pdf = certificates_render(chunk, base_url=batch.base_url)
+                merged.append(PdfReader(io.BytesIO(pdf)))
+                for certificate, single in zip(chunk, pdf_split(pdf), strict=True):
+                    name = certificate_filename(certificate)
+                    if name in used:
+                        name = name.removesuffix(".pdf") + f"_{certificate.code[:6]}.pdf"
+                    used.add(name)
+                    archive.writestr(name, single)
+                CertificateBatch.objects.filter(pk=batch_id).update(done=F("done") + len(chunk))
+        merged_buffer = io.BytesIO()
+        merged.write(merged_buffer)
+        batch.refresh_from_db()
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        batch.merged_pdf.save(f"certificates-{batch.edition.slug}-{stamp}.pdf", ContentFile(merged_buffer.getvalue()), save=False)
+        batch.zip_file.save(f"certificates-{batch.edition.slug}-{stamp}.zip", ContentFile(archive_buffer.getvalue()), save=False)
+        batch.status = JobStatus.DONE
+        batch.done = batch.total
+        batch.finished_at = timezone.now()
+        batch.save(update_fields=["merged_pdf", "zip_file", "status", "done", "finished_at"])
+        return len(certificates)
+    except Exception as exc:
+        _fail(CertificateBatch, batch_id, exc)
+        raise
+
+
+@task()
+def export_run(job_id: int) -> int:
+    job = ExportJob.objects.select_related("edition").get(pk=job_id)
+    ExportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job_id).update(done=done)
+
+    try:
+        buffer = io.BytesIO()
+        rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=progress)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        job.refresh_from_db()
+        job.file.save(f"{job.kind}-{job.edition.slug}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        job.status = JobStatus.DONE
+        job.done = job.total = max(rows, job.total)
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "status", "done", "total", "finished_at"])
+        return rows
+    except Exception as exc:
+        _fail(ExportJob, job_id, exc)
+        raise
+
+
+def export_write(out, *, kind: str, edition, progress=None) -> int:
+    """Write the workbook of `kind` to `out`; the same code serves direct downloads and jobs."""
+    if kind == ExportKind.SCORE_MATRIX:
+        return workbook_score_matrix(out, edition=edition, progress=progress)
+    if kind == ExportKind.SCORE_MATRIX_BLIND:
+        return workbook_score_matrix(out, edition=edition, anonymise=True, progress=progress)
+    if kind == ExportKind.JUROR_PROGRESS:
+        return workbook_juror_progress(out, edition=edition)
+    if kind == ExportKind.APPLICATIONS:
+        return workbook_applications(out, edition=edition, progress=progress)
+    if kind == ExportKind.RANKING:
+        round_ = Round.objects.filter(edition=edition).order_by("-number").first()
+        rounds = [r for r in Round.objects.filter(edition=edition).order_by("number")]
+        # The ranking of the latest round that has any finalised review.
+        for candidate in reversed(rounds):
+            if candidate.assignments.filter(finalised_at__isnull=False).exists():
+                round_ = candidate
+                break
+        if round_ is None:
+            raise ValueError("no round")
+        return workbook_ranking(out, edition=edition, round=round_)
+    raise ValueError(kind)

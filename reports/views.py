@@ -1,0 +1,175 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from award.models import Round
+from reports.certificates import certificate_filename, certificates_render
+from reports.enums import CertificateKind, ExportKind, JobStatus
+from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
+from reports.models import Certificate
+from reports.selectors import (
+    batches_of,
+    certificate_recipient_counts,
+    certificates_of,
+    certificates_owned_by,
+    certificates_visible_to,
+    edition_for_organiser,
+    exports_of,
+)
+from reports.services import certificate_batch_start, certificate_revoke, export_start
+from reports.tasks import export_write
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Above this many rows an export runs in the background with a progress bar.
+EXPORT_SYNC_MAX_ROWS = 5000
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+def reports_home(request, slug: str):
+    edition = edition_for_organiser(request.user, slug)
+    counts = certificate_recipient_counts(edition)
+    kinds = [(value, label, counts.get(value, 0)) for value, label in CertificateKind.choices]
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "edition": edition,
+            "rounds": list(Round.objects.filter(edition=edition).order_by("number")),
+            "exports": [(k.value, k.label) for k in ExportKind if k != ExportKind.RANKING],
+            "kinds": kinds,
+            "batches": list(batches_of(edition)[:5]),
+            "jobs": list(exports_of(edition)[:5]),
+            "certificates": list(certificates_of(edition)[:500]),
+        },
+    )
+
+
+@login_required
+def excel_download(request, slug: str, kind: str):
+    edition = edition_for_organiser(request.user, slug)
+    if kind not in ExportKind.values:
+        raise Http404
+    stamp = timezone.localtime(timezone.now(), edition.tz).strftime("%Y%m%d-%H%M")
+    filename = f"{slugify(kind)}-{edition.slug}-{stamp}.xlsx"
+    if kind == ExportKind.RANKING:
+        number = request.GET.get("round", "")
+        if not number.isdigit():
+            messages.error(request, _("Choose a round for the ranking workbook."))
+            return redirect("reports:home", slug=edition.slug)
+        round_ = get_object_or_404(Round, edition=edition, number=int(number))
+        buffer = io.BytesIO()
+        workbook_ranking(buffer, edition=edition, round=round_)
+        return _xlsx_response(buffer, filename)
+    rows = EXPORT_ROW_COUNTS.get(kind, lambda e: 0)(edition)
+    if rows > EXPORT_SYNC_MAX_ROWS:
+        job = export_start(edition=edition, kind=kind, actor=request.user, total=rows)
+        messages.info(request, _("This export is large: it is being prepared in the background."))
+        return redirect("reports:export", slug=edition.slug, pk=job.pk)
+    buffer = io.BytesIO()
+    export_write(buffer, kind=kind, edition=edition)
+    return _xlsx_response(buffer, filename)
+
+
+def _xlsx_response(buffer: io.BytesIO, filename: str) -> HttpResponse:
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export_detail(request, slug: str, pk: int):
+    edition = edition_for_organiser(request.user, slug)
+    job = get_object_or_404(exports_of(edition), pk=pk)
+    return render(request, "reports/job.html", {"edition": edition, "job": job, "kind": "export"})
+
+
+@login_required
+def export_file(request, slug: str, pk: int):
+    edition = edition_for_organiser(request.user, slug)
+    job = get_object_or_404(exports_of(edition), pk=pk, status=JobStatus.DONE)
+    if not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
+
+
+@login_required
+@require_POST
+def batch_start(request, slug: str):
+    edition = edition_for_organiser(request.user, slug)
+    kinds = [k for k in request.POST.getlist("kinds") if k in CertificateKind.values]
+    if not kinds:
+        messages.error(request, _("Choose at least one kind of certificate."))
+        return redirect("reports:home", slug=edition.slug)
+    batch = certificate_batch_start(edition=edition, kinds=kinds, actor=request.user, base_url=_base_url(request))
+    return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
+
+
+@login_required
+def batch_detail(request, slug: str, pk: int):
+    edition = edition_for_organiser(request.user, slug)
+    batch = get_object_or_404(batches_of(edition), pk=pk)
+    return render(request, "reports/job.html", {"edition": edition, "job": batch, "kind": "batch"})
+
+
+@login_required
+def batch_file(request, slug: str, pk: int, part: str):
+    edition = edition_for_organiser(request.user, slug)
+    batch = get_object_or_404(batches_of(edition), pk=pk, status=JobStatus.DONE)
+    field = {"pdf": batch.merged_pdf, "zip": batch.zip_file}.get(part)
+    if not field:
+        raise Http404
+    content_type = "application/pdf" if part == "pdf" else "application/zip"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type)
+
+
+@login_required
+def certificate_download(request, code: str):
+    """A team's or a juror's own certificate (after the results are public), or any certificate
+    of an edition the user organises."""
+    certificate = get_object_or_404(certificates_visible_to(request.user), code=code)
+    if certificate.is_revoked:
+        raise Http404
+    pdf = certificates_render([certificate], base_url=_base_url(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate)}"'
+    return response
+
+
+@login_required
+def my_certificates(request):
+    return render(request, "reports/my_certificates.html", {"certificates": list(certificates_owned_by(request.user))})
+
+
+@login_required
+@require_POST
+def certificate_revoke_view(request, slug: str, code: str):
+    edition = edition_for_organiser(request.user, slug)
+    certificate = get_object_or_404(Certificate, edition=edition, code=code)
+    reason = request.POST.get("reason", "").strip()[:1000]
+    if not reason:
+        messages.error(request, _("Give a reason for revoking the certificate."))
+    else:
+        certificate_revoke(certificate=certificate, actor=request.user, reason=reason)
+        messages.success(request, _("The certificate has been revoked; its verification page says so."))
+    return redirect(reverse("reports:home", kwargs={"slug": edition.slug}) + "#certificates")
+
+
+def certificate_verify(request, code: str):
+    """Public: what a certificate states, so anyone holding a printed copy can check it."""
+    certificate = (
+        Certificate.objects.filter(code=code).select_related("edition", "category").first() if len(code) <= 40 else None
+    )
+    status = 200 if certificate is not None else 404
+    return render(request, "reports/verify.html", {"certificate": certificate, "code": code[:40]}, status=status)
