@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from award import accounts, api, api_views, views  # noqa: F401  (award.api registers its viewsets)
+from award import accounts, api, api_views, audit, views  # noqa: F401  (award.api registers its viewsets)
 from award.api_router import router
 from award.forms import EmailAuthenticationForm
 from reports.views import certificate_verify
@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
+    path("audit/", audit.audit_log_view, name="audit_log"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
