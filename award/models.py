@@ -297,3 +297,20 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class TwoFactorDevice(models.Model):
+    """A TOTP authenticator app bound to an account (optional, offered to organisers and jurors)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor", verbose_name=_("user"))
+    secret = models.CharField(max_length=64, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # The last 30-second step accepted: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,23 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from award import accounts, api, api_views, audit, views  # noqa: F401  (award.api registers its viewsets)
+from award import accounts, api, api_views, audit, twofactor, views  # noqa: F401  (award.api registers its viewsets)
 from award.api_router import router
-from award.forms import EmailAuthenticationForm
 from reports.views import certificate_verify
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", twofactor.TwoFactorLoginView.as_view(), name="login"),
+    path("accounts/login/verify/", twofactor.login_verify, name="login_verify"),
+    path("account/two-factor/", twofactor.two_factor_setup, name="two_factor"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/signup/done/", accounts.signup_done, name="signup_done"),
     path("accounts/confirm/resend/", accounts.confirm_resend, name="account_confirm_resend"),
