@@ -50,7 +50,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
-from award.models import Category, Criterion, Round, User
+from award.models import AuditEntry, Category, Criterion, Round, User
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, Result, Score
 from submissions.enums import ProjectStatus
@@ -65,6 +65,7 @@ METHODS_ORDER = [
 AGREEMENT_METHOD = "ICC(1,k)"
 MIN_BOOTSTRAP_SAMPLES = 1000
 METHOD_SENSITIVE_PLACES = 3
+ACTION_FINALIST_REMOVED = "results.finalist_removed"
 _PRECISION = 6
 
 FLAG_LABELS = {
@@ -302,6 +303,16 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
         if result.project_id not in results or result.kind == ResultKind.WINNER:
             results[result.project_id] = result
 
+    # A finalist removed against the ranking keeps its reason in the audit log (the result is gone).
+    removed: dict[int, str] = {}
+    for target_id, data in (
+        AuditEntry.objects.filter(edition=edition, action=ACTION_FINALIST_REMOVED)
+        .order_by("at", "id")
+        .values_list("target_id", "data")
+    ):
+        if data.get("category") == category.pk and data.get("round") == round.pk:
+            removed[int(target_id)] = data.get("reason", "")
+
     per_project: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for project_id, category_id, juror_id, total in totals:
         if category_id == category.pk:
@@ -336,6 +347,8 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
         if result is not None:
             row.result = result.kind
             row.override_reason = result.override_reason
+        elif project.pk in removed:
+            row.override_reason = removed[project.pk]
         rows.append(row)
 
     ranked = [row for row in rows if "missing_reviews" not in row.flags]
@@ -507,3 +520,67 @@ def juror_table(*, round: Round, category: Category | None = None) -> list[Juror
         )
     rows.sort(key=lambda r: (-r.difference_from_panel, r.juror.last_name, r.juror.first_name, r.juror.pk))
     return rows
+
+
+# --- Published results -------------------------------------------------------------------------
+
+
+@dataclass
+class CategoryResults:
+    category: Category
+    winners: list[Result] = field(default_factory=list)
+    finalists: list[Result] = field(default_factory=list)
+    special: list[Result] = field(default_factory=list)
+
+
+def results_of(edition) -> list[CategoryResults]:
+    """Winners, finalists and special awards per category, in two queries. The caller checks
+    the embargo (`edition.results_are_public()`) or that the viewer is an organiser."""
+    groups = {c.pk: CategoryResults(category=c) for c in edition.categories.order_by("position", "name")}
+    for result in (
+        Result.objects.filter(edition=edition).select_related("project").order_by("project__reference", "title", "id")
+    ):
+        group = groups.get(result.category_id)
+        if group is None:
+            continue
+        {ResultKind.WINNER: group.winners, ResultKind.FINALIST: group.finalists, ResultKind.SPECIAL: group.special}[
+            result.kind
+        ].append(result)
+    return list(groups.values())
+
+
+@dataclass
+class RoundFeedback:
+    round: Round
+    criterion_means: list[tuple[Criterion, float | None]]
+    comments: list[str]
+
+
+def project_feedback(project: Project) -> list[RoundFeedback]:
+    """Anonymised jury feedback: per-criterion averages and the comments of finalised reviews,
+    without jurors' names, in text order (not review order, which could identify a juror)."""
+    criteria = list(project.edition.criteria.order_by("position", "id"))
+    scores = list(
+        Score.objects.filter(assignment__project=project, assignment__status=AssignmentStatus.COMPLETED)
+        .select_related("assignment__round")
+        .order_by()
+    )
+    rounds: dict[int, Round] = {}
+    values: dict[tuple[int, int], list[float]] = defaultdict(list)
+    comments: dict[int, set[str]] = defaultdict(set)
+    for score in scores:
+        rnd = score.assignment.round
+        rounds[rnd.pk] = rnd
+        values[(rnd.pk, score.criterion_id)].append(float(score.value))
+        if score.comment.strip():
+            comments[rnd.pk].add(score.comment.strip())
+        if score.assignment.overall_comment.strip():
+            comments[rnd.pk].add(score.assignment.overall_comment.strip())
+    return [
+        RoundFeedback(
+            round=rnd,
+            criterion_means=[(c, _mean(values.get((rnd.pk, c.pk), []))) for c in criteria],
+            comments=sorted(comments[rnd.pk]),
+        )
+        for rnd in sorted(rounds.values(), key=lambda r: r.number)
+    ]

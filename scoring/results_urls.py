@@ -1,4 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scoring import results_views as views
 
 app_name = "results"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:edition>/", views.public, name="public"),
+    path("<slug:edition>/results.json", views.public_json, name="public_json"),
+    path("<slug:edition>/project/<int:pk>/", views.project_result, name="project"),
+    path("<slug:edition>/ranking/", views.overview, name="overview"),
+    path("<slug:edition>/ranking/special/", views.special_award_view, name="special_award"),
+    path(
+        "<slug:edition>/ranking/special/<int:pk>/remove/", views.special_award_remove_view, name="special_award_remove"
+    ),
+    path("<slug:edition>/ranking/<int:round>/freeze/", views.round_freeze_view, name="round_freeze"),
+    path("<slug:edition>/ranking/<int:round>/<slug:category>/", views.ranking, name="ranking"),
+    path(
+        "<slug:edition>/ranking/<int:round>/<slug:category>/finalists/", views.finalists_select_view, name="finalists"
+    ),
+    path("<slug:edition>/ranking/<int:round>/<slug:category>/override/", views.finalist_override_view, name="override"),
+    path(
+        "<slug:edition>/ranking/<int:round>/<slug:category>/final-round/",
+        views.final_round_prepare_view,
+        name="final_round",
+    ),
+    path("<slug:edition>/ranking/<int:round>/<slug:category>/winner/", views.winners_select_view, name="winner"),
+    path(
+        "<slug:edition>/ranking/<int:round>/<slug:category>/winner-override/",
+        views.winner_override_view,
+        name="winner_override",
+    ),
+]

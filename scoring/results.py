@@ -1,0 +1,359 @@
+"""Finalists, winners, special awards and freezing: the organisers' decisions after a ranking.
+
+Every decision is audited; a decision that departs from the ranking needs a written reason,
+which is kept (on the result, or in the audit log for a removal) and goes into the export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from award.enums import Role, RoundKind
+from award.models import Category, Edition, EditionRole, Round, User
+from award.rules import is_organiser
+from award.services import audit_log
+from scoring.enums import ResultKind
+from scoring.models import Assignment, ConflictOfInterest, Result
+from scoring.ranking import ACTION_FINALIST_REMOVED, ranking_for
+from submissions.enums import ProjectStatus
+from submissions.models import Project
+
+
+class ResultsError(ValidationError):
+    """A results decision that the rules do not allow."""
+
+
+@dataclass
+class FinalistSelection:
+    selected: list[Result] = field(default_factory=list)
+    incomplete: list[Project] = field(default_factory=list)
+    undecided: list[Project] = field(default_factory=list)
+
+
+def _require_organiser(actor: User, edition: Edition) -> None:
+    if not is_organiser(actor, edition):
+        raise PermissionDenied
+
+
+def _require_open(round: Round) -> None:
+    if round.frozen:
+        raise ResultsError(_("The results of this round are frozen and cannot change."), code="frozen")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ResultsError(_("Write the reason for departing from the ranking."), code="reason_required")
+    return reason
+
+
+def _require_same_edition(category: Category, round: Round) -> None:
+    if category.edition_id != round.edition_id:
+        raise ResultsError(_("The category and the round belong to different editions."), code="edition_mismatch")
+
+
+def _project_in(category: Category, project: Project) -> None:
+    if project.category_id != category.pk or project.status in {ProjectStatus.WITHDRAWN, ProjectStatus.INELIGIBLE}:
+        raise ResultsError(_("This project is not an eligible project of this category."), code="wrong_project")
+
+
+@transaction.atomic
+def finalists_select(*, category: Category, round: Round, actor: User, replace: bool = False) -> FinalistSelection:
+    """Make the top N of the round's ranking finalists, N being the category's finalists count.
+
+    Projects with missing reviews are not ranked and so never selected; projects sharing a rank
+    across the N-th place are left for the organiser to decide (with a reason)."""
+    edition = round.edition
+    _require_organiser(actor, edition)
+    _require_same_edition(category, round)
+    _require_open(round)
+    if round.kind == RoundKind.FINAL:
+        raise ResultsError(
+            _("Finalists come from a shortlist round; in the final round select the winner."), code="final"
+        )
+    existing = Result.objects.filter(category=category, round=round, kind=ResultKind.FINALIST)
+    if existing.exists():
+        if not replace:
+            raise ResultsError(
+                _("Finalists have already been selected in this category; replace them or change them one by one."),
+                code="exists",
+            )
+        removed = [r.project.reference or str(r.project) for r in existing.select_related("project")]
+        existing.delete()
+        audit_log(
+            actor=actor,
+            action="results.finalists_cleared",
+            target=category,
+            edition=edition,
+            data={"round": round.pk, "projects": removed},
+        )
+    ranking = ranking_for(category=category, round=round)
+    n = category.finalists_count
+    outcome = FinalistSelection()
+    by_rank: dict[int, list] = {}
+    for row in ranking.ranked_rows:
+        by_rank.setdefault(row.rank, []).append(row)
+    for row in ranking.rows:
+        if row.rank is None:
+            outcome.incomplete.append(row.project)
+        elif row.rank <= n:
+            if row.rank + len(by_rank[row.rank]) - 1 <= n:
+                outcome.selected.append(
+                    Result.objects.create(
+                        edition=edition,
+                        category=category,
+                        round=round,
+                        project=row.project,
+                        kind=ResultKind.FINALIST,
+                        created_by=actor,
+                    )
+                )
+            else:
+                outcome.undecided.append(row.project)
+    audit_log(
+        actor=actor,
+        action="results.finalists_selected",
+        target=category,
+        edition=edition,
+        data={
+            "round": round.pk,
+            "method": ranking.method,
+            "finalists": [r.project.reference for r in outcome.selected],
+            "undecided_ties": [p.reference for p in outcome.undecided],
+            "not_ranked_missing_reviews": [p.reference for p in outcome.incomplete],
+        },
+    )
+    return outcome
+
+
+@transaction.atomic
+def finalist_override(
+    *, category: Category, round: Round, project: Project, add: bool, reason: str, actor: User
+) -> Result | None:
+    """Add a project to the finalists, or remove one, against the ranking: only with a reason."""
+    edition = round.edition
+    _require_organiser(actor, edition)
+    _require_same_edition(category, round)
+    _require_open(round)
+    reason = _require_reason(reason)
+    _project_in(category, project)
+    current = Result.objects.filter(project=project, kind=ResultKind.FINALIST).first()
+    if add:
+        if current is not None:
+            raise ResultsError(_("This project is already a finalist."), code="already")
+        result = Result.objects.create(
+            edition=edition,
+            category=category,
+            round=round,
+            project=project,
+            kind=ResultKind.FINALIST,
+            override_reason=reason,
+            created_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="results.finalist_added",
+            target=project,
+            edition=edition,
+            data={"round": round.pk, "category": category.pk, "reason": reason},
+        )
+        return result
+    if current is None:
+        raise ResultsError(_("This project is not a finalist."), code="not_finalist")
+    current.delete()
+    audit_log(
+        actor=actor,
+        action=ACTION_FINALIST_REMOVED,
+        target=project,
+        edition=edition,
+        data={"round": round.pk, "category": category.pk, "reason": reason},
+    )
+    return None
+
+
+def _conflicted(juror: User, project: Project) -> bool:
+    try:
+        from scoring.rules import juror_is_conflicted
+    except ImportError:  # the jury side's predicate is not there yet: declared conflicts only
+        return ConflictOfInterest.objects.filter(juror=juror, project=project).exists()
+    return juror_is_conflicted(juror, project)
+
+
+@transaction.atomic
+def final_round_prepare(*, category: Category, source_round: Round, final_round: Round, actor: User) -> int:
+    """Assign every finalist of the category to every member of the category's panel in the
+    final round, except conflicted jurors. Safe to repeat; returns the number of new assignments."""
+    edition = final_round.edition
+    _require_organiser(actor, edition)
+    _require_same_edition(category, source_round)
+    _require_same_edition(category, final_round)
+    _require_open(final_round)
+    if final_round.kind != RoundKind.FINAL or final_round.number <= source_round.number:
+        raise ResultsError(_("Choose a final round that comes after the shortlist round."), code="not_final")
+    finalists = [
+        r.project
+        for r in Result.objects.filter(category=category, round=source_round, kind=ResultKind.FINALIST)
+        .select_related("project", "project__edition")
+        .order_by("project__reference")
+    ]
+    if not finalists:
+        raise ResultsError(_("Select the finalists of this category first."), code="no_finalists")
+    panel = [
+        role.user
+        for role in EditionRole.objects.filter(edition=edition, role=Role.JUROR, panels=category)
+        .select_related("user")
+        .order_by("user__last_name", "user__pk")
+    ]
+    if not panel:
+        raise ResultsError(_("The category's panel has no jurors."), code="no_panel")
+    existing = set(Assignment.objects.filter(round=final_round).values_list("project_id", "juror_id"))
+    created = []
+    for project in finalists:
+        for juror in panel:
+            if (project.pk, juror.pk) not in existing and not _conflicted(juror, project):
+                created.append(Assignment(round=final_round, project=project, juror=juror))
+    Assignment.objects.bulk_create(created)
+    audit_log(
+        actor=actor,
+        action="results.final_round_prepared",
+        target=final_round,
+        edition=edition,
+        data={"category": category.pk, "source_round": source_round.pk, "assignments": len(created)},
+    )
+    return len(created)
+
+
+@transaction.atomic
+def winners_select(*, category: Category, round: Round, actor: User) -> Result:
+    """The winner of the category is the first of the final round's ranking, by the same rules."""
+    edition = round.edition
+    _require_organiser(actor, edition)
+    _require_same_edition(category, round)
+    _require_open(round)
+    if round.kind != RoundKind.FINAL:
+        raise ResultsError(_("Winners come from the final round."), code="not_final")
+    if Result.objects.filter(category=category, kind=ResultKind.WINNER).exists():
+        raise ResultsError(_("This category already has a winner."), code="exists")
+    ranking = ranking_for(category=category, round=round)
+    first = [row for row in ranking.ranked_rows if row.rank == 1]
+    if not first:
+        raise ResultsError(_("No project of this category has all its reviews finalised yet."), code="empty")
+    if len(first) > 1:
+        raise ResultsError(
+            _("Tie: %(count)s projects share the first place; the organisers decide, with a written reason.")
+            % {"count": len(first)},
+            code="tie",
+        )
+    result = Result.objects.create(
+        edition=edition,
+        category=category,
+        round=round,
+        project=first[0].project,
+        kind=ResultKind.WINNER,
+        created_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="results.winner_selected",
+        target=first[0].project,
+        edition=edition,
+        data={"round": round.pk, "category": category.pk, "method": ranking.method},
+    )
+    return result
+
+
+@transaction.atomic
+def winner_override(*, category: Category, round: Round, project: Project, reason: str, actor: User) -> Result:
+    """Name the winner against (or where the ranking cannot decide, e.g. a tie) with a reason."""
+    edition = round.edition
+    _require_organiser(actor, edition)
+    _require_same_edition(category, round)
+    _require_open(round)
+    reason = _require_reason(reason)
+    _project_in(category, project)
+    if round.kind != RoundKind.FINAL:
+        raise ResultsError(_("Winners come from the final round."), code="not_final")
+    if not Assignment.objects.filter(round=round, project=project).exists():
+        raise ResultsError(_("This project was not scored in the final round."), code="not_in_round")
+    previous = list(Result.objects.filter(category=category, kind=ResultKind.WINNER).select_related("project"))
+    Result.objects.filter(pk__in=[r.pk for r in previous]).delete()
+    result = Result.objects.create(
+        edition=edition,
+        category=category,
+        round=round,
+        project=project,
+        kind=ResultKind.WINNER,
+        override_reason=reason,
+        created_by=actor,
+    )
+    audit_log(
+        actor=actor,
+        action="results.winner_overridden",
+        target=project,
+        edition=edition,
+        data={
+            "round": round.pk,
+            "category": category.pk,
+            "reason": reason,
+            "previous": [r.project.reference for r in previous],
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def special_award_set(*, project: Project, title: str, citation: str, actor: User) -> Result:
+    """A special award (e.g. the jury's special prize), given by hand with a citation."""
+    edition = project.edition
+    _require_organiser(actor, edition)
+    title, citation = (title or "").strip(), (citation or "").strip()
+    if not title or not citation:
+        raise ResultsError(_("A special award needs a title and a citation."), code="required")
+    if project.status in {ProjectStatus.WITHDRAWN, ProjectStatus.INELIGIBLE, ProjectStatus.DRAFT}:
+        raise ResultsError(_("Only an eligible project can receive an award."), code="wrong_project")
+    result, created = Result.objects.update_or_create(
+        project=project,
+        kind=ResultKind.SPECIAL,
+        title=title,
+        defaults={"edition": edition, "category": project.category, "citation": citation, "created_by": actor},
+    )
+    audit_log(
+        actor=actor,
+        action="results.special_award_set",
+        target=project,
+        edition=edition,
+        data={"title": title, "citation": citation, "created": created},
+    )
+    return result
+
+
+@transaction.atomic
+def special_award_remove(*, result: Result, actor: User) -> None:
+    _require_organiser(actor, result.edition)
+    if result.kind != ResultKind.SPECIAL:
+        raise ResultsError(_("Only special awards are removed here."), code="not_special")
+    audit_log(
+        actor=actor,
+        action="results.special_award_removed",
+        target=result.project,
+        edition=result.edition,
+        data={"title": result.title},
+    )
+    result.delete()
+
+
+@transaction.atomic
+def round_freeze(*, round: Round, actor: User) -> Round:
+    """Freeze a round: its scores can no longer change, nor its finalists or winners."""
+    _require_organiser(actor, round.edition)
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.frozen:
+        raise ResultsError(_("This round is already frozen."), code="frozen")
+    round.frozen = True
+    round.save(update_fields=["frozen"])
+    audit_log(actor=actor, action="results.round_frozen", target=round, edition=round.edition)
+    return round

@@ -1,0 +1,382 @@
+"""Ranking pages for organisers, public results after the embargo, a team's own result."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from award.enums import AggregationMethod, RoundKind, TieBreakRule
+from award.models import Edition, Round
+from award.rules import is_organiser
+from award.selectors import editions_organised_by
+from scoring import charts
+from scoring.enums import ResultKind
+from scoring.models import Result
+from scoring.ranking import FLAG_LABELS, juror_table, project_feedback, ranking_for, results_of
+from scoring.results import (
+    final_round_prepare,
+    finalist_override,
+    finalists_select,
+    round_freeze,
+    special_award_remove,
+    special_award_set,
+    winner_override,
+    winners_select,
+)
+from submissions.enums import ProjectStatus
+from submissions.selectors import projects_owned_by
+
+METHOD_LABELS = dict(AggregationMethod.choices)
+
+
+class ReasonForm(forms.Form):
+    project = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpecialAwardForm(forms.Form):
+    project = forms.TypedChoiceField(label=_("Project"), coerce=int)
+    title = forms.CharField(label=_("Award title"), max_length=200)
+    citation = forms.CharField(label=_("Citation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = [
+            (p.pk, f"{p.reference} · {p.title}")
+            for p in edition.projects.filter(status=ProjectStatus.ELIGIBLE).order_by("reference")
+        ]
+
+
+def _organised_edition(request, slug: str) -> Edition:
+    """An edition the user organises; anyone else gets the same 404 as for a missing edition."""
+    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+
+
+def _round_and_category(edition: Edition, number: int, category_slug: str):
+    rnd = get_object_or_404(Round.objects.select_related("edition"), edition=edition, number=number)
+    category = get_object_or_404(edition.categories.select_related("edition"), slug=category_slug)
+    rnd.edition = edition
+    category.edition = edition
+    return rnd, category
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+@login_required
+def index(request):
+    organised = list(editions_organised_by(request.user))
+    if len(organised) == 1:
+        return redirect("results:overview", edition=organised[0].slug)
+    return render(request, "scoring/results/index.html", {"editions": organised})
+
+
+@login_required
+def overview(request, edition: str):
+    edition = _organised_edition(request, edition)
+    rounds = list(edition.rounds.order_by("number"))
+    categories = list(edition.categories.order_by("position", "name"))
+    special = Result.objects.filter(edition=edition, kind=ResultKind.SPECIAL).select_related("project")
+    return render(
+        request,
+        "scoring/results/overview.html",
+        {
+            "edition": edition,
+            "rounds": rounds,
+            "categories": categories,
+            "special": special,
+            "special_form": SpecialAwardForm(edition=edition),
+            "is_public": edition.results_are_public(),
+        },
+    )
+
+
+@login_required
+def ranking(request, edition: str, round: int, category: str):
+    edition = _organised_edition(request, edition)
+    rnd, cat = _round_and_category(edition, round, category)
+    bootstrap = request.GET.get("bootstrap") != "0"
+    result = ranking_for(category=cat, round=rnd, bootstrap=bootstrap, seed=0)
+    jurors = juror_table(round=rnd, category=cat)
+    all_totals = [t for row in result.rows for t in row.juror_totals]
+    panel_mean = sum(all_totals) / len(all_totals) if all_totals else None
+    rows = []
+    for row in result.rows:
+        rows.append(
+            {
+                "row": row,
+                "others": [(m, row.scores[m], row.ranks.get(m)) for m in result.other_methods],
+                "strip": charts.strip_plot(row.juror_totals, score=row.official_score, label=_("Juror totals")),
+                "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
+                "flag_labels": [(f, FLAG_LABELS[f]) for f in row.flags],
+                "criteria": [row.criterion_means.get(c.pk) for c in result.criteria],
+                "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
+            }
+        )
+    final_rounds = [r for r in edition.rounds.all() if r.kind == RoundKind.FINAL and r.number > rnd.number]
+    return render(
+        request,
+        "scoring/results/ranking.html",
+        {
+            "edition": edition,
+            "round": rnd,
+            "category": cat,
+            "ranking": result,
+            "rows": rows,
+            "jurors": jurors,
+            "method_label": METHOD_LABELS.get(result.method, result.method),
+            "other_labels": [METHOD_LABELS.get(m, m) for m in result.other_methods],
+            "tie_rule_label": dict(TieBreakRule.choices).get(result.tie_break_rule, ""),
+            "boxes": charts.box_plots(
+                [(j.juror.display_name, j.totals) for j in jurors],
+                panel_mean=panel_mean,
+                title=_("Distribution of totals per juror"),
+            ),
+            "is_final": rnd.kind == RoundKind.FINAL,
+            "final_rounds": final_rounds,
+            "bootstrap": bootstrap,
+            "finalists_exist": any(row.result for row in result.rows),
+        },
+    )
+
+
+def _ranking_url(edition: Edition, rnd: Round, category) -> str:
+    return reverse("results:ranking", kwargs={"edition": edition.slug, "round": rnd.number, "category": category.slug})
+
+
+def _run(request, action, success) -> None:
+    try:
+        outcome = action()
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return None
+    messages.success(request, success(outcome) if callable(success) else success)
+    return outcome
+
+
+@require_POST
+@login_required
+def finalists_select_view(request, edition: str, round: int, category: str):
+    edition = _organised_edition(request, edition)
+    rnd, cat = _round_and_category(edition, round, category)
+    outcome = _run(
+        request,
+        lambda: finalists_select(
+            category=cat, round=rnd, actor=request.user, replace=request.POST.get("replace") == "1"
+        ),
+        lambda o: _("%(count)s finalists selected.") % {"count": len(o.selected)},
+    )
+    if outcome is not None:
+        if outcome.undecided:
+            messages.warning(
+                request,
+                _("Tie across the finalist line: the organisers decide between %(projects)s, with a reason.")
+                % {"projects": ", ".join(p.reference or str(p) for p in outcome.undecided)},
+            )
+        if outcome.incomplete:
+            messages.warning(
+                request,
+                _("%(count)s projects have missing reviews and were not considered.")
+                % {"count": len(outcome.incomplete)},
+            )
+    return redirect(_ranking_url(edition, rnd, cat))
+
+
+@require_POST
+@login_required
+def finalist_override_view(request, edition: str, round: int, category: str):
+    edition = _organised_edition(request, edition)
+    rnd, cat = _round_and_category(edition, round, category)
+    form = ReasonForm(request.POST)
+    add = request.POST.get("add") == "1"
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for departing from the ranking."))
+        return redirect(_ranking_url(edition, rnd, cat))
+    project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
+    _run(
+        request,
+        lambda: finalist_override(
+            category=cat, round=rnd, project=project, add=add, reason=form.cleaned_data["reason"], actor=request.user
+        ),
+        _("Finalist added; the reason is recorded.") if add else _("Finalist removed; the reason is recorded."),
+    )
+    return redirect(_ranking_url(edition, rnd, cat))
+
+
+@require_POST
+@login_required
+def final_round_prepare_view(request, edition: str, round: int, category: str):
+    edition = _organised_edition(request, edition)
+    rnd, cat = _round_and_category(edition, round, category)
+    try:
+        target_number = int(request.POST.get("final_round", ""))
+    except ValueError:
+        target_number = None
+    final = edition.rounds.filter(number=target_number).first() if target_number is not None else None
+    if final is None:
+        messages.error(request, _("Choose a final round that comes after the shortlist round."))
+        return redirect(_ranking_url(edition, rnd, cat))
+    final.edition = edition
+    outcome = _run(
+        request,
+        lambda: final_round_prepare(category=cat, source_round=rnd, final_round=final, actor=request.user),
+        lambda n: _("%(count)s final-round assignments created.") % {"count": n},
+    )
+    if outcome is not None:
+        return redirect(_ranking_url(edition, final, cat))
+    return redirect(_ranking_url(edition, rnd, cat))
+
+
+@require_POST
+@login_required
+def winners_select_view(request, edition: str, round: int, category: str):
+    edition = _organised_edition(request, edition)
+    rnd, cat = _round_and_category(edition, round, category)
+    _run(
+        request,
+        lambda: winners_select(category=cat, round=rnd, actor=request.user),
+        lambda r: _("Winner selected: %(project)s.") % {"project": r.project.title},
+    )
+    return redirect(_ranking_url(edition, rnd, cat))
+
+
+@require_POST
+@login_required
+def winner_override_view(request, edition: str, round: int, category: str):
+    edition = _organised_edition(request, edition)
+    rnd, cat = _round_and_category(edition, round, category)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for departing from the ranking."))
+        return redirect(_ranking_url(edition, rnd, cat))
+    project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
+    _run(
+        request,
+        lambda: winner_override(
+            category=cat, round=rnd, project=project, reason=form.cleaned_data["reason"], actor=request.user
+        ),
+        lambda r: _("Winner selected: %(project)s.") % {"project": r.project.title},
+    )
+    return redirect(_ranking_url(edition, rnd, cat))
+
+
+@require_POST
+@login_required
+def round_freeze_view(request, edition: str, round: int):
+    edition = _organised_edition(request, edition)
+    rnd = get_object_or_404(edition.rounds.all(), number=round)
+    rnd.edition = edition
+    _run(request, lambda: round_freeze(round=rnd, actor=request.user), _("The round is frozen."))
+    return redirect("results:overview", edition=edition.slug)
+
+
+@require_POST
+@login_required
+def special_award_view(request, edition: str):
+    edition = _organised_edition(request, edition)
+    form = SpecialAwardForm(request.POST, edition=edition)
+    if not form.is_valid():
+        messages.error(request, _("A special award needs a project, a title and a citation."))
+        return redirect("results:overview", edition=edition.slug)
+    project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
+    _run(
+        request,
+        lambda: special_award_set(
+            project=project,
+            title=form.cleaned_data["title"],
+            citation=form.cleaned_data["citation"],
+            actor=request.user,
+        ),
+        _("Special award saved."),
+    )
+    return redirect("results:overview", edition=edition.slug)
+
+
+@require_POST
+@login_required
+def special_award_remove_view(request, edition: str, pk: int):
+    edition = _organised_edition(request, edition)
+    result = get_object_or_404(Result.objects.filter(edition=edition, kind=ResultKind.SPECIAL), pk=pk)
+    result.edition = edition
+    _run(request, lambda: special_award_remove(result=result, actor=request.user), _("Special award removed."))
+    return redirect("results:overview", edition=edition.slug)
+
+
+# --- Public ------------------------------------------------------------------------------------
+
+
+def _published_edition(request, slug: str) -> Edition:
+    """Before the publication time the results do not exist for anyone but the organisers."""
+    edition = get_object_or_404(Edition, slug=slug)
+    if not edition.results_are_public() and not is_organiser(request.user, edition):
+        raise Http404
+    return edition
+
+
+def public(request, edition: str):
+    edition = _published_edition(request, edition)
+    return render(
+        request,
+        "scoring/results/public.html",
+        {"edition": edition, "groups": results_of(edition), "is_public": edition.results_are_public()},
+    )
+
+
+def public_json(request, edition: str):
+    edition = _published_edition(request, edition)
+
+    def item(result: Result) -> dict:
+        data = {"reference": result.project.reference, "title": result.project.title, "summary": result.project.summary}
+        if result.kind == ResultKind.SPECIAL:
+            data.update(award=result.title, citation=result.citation)
+        return data
+
+    return JsonResponse(
+        {
+            "edition": edition.name,
+            "categories": [
+                {
+                    "category": group.category.name,
+                    "winners": [item(r) for r in group.winners],
+                    "finalists": [item(r) for r in group.finalists],
+                    "special_awards": [item(r) for r in group.special],
+                }
+                for group in results_of(edition)
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+def project_result(request, edition: str, pk: int):
+    """A team's own result and, if the edition allows it, the anonymised jury feedback."""
+    edition = get_object_or_404(Edition, slug=edition)
+    organiser = is_organiser(request.user, edition)
+    projects = edition.projects.all() if organiser else projects_owned_by(request.user).filter(edition=edition)
+    project = get_object_or_404(projects, pk=pk)
+    if not edition.results_are_public() and not organiser:
+        raise Http404
+    results = list(project.awards.order_by("kind", "title"))
+    feedback = project_feedback(project) if edition.feedback_to_applicants else []
+    return render(
+        request,
+        "scoring/results/project.html",
+        {
+            "edition": edition,
+            "project": project,
+            "results": results,
+            "feedback": feedback,
+            "is_public": edition.results_are_public(),
+        },
+    )
