@@ -35,15 +35,12 @@ def edition_dashboard(edition: Edition) -> dict:
         )
         .order_by("category__position", "category__name")
     )
-    rounds = (
-        edition.rounds.annotate(
-            assigned=Count("assignments", filter=~Q(assignments__status=AssignmentStatus.RECUSED)),
-            completed=Count("assignments", filter=Q(assignments__status=AssignmentStatus.COMPLETED)),
-            in_progress=Count("assignments", filter=Q(assignments__status=AssignmentStatus.IN_PROGRESS)),
-            jurors=Count("assignments__juror", distinct=True),
-        )
-        .order_by("number")
-    )
+    rounds = edition.rounds.annotate(
+        assigned=Count("assignments", filter=~Q(assignments__status=AssignmentStatus.RECUSED)),
+        completed=Count("assignments", filter=Q(assignments__status=AssignmentStatus.COMPLETED)),
+        in_progress=Count("assignments", filter=Q(assignments__status=AssignmentStatus.IN_PROGRESS)),
+        jurors=Count("assignments__juror", distinct=True),
+    ).order_by("number")
     rows = list(by_category)
     totals = defaultdict(int)
     for row in rows:
@@ -54,3 +51,100 @@ def edition_dashboard(edition: Edition) -> dict:
         rnd.percent = round(100 * rnd.completed / rnd.assigned) if rnd.assigned else 0
         round_rows.append(rnd)
     return {"categories": rows, "totals": dict(totals), "rounds": round_rows}
+
+
+def round_projects(round) -> QuerySet[Project]:
+    """The projects scored in a round: the eligible ones; in a final round, the finalists."""
+    from award.enums import RoundKind
+    from scoring.enums import ResultKind
+
+    qs = Project.objects.filter(edition_id=round.edition_id, status=ProjectStatus.ELIGIBLE)
+    if round.kind == RoundKind.FINAL:
+        qs = qs.filter(awards__kind=ResultKind.FINALIST).distinct()
+    return qs.order_by("category__position", "reference", "id")
+
+
+def assignment_for_juror(juror: User, pk: int) -> Assignment:
+    """One of the juror's assignments, with what the scoring page needs; 404 otherwise."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        assignments_for(juror).select_related("round__edition", "project__owner", "project__edition"), pk=pk
+    )
+
+
+def jurors_of(edition: Edition):
+    """The edition's juror roles with their users, panels and expertise (fixed query count)."""
+    from award.enums import Role
+    from award.models import EditionRole
+
+    return (
+        EditionRole.objects.filter(edition=edition, role=Role.JUROR)
+        .select_related("user")
+        .prefetch_related("panels", "expertise")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def round_overview(round) -> dict:
+    """Projects with their assigned jurors and coverage, and each juror's load and progress,
+    for the organiser's assignment and progress pages, in a fixed number of queries."""
+    edition = round.edition
+    k = edition.jurors_per_project
+    projects = list(round_projects(round).select_related("category"))
+    assignments = list(
+        Assignment.objects.filter(round=round)
+        .select_related("juror")
+        .order_by("project_id", "juror__last_name", "juror__email")
+    )
+    by_project: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_project[a.project_id].append(a)
+    roles = list(jurors_of(edition))
+    juror_rows = []
+    stats: dict[int, dict] = defaultdict(lambda: {"total": 0, "completed": 0, "in_progress": 0, "pending": 0})
+    for a in assignments:
+        if a.status == AssignmentStatus.RECUSED:
+            continue
+        row = stats[a.juror_id]
+        row["total"] += 1
+        row[a.status if a.status != AssignmentStatus.COMPLETED else "completed"] += 1
+    for role in roles:
+        row = dict(stats[role.user_id])
+        row["role"] = role
+        row["juror"] = role.user
+        row["open"] = row["total"] - row["completed"]
+        row["percent"] = round(100 * row["completed"] / row["total"]) if row["total"] else 0
+        juror_rows.append(row)
+    project_rows = []
+    for project in projects:
+        live = [a for a in by_project.get(project.pk, []) if a.status != AssignmentStatus.RECUSED]
+        completed = sum(1 for a in live if a.status == AssignmentStatus.COMPLETED)
+        project_rows.append(
+            {
+                "project": project,
+                "assignments": live,
+                "recused": [a for a in by_project.get(project.pk, []) if a.status == AssignmentStatus.RECUSED],
+                "assigned": len(live),
+                "completed": completed,
+                "covered": len(live) >= k,
+                "percent": round(100 * completed / len(live)) if live else 0,
+            }
+        )
+    panel_loads: dict[int, list[int]] = defaultdict(list)
+    for r in juror_rows:
+        for category in r["role"].panels.all():
+            panel_loads[category.pk].append(r["total"])
+    spread = max((max(v) - min(v) for v in panel_loads.values()), default=0)
+    total = sum(r["assigned"] for r in project_rows)
+    done = sum(r["completed"] for r in project_rows)
+    return {
+        "k": k,
+        "projects": project_rows,
+        "jurors": juror_rows,
+        "uncovered": sum(1 for r in project_rows if not r["covered"]),
+        "load_spread": spread,
+        "total": total,
+        "done": done,
+        "percent": round(100 * done / total) if total else 0,
+    }

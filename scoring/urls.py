@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scoring import views
 
 app_name = "scoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("assignments/<int:pk>/", views.score, name="score"),
+    path("assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
+    path("assignments/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("manage/<slug:slug>/jurors/", views.jurors, name="jurors"),
+    path("manage/<slug:slug>/jurors/import/", views.jurors_import_view, name="jurors_import"),
+    path("manage/<slug:slug>/jurors/<int:role_pk>/", views.juror_edit, name="juror_edit"),
+    path("manage/rounds/<int:pk>/assignments/", views.assignments, name="assignments"),
+    path("manage/rounds/<int:pk>/progress/", views.progress, name="progress"),
+    path("manage/assignments/<int:pk>/reopen/", views.reopen, name="reopen"),
+]

@@ -1,0 +1,172 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from award.enums import Country
+from award.models import Category, Edition, User
+from scoring.services import ScoreInput
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class ScoreForm(forms.Form):
+    """The rubric: a value and a comment per criterion, an overall comment and the version
+    the page was loaded at (for optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    overall_comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+    def __init__(self, *args, criteria, scores=None, assignment=None, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scores = scores or {}
+        if assignment is not None and not self.is_bound:
+            self.initial["version"] = assignment.version
+            self.initial["overall_comment"] = assignment.overall_comment
+        for criterion in self.criteria:
+            score = scores.get(criterion.pk)
+            value_field = forms.DecimalField(
+                label=criterion.name,
+                required=False,
+                min_value=criterion.min_value,
+                max_value=criterion.max_value,
+                step_size=criterion.step,
+                max_digits=5,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={
+                        "min": _plain(criterion.min_value),
+                        "max": _plain(criterion.max_value),
+                        "step": _plain(criterion.step),
+                        "inputmode": "decimal",
+                        "data-autosave": "1",
+                    }
+                ),
+                disabled=disabled,
+            )
+            comment_field = forms.CharField(
+                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "1"}),
+                disabled=disabled,
+            )
+            self.fields[f"value_{criterion.pk}"] = value_field
+            self.fields[f"comment_{criterion.pk}"] = comment_field
+            if score is not None and not self.is_bound:
+                self.initial[f"value_{criterion.pk}"] = _plain(score.value)
+                self.initial[f"comment_{criterion.pk}"] = score.comment
+        self.fields["overall_comment"].widget.attrs["data-autosave"] = "1"
+        self.fields["overall_comment"].disabled = disabled
+
+    def rows(self):
+        for criterion in self.criteria:
+            yield criterion, self[f"value_{criterion.pk}"], self[f"comment_{criterion.pk}"]
+
+    def score_inputs(self) -> dict[int, ScoreInput]:
+        data = self.cleaned_data
+        return {
+            c.pk: ScoreInput(value=data.get(f"value_{c.pk}"), comment=data.get(f"comment_{c.pk}") or "")
+            for c in self.criteria
+        }
+
+    def add_service_errors(self, error) -> None:
+        if hasattr(error, "error_dict"):
+            for key, messages in error.message_dict.items():
+                self.add_error(key if key in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class ConflictDeclareForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you have a conflict of interest?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("For example: I work with the applicant, or I advised the project team."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class JurorForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices], required=False)
+    panels = forms.ModelMultipleChoiceField(
+        label=_("Category panels"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expertise = forms.ModelMultipleChoiceField(
+        label=_("Expertise"), queryset=Category.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["panels"].queryset = edition.categories.all()
+        self.fields["expertise"].queryset = edition.categories.all()
+
+
+class JurorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file (.xlsx)"),
+        help_text=_(
+            "One juror per row, with the columns: email, first name, last name, organisation, country, "
+            "panels, expertise. Categories are separated by commas."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Please upload an Excel .xlsx file."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
+        return upload
+
+
+class AssignmentAddForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
+    juror = forms.ModelChoiceField(label=_("Juror"), queryset=None)
+
+    def __init__(self, *args, projects, jurors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: f"{p.reference} {p.title}"
+        self.fields["juror"].queryset = jurors
+        self.fields["juror"].label_from_instance = lambda u: u.display_name
+
+
+class AssignmentSwapForm(forms.Form):
+    juror = forms.ModelChoiceField(label=_("New juror"), queryset=None)
+
+    def __init__(self, *args, jurors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["juror"].queryset = jurors
+        self.fields["juror"].label_from_instance = lambda u: u.display_name
+
+
+class ConflictSetForm(AssignmentAddForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+def juror_users(edition: Edition):
+    from award.enums import Role
+
+    return User.objects.filter(edition_roles__edition=edition, edition_roles__role=Role.JUROR).order_by(
+        "last_name", "first_name", "email"
+    )

@@ -1,0 +1,46 @@
+"""Permission predicates of the jury side. The ranking pages and the API reuse them."""
+
+from django.utils import timezone
+
+from award.models import User
+from award.rules import is_organiser
+from scoring.conflicts import automatic_conflict_reason
+from scoring.enums import AssignmentStatus
+from scoring.models import Assignment, ConflictOfInterest
+from submissions.models import Project
+
+
+def juror_is_conflicted(juror: User, project: Project) -> bool:
+    """Declared, organiser-set or automatically detected conflict of interest."""
+    if not juror.is_authenticated:
+        return False
+    if ConflictOfInterest.objects.filter(juror=juror, project=project).exists():
+        return True
+    return automatic_conflict_reason(juror=juror, project=project, edition=project.edition) is not None
+
+
+def can_view_assignment(juror: User, assignment: Assignment) -> bool:
+    """The juror may open the project's scoring page: it is theirs, not recused, no conflict."""
+    return (
+        juror.is_authenticated
+        and assignment.juror_id == juror.pk
+        and assignment.status != AssignmentStatus.RECUSED
+        and not juror_is_conflicted(juror, assignment.project)
+    )
+
+
+def can_score(juror: User, assignment: Assignment, now=None) -> bool:
+    """Assigned, no conflict, the round is open, and the review is not finalised."""
+    return (
+        can_view_assignment(juror, assignment)
+        and not assignment.is_locked
+        and assignment.round.is_open(now or timezone.now())
+    )
+
+
+def can_manage_jury(user: User, edition) -> bool:
+    return is_organiser(user, edition)
+
+
+def can_reopen(user: User, assignment: Assignment) -> bool:
+    return is_organiser(user, assignment.round.edition) and assignment.status == AssignmentStatus.COMPLETED

@@ -1,0 +1,123 @@
+/* Autosave of a juror's scores: posts the form with its version a moment after the juror
+   stops typing, and when the tab is hidden or closed. Keeps an unsaved copy in localStorage
+   so that nothing is lost when the session expires or the network fails. No dependencies. */
+(function () {
+  "use strict";
+  var form = document.getElementById("score-form");
+  if (!form || !window.fetch) { return; }
+  var statusEl = document.getElementById("autosave-status");
+  var versionInput = form.querySelector("input[name=version]");
+  var url = form.getAttribute("data-autosave-url");
+  var key = "award-autosave:" + url;
+  var timer = null, inFlight = false, pending = false, stopped = false, dirty = false;
+
+  function say(text, kind) {
+    statusEl.textContent = text;
+    statusEl.className = kind ? "autosave-" + kind : "";
+  }
+  function fields() {
+    return form.querySelectorAll("[data-autosave]");
+  }
+  function snapshot() {
+    var data = {};
+    fields().forEach(function (el) { data[el.name] = el.value; });
+    return {version: versionInput.value, data: data};
+  }
+  function remember() {
+    try { localStorage.setItem(key, JSON.stringify(snapshot())); } catch (e) { /* private mode */ }
+  }
+  function forget() {
+    try { localStorage.removeItem(key); } catch (e) { /* ignore */ }
+  }
+  function clearErrors() {
+    form.querySelectorAll(".autosave-field-error").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid=true]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+  function showErrors(errors) {
+    Object.keys(errors || {}).forEach(function (name) {
+      var input = form.querySelector("[name='" + name + "']");
+      var small = document.createElement("small");
+      small.className = "field-error autosave-field-error";
+      small.setAttribute("role", "alert");
+      small.textContent = errors[name].join(" ");
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        input.insertAdjacentElement("afterend", small);
+      } else {
+        statusEl.insertAdjacentElement("beforebegin", small);
+      }
+    });
+  }
+
+  function save(keepalive) {
+    if (stopped || !dirty) { return; }
+    if (inFlight) { pending = true; return; }
+    inFlight = true; pending = false; dirty = false;
+    say(form.getAttribute("data-msg-saving"), "saving");
+    var body = new FormData(form);
+    fetch(url, {
+      method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
+      headers: {"X-Autosave": "1", "X-CSRFToken": body.get("csrfmiddlewaretoken"), "Accept": "application/json"}
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (response.redirected || type.indexOf("application/json") === -1) {
+        dirty = true;
+        say(form.getAttribute("data-msg-login"), "error");
+        return;
+      }
+      return response.json().then(function (payload) {
+        clearErrors();
+        if (payload.ok) {
+          versionInput.value = payload.version;
+          say(payload.message, "ok");
+          if (!dirty) { forget(); } else { remember(); }
+        } else if (payload.stale || response.status === 409) {
+          stopped = true;
+          var all = payload.errors && payload.errors.__all__;
+          say(all ? all.join(" ") : form.getAttribute("data-msg-error"), "error");
+        } else {
+          dirty = true;
+          say(form.getAttribute("data-msg-error"), "error");
+          showErrors(payload.errors);
+        }
+      });
+    }).catch(function () {
+      dirty = true;
+      say(form.getAttribute("data-msg-offline"), "error");
+    }).then(function () {
+      inFlight = false;
+      if (pending || (dirty && !stopped)) { schedule(5000); }
+    });
+  }
+  function schedule(delay) {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(function () { timer = null; save(false); }, delay);
+  }
+
+  // A copy left behind by a tab that could not save: offer it back if nothing changed since.
+  try {
+    var saved = JSON.parse(localStorage.getItem(key) || "null");
+    if (saved && saved.version === versionInput.value) {
+      var restored = false;
+      Object.keys(saved.data).forEach(function (name) {
+        var el = form.querySelector("[name='" + name + "']");
+        if (el && el.value !== saved.data[name]) { el.value = saved.data[name]; restored = true; }
+      });
+      if (restored) { dirty = true; schedule(500); }
+    } else if (saved) {
+      forget();
+    }
+  } catch (e) { /* ignore */ }
+
+  form.addEventListener("input", function (event) {
+    if (!event.target.hasAttribute("data-autosave")) { return; }
+    dirty = true;
+    remember();
+    schedule(800);
+  });
+  form.addEventListener("submit", function () { forget(); if (timer) { clearTimeout(timer); } stopped = true; });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { save(true); }
+  });
+  window.addEventListener("pagehide", function () { save(true); });
+})();
