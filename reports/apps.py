@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "reports"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from reports import receivers  # noqa: F401  (connects signal receivers, registers PDF renderers)

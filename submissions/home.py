@@ -1,6 +1,6 @@
 from award.home import Panel
-from award.rules import judges_any, organises_any
-from submissions.selectors import projects_owned_by
+from award.selectors import editions_judged_by, editions_organised_by
+from submissions.selectors import editions_open_for_submission, projects_owned_by
 
 
 def applicant_panel(request) -> Panel | None:
@@ -8,6 +8,9 @@ def applicant_panel(request) -> Panel | None:
     if not user.is_authenticated:
         return None
     projects = list(projects_owned_by(user))
-    if not projects and (organises_any(user) or judges_any(user)):
+    if not projects and (editions_organised_by(user).exists() or editions_judged_by(user).exists()):
         return None
-    return Panel("submissions/home_panel.html", {"projects": projects})
+    return Panel(
+        "submissions/home_panel.html",
+        {"projects": projects, "open_editions": list(editions_open_for_submission())},
+    )

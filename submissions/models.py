@@ -54,6 +54,9 @@ class Project(models.Model):
     consent_privacy = models.BooleanField(_("I consent to the processing of personal data"), default=False)
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Set when an organiser reopens an application after the deadline: the team may edit
+    # and submit again until this moment.
+    reopened_until = models.DateTimeField(_("reopened until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -83,6 +86,14 @@ class Project(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == ProjectStatus.DRAFT
+
+    @property
+    def deadline(self):
+        """The moment after which the team can no longer change or submit this application."""
+        close = self.edition.submissions_close_at
+        if self.reopened_until and self.reopened_until > close:
+            return self.reopened_until
+        return close
 
 
 class TeamMember(models.Model):

@@ -1,0 +1,153 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from award.enums import Country, OrganisationType
+from award.models import Category, Edition
+from submissions.enums import ProjectStatus
+from submissions.models import SUMMARY_MAX_LENGTH, Project
+from submissions.selectors import SCREENING_ORDERINGS
+from submissions.services import EDITABLE_FIELDS
+
+LONG_TEXT_MAX = 5000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProjectForm(forms.ModelForm):
+    """The application as a draft: nothing is required here; `project_submit` checks completeness."""
+
+    class Meta:
+        model = Project
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "problem": forms.Textarea(attrs={"rows": 5}),
+            "solution": forms.Textarea(attrs={"rows": 5}),
+            "results": forms.Textarea(attrs={"rows": 5}),
+            "innovation": forms.Textarea(attrs={"rows": 4}),
+            "citizen_involvement": forms.Textarea(attrs={"rows": 4}),
+            "sustainability": forms.Textarea(attrs={"rows": 4}),
+            "funding_sources": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "summary": _("At most 600 characters: what the project does, for whom, and with what result."),
+            "budget_eur": _("Total budget in euros, e.g. 125000.50"),
+            "sustainability": _("How the solution keeps running, and how other V4 municipalities could adopt it."),
+        }
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["category"].queryset = Category.objects.filter(edition=edition)
+        self.fields["category"].empty_label = _("Choose a category")
+        self.fields["country"].choices = [("", _("Choose a country"))] + [
+            (value, label) for value, label in Country.choices if value in edition.eligible_countries
+        ]
+        self.fields["organisation_type"].choices = [("", _("Choose a type"))] + [
+            (value, label) for value, label in OrganisationType.choices if value in edition.eligible_organisation_types
+        ]
+        self.fields["summary"].max_length = SUMMARY_MAX_LENGTH
+        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX_LENGTH
+        for name in ["problem", "solution", "results", "innovation", "citizen_involvement", "sustainability"]:
+            self.fields[name].max_length = LONG_TEXT_MAX
+            self.fields[name].widget.attrs["maxlength"] = LONG_TEXT_MAX
+            self.fields[name].validators.append(forms.CharField(max_length=LONG_TEXT_MAX).validators[-1])
+        self.fields["budget_eur"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
+        self.fields["consent_privacy"].help_text = _("See the privacy notice.")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        budget = data.get("budget_eur")
+        if budget is not None and budget < 0:
+            self.add_error("budget_eur", _("The budget cannot be negative."))
+        return data
+
+    def valid_changes(self) -> dict:
+        """The fields that passed validation, to save even when others did not."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        changes = {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        # The two dates are checked together: keep both out if either is wrong.
+        if "start_date" in self.errors or "end_date" in self.errors:
+            changes.pop("start_date", None)
+            changes.pop("end_date", None)
+        return changes
+
+
+class TeamMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    role = forms.CharField(label=_("Role in the project"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("role") or data.get("email")) and not data.get("name"):
+            self.add_error("name", _("Give the team member's name."))
+        return data
+
+
+TeamFormSet = forms.formset_factory(TeamMemberForm, extra=1, max_num=30, validate_max=True, can_delete=True)
+
+
+class AttachmentForm(forms.Form):
+    upload = forms.FileField(
+        label=_("Add an attachment"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+
+class EligibilityForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("eligible", _("Eligible")), ("ineligible", _("Not eligible"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the team when not eligible)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "ineligible" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason why the application is not eligible."))
+        return data
+
+
+class OrganiserReopenForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Days the team gets to submit again"), min_value=1, max_value=60, initial=7
+    )
+    reason = forms.CharField(label=_("Reason (recorded in the audit log)"), required=False, max_length=500)
+
+
+class ScreeningFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices)
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"), required=False, choices=[("", _("All types"))] + OrganisationType.choices
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses"))] + [c for c in ProjectStatus.choices],
+    )
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SCREENING_ORDERINGS])
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(edition=edition)
+        self.fields["category"].empty_label = _("All categories")

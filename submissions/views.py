@@ -1,0 +1,487 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from award.models import AuditEntry, Edition
+from award.selectors import edition_current, editions_organised_by
+from submissions import rules, services
+from submissions.enums import ProjectStatus
+from submissions.forms import (
+    AttachmentForm,
+    EligibilityForm,
+    OrganiserReopenForm,
+    ProjectForm,
+    ScreeningFilterForm,
+    TeamFormSet,
+)
+from submissions.models import Attachment, Project
+from submissions.selectors import (
+    editions_open_for_submission,
+    projects_for_dossier,
+    projects_for_screening,
+    projects_owned_by,
+    projects_visible_to,
+    screening_counts,
+)
+from submissions.signals import pdf_renderers
+from submissions.validators import attachment_max_bytes, attachment_max_count
+
+SCREENING_PAGE_SIZE = 25
+
+
+def _problem(request, message: str, *, status: int = 400, back: str = ""):
+    return render(request, "submissions/problem.html", {"message": message, "back": back}, status=status)
+
+
+def _status_url(request, project: Project) -> str:
+    return request.build_absolute_uri(reverse("submissions:status", args=[project.pk]))
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+# --- The public call -------------------------------------------------------------------------
+
+
+def call_current(request):
+    edition = editions_open_for_submission().first() or edition_current()
+    if edition is None:
+        raise Http404(_("There is no edition yet."))
+    return redirect("submissions:call", slug=edition.slug)
+
+
+def call(request, slug: str):
+    edition = get_object_or_404(Edition, slug=slug)
+    my_projects = []
+    if request.user.is_authenticated:
+        my_projects = list(projects_owned_by(request.user).filter(edition=edition))
+    return render(
+        request,
+        "submissions/call.html",
+        {
+            "edition": edition,
+            "categories": list(edition.categories.all()),
+            "criteria": list(edition.criteria.all()),
+            "rounds": list(edition.rounds.all()),
+            "is_open": edition.submissions_are_open(),
+            "not_yet_open": timezone.now() < edition.submissions_open_at,
+            "my_projects": my_projects,
+            "max_mb": attachment_max_bytes() // (1024 * 1024),
+            "max_count": attachment_max_count(),
+            "countries": [label for value, label in _country_choices() if value in edition.eligible_countries],
+            "organisation_types": [
+                label for value, label in _org_type_choices() if value in edition.eligible_organisation_types
+            ],
+        },
+    )
+
+
+def _country_choices():
+    from award.enums import Country
+
+    return Country.choices
+
+
+def _org_type_choices():
+    from award.enums import OrganisationType
+
+    return OrganisationType.choices
+
+
+def privacy(request):
+    return render(request, "submissions/privacy.html")
+
+
+# --- The team's application -----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def project_new(request, slug: str):
+    edition = get_object_or_404(Edition, slug=slug)
+    try:
+        project = services.project_create(actor=request.user, edition=edition)
+    except ValidationError as error:
+        return _problem(request, " ".join(_messages_of(error)), back=reverse("submissions:call", args=[slug]))
+    messages.success(request, _("Your draft application is ready. Save as often as you like."))
+    return redirect("submissions:edit", pk=project.pk)
+
+
+def _team_initial(project: Project) -> list[dict]:
+    return [{"name": m.name, "role": m.role, "email": m.email} for m in project.team.all()]
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = get_object_or_404(projects_owned_by(request.user), pk=pk)
+    if not rules.can_edit(request.user, project):
+        if project.status == ProjectStatus.DRAFT:
+            messages.error(
+                request, _("The deadline has passed: the application can no longer be changed or submitted.")
+            )
+        return redirect("submissions:status", pk=project.pk)
+
+    if request.method != "POST":
+        form = ProjectForm(instance=project, edition=project.edition)
+        team = TeamFormSet(prefix="team", initial=_team_initial(project))
+        upload_form = AttachmentForm()
+        return _edit_page(request, project, form, team, upload_form)
+
+    form = ProjectForm(request.POST, instance=Project.objects.get(pk=project.pk), edition=project.edition)
+    team = TeamFormSet(request.POST, prefix="team", initial=_team_initial(project))
+    upload_form = AttachmentForm(request.POST, request.FILES)
+    general_errors: list[str] = []
+    form.is_valid()
+    try:
+        project = services.project_update(actor=request.user, project=project, changes=form.valid_changes())
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            general_errors += _messages_of(error)
+
+    if team.is_valid():
+        members = [f.cleaned_data for f in team.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.project_team_replace(actor=request.user, project=project, members=members)
+        except ValidationError as error:
+            general_errors += _messages_of(error)
+
+    delete_id = request.POST.get("delete_attachment")
+    if delete_id:
+        attachment = project.attachments.filter(pk=delete_id if delete_id.isdigit() else 0).first()
+        if attachment is None:
+            raise Http404
+        try:
+            services.attachment_delete(actor=request.user, attachment=attachment)
+            messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
+        except ValidationError as error:
+            general_errors += _messages_of(error)
+
+    if upload_form.is_valid() and upload_form.cleaned_data.get("upload"):
+        upload = upload_form.cleaned_data["upload"]
+        try:
+            services.attachment_add(actor=request.user, project=project, upload=upload)
+            messages.success(request, _("“%(name)s” was attached.") % {"name": upload.name})
+        except ValidationError as error:
+            upload_form.add_error("upload", error)
+
+    has_errors = bool(form.errors or not team.is_valid() or upload_form.errors or general_errors)
+    if not has_errors and request.POST.get("action") == "submit":
+        try:
+            project = services.project_submit(
+                actor=request.user, project=project, status_url=_status_url(request, project)
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                general_errors.append(
+                    _("The application is not complete yet. Everything you typed was saved; see the messages next to the fields.")
+                )
+            else:
+                general_errors += _messages_of(error)
+            has_errors = True
+        else:
+            messages.success(
+                request,
+                _("Thank you! Your application %(reference)s was submitted. A confirmation is on its way by email.")
+                % {"reference": project.reference},
+            )
+            return redirect("submissions:status", pk=project.pk)
+
+    if has_errors:
+        if request.POST.get("action") != "submit" and not general_errors:
+            general_errors.append(
+                _("Some entries could not be saved; see the messages next to them. Everything else was saved.")
+            )
+        project.refresh_from_db()
+        if team.is_valid():
+            team = TeamFormSet(prefix="team", initial=_team_initial(project))
+        return _edit_page(request, project, form, team, upload_form, general_errors=general_errors, status=400)
+
+    messages.success(request, _("Draft saved."))
+    return redirect(reverse("submissions:edit", args=[project.pk]) + request.POST.get("anchor", ""))
+
+
+def _edit_page(request, project, form, team, upload_form, *, general_errors=(), status=200):
+    sections = [
+        ("organisation", _("Organisation")),
+        ("project", _("Project")),
+        ("description", _("Description")),
+        ("budget", _("Budget and dates")),
+        ("team", _("Team")),
+        ("attachments", _("Attachments")),
+        ("consent", _("Consent and submission")),
+    ]
+    return render(
+        request,
+        "submissions/edit.html",
+        {
+            "project": project,
+            "edition": project.edition,
+            "form": form,
+            "team": team,
+            "upload_form": upload_form,
+            "attachments": list(project.attachments.all()),
+            "general_errors": general_errors,
+            "sections": sections,
+            "max_mb": attachment_max_bytes() // (1024 * 1024),
+            "max_count": attachment_max_count(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def project_status(request, pk: int):
+    project = get_object_or_404(projects_owned_by(request.user), pk=pk)
+    results = []
+    if project.edition.results_are_public():
+        # Results belong to the scoring app, which is read through the reverse relation only.
+        results = [award.get_kind_display() for award in project.awards.all()]
+    return render(
+        request,
+        "submissions/status.html",
+        {
+            "project": project,
+            "edition": project.edition,
+            "attachments": list(project.attachments.all()),
+            "team_members": list(project.team.all()),
+            "can_edit": rules.can_edit(request.user, project),
+            "can_reopen": rules.can_reopen_as_team(request.user, project),
+            "can_withdraw": rules.can_withdraw(request.user, project),
+            "before_deadline": rules.before_deadline(project),
+            "results": results,
+            "has_pdf": "application_summary" in pdf_renderers,
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_reopen(request, pk: int):
+    project = get_object_or_404(projects_owned_by(request.user), pk=pk)
+    try:
+        services.project_reopen(actor=request.user, project=project)
+    except ValidationError as error:
+        return _problem(request, " ".join(_messages_of(error)), back=reverse("submissions:status", args=[pk]))
+    messages.success(request, _("The application is a draft again. Remember to submit it before the deadline."))
+    return redirect("submissions:edit", pk=pk)
+
+
+@login_required
+def project_withdraw(request, pk: int):
+    project = get_object_or_404(projects_owned_by(request.user), pk=pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm the withdrawal."))
+            return render(request, "submissions/withdraw.html", {"project": project}, status=400)
+        try:
+            services.project_withdraw(actor=request.user, project=project)
+        except ValidationError as error:
+            return _problem(request, " ".join(_messages_of(error)), back=reverse("submissions:status", args=[pk]))
+        messages.success(request, _("Your application was withdrawn."))
+        return redirect("submissions:status", pk=pk)
+    if not rules.can_withdraw(request.user, project):
+        return redirect("submissions:status", pk=pk)
+    return render(request, "submissions/withdraw.html", {"project": project})
+
+
+@login_required
+def project_summary_pdf(request, pk: int):
+    project = get_object_or_404(projects_visible_to(request.user), pk=pk)
+    renderer = pdf_renderers.get("application_summary")
+    if renderer is None:
+        raise Http404
+    pdf = renderer(project)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = project.reference or f"draft-{project.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    attachment = get_object_or_404(
+        Attachment.objects.filter(project__in=projects_visible_to(request.user).values("pk")),
+        pk=attachment_pk,
+        project_id=pk,
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Organiser screening ----------------------------------------------------------------------
+
+
+def _organised_edition(request, slug: str) -> Edition:
+    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+
+
+@login_required
+def screening_current(request):
+    edition = editions_organised_by(request.user).order_by("-year", "-id").first()
+    if edition is None:
+        raise Http404
+    return redirect("submissions:screening", slug=edition.slug)
+
+
+@login_required
+def screening_list(request, slug: str):
+    edition = _organised_edition(request, slug)
+    filters = ScreeningFilterForm(request.GET or None, edition=edition)
+    params = filters.cleaned_data if filters.is_valid() else {}
+    category = params.get("category")
+    ordering = params.get("sort") or "reference"
+    qs = projects_for_screening(
+        edition,
+        search=(params.get("q") or "").strip(),
+        category=category.pk if category else None,
+        country=params.get("country") or "",
+        organisation_type=params.get("organisation_type") or "",
+        status=params.get("status") or "",
+        ordering=ordering,
+    )
+    page = Paginator(qs, SCREENING_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    columns = [
+        ("reference", _("Reference")),
+        ("title", _("Title")),
+        ("organisation", _("Organisation")),
+        ("country", _("Country")),
+        ("category", _("Category")),
+        ("status", _("Status")),
+        ("submitted", _("Submitted")),
+    ]
+    return render(
+        request,
+        "submissions/screening_list.html",
+        {
+            "edition": edition,
+            "filters": filters,
+            "page": page,
+            "counts": screening_counts(qs),
+            "columns": columns,
+            "ordering": ordering,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "categories": list(edition.categories.all()),
+            "can_dossier": "application_dossier" in pdf_renderers,
+        },
+        status=200 if filters.is_bound is False or filters.is_valid() else 400,
+    )
+
+
+def _screening_project(request, slug: str, pk: int) -> Project:
+    edition = _organised_edition(request, slug)
+    return get_object_or_404(projects_for_screening(edition), pk=pk)
+
+
+def _screening_detail_page(request, project, *, eligibility_form=None, reopen_form=None, status=200):
+    history = AuditEntry.objects.filter(target_type="submissions.project", target_id=str(project.pk)).select_related(
+        "actor"
+    )[:50]
+    return render(
+        request,
+        "submissions/screening_detail.html",
+        {
+            "project": project,
+            "edition": project.edition,
+            "team_members": list(project.team.all()),
+            "attachments": list(project.attachments.all()),
+            "eligibility_form": eligibility_form
+            or EligibilityForm(initial={"reason": project.ineligibility_reason}),
+            "reopen_form": reopen_form or OrganiserReopenForm(),
+            "history": list(history),
+            "can_reopen": project.status == ProjectStatus.SUBMITTED,
+            "can_decide": project.status
+            in {ProjectStatus.SUBMITTED, ProjectStatus.ELIGIBLE, ProjectStatus.INELIGIBLE},
+            "has_pdf": "application_summary" in pdf_renderers,
+        },
+        status=status,
+    )
+
+
+@login_required
+def screening_detail(request, slug: str, pk: int):
+    project = _screening_project(request, slug, pk)
+    return _screening_detail_page(request, project)
+
+
+@login_required
+@require_POST
+def screening_eligibility(request, slug: str, pk: int):
+    project = _screening_project(request, slug, pk)
+    form = EligibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_eligibility_set(
+                actor=request.user,
+                project=project,
+                eligible=form.cleaned_data["decision"] == "eligible",
+                reason=form.cleaned_data["reason"],
+                status_url=_status_url(request, project),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The decision was saved and the team was told by email."))
+            return redirect("submissions:screening_detail", slug=slug, pk=pk)
+    return _screening_detail_page(request, project, eligibility_form=form, status=400)
+
+
+@login_required
+@require_POST
+def screening_reopen(request, slug: str, pk: int):
+    project = _screening_project(request, slug, pk)
+    form = OrganiserReopenForm(request.POST)
+    if form.is_valid():
+        until = timezone.now() + timedelta(days=form.cleaned_data["days"])
+        try:
+            services.project_reopen(actor=request.user, project=project, until=until, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The application is a draft again; the team can change and submit it."))
+            return redirect("submissions:screening_detail", slug=slug, pk=pk)
+    return _screening_detail_page(request, project, reopen_form=form, status=400)
+
+
+@login_required
+def screening_dossier(request, slug: str, category_slug: str):
+    edition = _organised_edition(request, slug)
+    category = get_object_or_404(edition.categories, slug=category_slug)
+    renderer = pdf_renderers.get("application_dossier")
+    if renderer is None:
+        raise Http404
+    pdf = renderer(edition=edition, category=category, projects=list(projects_for_dossier(edition, category.pk)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{edition.slug}-{category.slug}-dossier.pdf"'
+    return response
+
