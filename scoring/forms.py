@@ -39,16 +39,17 @@ class ScoreForm(forms.Form):
                 step_size=criterion.step,
                 max_digits=5,
                 decimal_places=2,
-                widget=forms.NumberInput(
-                    attrs={
-                        "min": _plain(criterion.min_value),
-                        "max": _plain(criterion.max_value),
-                        "step": _plain(criterion.step),
-                        "inputmode": "decimal",
-                        "data-autosave": "1",
-                    }
-                ),
                 disabled=disabled,
+            )
+            # After construction: DecimalField writes its own min/max/step ("10.00") otherwise.
+            value_field.widget.attrs.update(
+                {
+                    "min": _plain(criterion.min_value),
+                    "max": _plain(criterion.max_value),
+                    "step": _plain(criterion.step),
+                    "inputmode": "decimal",
+                    "data-autosave": "1",
+                }
             )
             comment_field = forms.CharField(
                 label=_("Comment on %(criterion)s") % {"criterion": criterion.name},

@@ -86,14 +86,14 @@ def jurors_of(edition: Edition):
     )
 
 
-def round_overview(round) -> dict:
+def round_overview(rnd) -> dict:
     """Projects with their assigned jurors and coverage, and each juror's load and progress,
     for the organiser's assignment and progress pages, in a fixed number of queries."""
-    edition = round.edition
+    edition = rnd.edition
     k = edition.jurors_per_project
-    projects = list(round_projects(round).select_related("category"))
+    projects = list(round_projects(rnd).select_related("category"))
     assignments = list(
-        Assignment.objects.filter(round=round)
+        Assignment.objects.filter(round=rnd)
         .select_related("juror")
         .order_by("project_id", "juror__last_name", "juror__email")
     )
