@@ -1,0 +1,115 @@
+"""Benchmark: 1,000 certificates as one batch (the background task: render in chunks, split,
+zip, merge) against one WeasyPrint run per certificate (100 of them, extrapolated).
+
+    python bench/certificates.py          # temporary SQLite database
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/certificates.py
+
+Last line: certificates_per_second=<x> speedup=<x>
+"""
+
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+COUNT = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
+SLOW_SAMPLE = int(os.environ.get("BENCH_SLOW_SAMPLE", "100"))
+
+
+def main() -> None:
+    tmp = tempfile.mkdtemp(prefix="bench-certificates-")
+    admin_url = os.environ.get("DATABASE_URL")
+    db_name = None
+    if admin_url:
+        import psycopg
+
+        db_name = f"award_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{db_name}"')
+        os.environ["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + "/" + db_name
+    else:
+        os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
+    os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
+    import django
+
+    django.setup()
+    import logging
+
+    logging.disable(logging.WARNING)
+    try:
+        run()
+    finally:
+        if db_name:
+            from django.db import connections
+
+            connections.close_all()
+            import psycopg
+
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
+
+
+def run() -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from award.models import Category, Edition, User
+    from reports.certificates import certificates_render
+    from reports.enums import JobStatus
+    from reports.models import CertificateBatch
+    from reports.services import certificates_issue
+    from reports.tasks import certificate_batch_run
+    from submissions.enums import ProjectStatus
+    from submissions.models import Project
+
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
+    edition = Edition.objects.create(
+        name="V4 Smart Project Award 2026", slug="bench", year=2026, submissions_open_at=now - timedelta(days=60),
+        submissions_close_at=now - timedelta(days=30), ceremony_at=now + timedelta(days=30), ceremony_place="Bratislava",
+        signatories=[{"name": "Ľubomír Šťastný", "title": "Predseda poroty"}, {"name": "Zsófia Győri", "title": "Chair of the jury"}],
+    )
+    category = Category.objects.create(edition=edition, name="Smart City", slug="smart-city")
+    languages = ["sk", "cs", "pl", "hu", "en"]
+    owners = User.objects.bulk_create(
+        [User(email=f"team{i}@bench.example", language=languages[i % 5], password="!") for i in range(COUNT)]
+    )
+    owners = list(User.objects.filter(email__endswith="@bench.example").order_by("id"))
+    Project.objects.bulk_create(
+        [
+            Project(edition=edition, category=category, owner=owner, reference=f"V4A-2026-{i:04d}", status=ProjectStatus.ELIGIBLE,
+                    title=f"Inteligentné osvetlenie ľščťžýáíéúäôň {i}", organisation_name=f"Mesto Łódź ąężź ő ű řůě {i}")
+            for i, owner in enumerate(owners)
+        ]
+    )
+    certificates = certificates_issue(edition=edition, kinds=["participant"], actor=None)
+    assert len(certificates) == COUNT
+
+    batch = CertificateBatch.objects.create(edition=edition, kinds=["participant"], base_url="https://award.example.org")
+    started = time.perf_counter()
+    certificate_batch_run.call(batch.pk)
+    fast = time.perf_counter() - started
+    batch.refresh_from_db()
+    assert batch.status == JobStatus.DONE and batch.done == COUNT
+
+    sample = certificates[:SLOW_SAMPLE]
+    started = time.perf_counter()
+    for certificate in sample:
+        certificates_render([certificate], base_url="https://award.example.org")
+    slow_each = (time.perf_counter() - started) / len(sample)
+
+    per_second = COUNT / fast
+    print(f"batch: {COUNT} certificates in {fast:.2f} s (merged PDF and zip included); "
+          f"one run per certificate: {slow_each * 1000:.0f} ms each, {slow_each * COUNT:.1f} s extrapolated")
+    print(f"certificates_per_second={per_second:.1f} speedup={slow_each * COUNT / fast:.1f}")
+
+
+if __name__ == "__main__":
+    main()
