@@ -21,6 +21,10 @@ class DateInput(forms.DateInput):
 class ProjectForm(forms.ModelForm):
     """The application as a draft: nothing is required here; `project_submit` checks completeness."""
 
+    website = forms.URLField(
+        label=Project._meta.get_field("website").verbose_name, required=False, assume_scheme="https", max_length=200
+    )
+
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
