@@ -46,7 +46,9 @@ class SignupForm(forms.ModelForm):
             self.add_error("password2", _("The two passwords are not the same."))
         elif p1:
             candidate = User(
-                email=data.get("email") or "", first_name=data.get("first_name") or "", last_name=data.get("last_name") or ""
+                email=data.get("email") or "",
+                first_name=data.get("first_name") or "",
+                last_name=data.get("last_name") or "",
             )
             try:
                 password_validation.validate_password(p1, candidate)

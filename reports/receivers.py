@@ -35,6 +35,4 @@ def submission_confirmation_send(*, project_id: int, status_url: str = "") -> No
 @receiver(project_submitted, dispatch_uid="reports.submission_confirmation")
 def on_project_submitted(sender, project: Project, status_url: str = "", **kwargs) -> None:
     project_id = project.pk
-    transaction.on_commit(
-        lambda: submission_confirmation_send.enqueue(project_id=project_id, status_url=status_url)
-    )
+    transaction.on_commit(lambda: submission_confirmation_send.enqueue(project_id=project_id, status_url=status_url))

@@ -131,16 +131,16 @@ class EligibilityForm(forms.Form):
 
 
 class OrganiserReopenForm(forms.Form):
-    days = forms.IntegerField(
-        label=_("Days the team gets to submit again"), min_value=1, max_value=60, initial=7
-    )
+    days = forms.IntegerField(label=_("Days the team gets to submit again"), min_value=1, max_value=60, initial=7)
     reason = forms.CharField(label=_("Reason (recorded in the audit log)"), required=False, max_length=500)
 
 
 class ScreeningFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices
+    )
     organisation_type = forms.ChoiceField(
         label=_("Organisation type"), required=False, choices=[("", _("All types"))] + OrganisationType.choices
     )

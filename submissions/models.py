@@ -120,7 +120,9 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("project")
+    )
     file = models.FileField(_("file"), upload_to=attachment_upload_to)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)

@@ -103,7 +103,9 @@ def project_create(*, actor: User, edition: Edition, now: datetime | None = None
     if not actor.is_authenticated:
         raise PermissionDenied
     if actor.email_confirmed_at is None:
-        raise ValidationError(_("Please confirm your email address before starting an application."), code="unconfirmed")
+        raise ValidationError(
+            _("Please confirm your email address before starting an application."), code="unconfirmed"
+        )
     if not edition.submissions_are_open(now):
         raise ValidationError(_("Applications for this edition are not open."), code="closed")
     with transaction.atomic():
@@ -132,9 +134,7 @@ def _check_values(values: dict[str, Any]) -> dict[str, list]:
     return errors
 
 
-def project_update(
-    *, actor: User, project: Project, changes: dict[str, Any], now: datetime | None = None
-) -> Project:
+def project_update(*, actor: User, project: Project, changes: dict[str, Any], now: datetime | None = None) -> Project:
     """Save part of a draft. Only the given fields change; a check that fails leaves the
     stored application exactly as it was."""
     now = now or timezone.now()

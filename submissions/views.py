@@ -188,7 +188,9 @@ def project_edit(request, pk: int):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
                 general_errors.append(
-                    _("The application is not complete yet. Everything you typed was saved; see the messages next to the fields.")
+                    _(
+                        "The application is not complete yet. Everything you typed was saved; see the messages next to the fields."
+                    )
                 )
             else:
                 general_errors += _messages_of(error)
@@ -411,13 +413,11 @@ def _screening_detail_page(request, project, *, eligibility_form=None, reopen_fo
             "edition": project.edition,
             "team_members": list(project.team.all()),
             "attachments": list(project.attachments.all()),
-            "eligibility_form": eligibility_form
-            or EligibilityForm(initial={"reason": project.ineligibility_reason}),
+            "eligibility_form": eligibility_form or EligibilityForm(initial={"reason": project.ineligibility_reason}),
             "reopen_form": reopen_form or OrganiserReopenForm(),
             "history": list(history),
             "can_reopen": project.status == ProjectStatus.SUBMITTED,
-            "can_decide": project.status
-            in {ProjectStatus.SUBMITTED, ProjectStatus.ELIGIBLE, ProjectStatus.INELIGIBLE},
+            "can_decide": project.status in {ProjectStatus.SUBMITTED, ProjectStatus.ELIGIBLE, ProjectStatus.INELIGIBLE},
             "has_pdf": "application_summary" in pdf_renderers,
         },
         status=status,
@@ -464,7 +464,9 @@ def screening_reopen(request, slug: str, pk: int):
     if form.is_valid():
         until = timezone.now() + timedelta(days=form.cleaned_data["days"])
         try:
-            services.project_reopen(actor=request.user, project=project, until=until, reason=form.cleaned_data["reason"])
+            services.project_reopen(
+                actor=request.user, project=project, until=until, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -484,4 +486,3 @@ def screening_dossier(request, slug: str, category_slug: str):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{edition.slug}-{category.slug}-dossier.pdf"'
     return response
-

@@ -47,7 +47,10 @@ def category(edition):
 @pytest.fixture
 def criterion(edition):
     return CriterionFactory(
-        edition=edition, name="Impact on citizens", weight=Decimal("2"), level_descriptors="0–3: none\n4–7: some\n8–10: strong"
+        edition=edition,
+        name="Impact on citizens",
+        weight=Decimal("2"),
+        level_descriptors="0–3: none\n4–7: some\n8–10: strong",
     )
 
 

@@ -35,7 +35,8 @@ def test_project_create_needs_a_confirmed_email(edition, applicant):
 
 def test_project_create_refused_when_the_call_is_closed(confirmed_applicant):
     closed = EditionFactory(
-        submissions_open_at=timezone.now() - timedelta(days=10), submissions_close_at=timezone.now() - timedelta(seconds=1)
+        submissions_open_at=timezone.now() - timedelta(days=10),
+        submissions_close_at=timezone.now() - timedelta(seconds=1),
     )
     with pytest.raises(ValidationError):
         services.project_create(actor=confirmed_applicant, edition=closed)
@@ -118,7 +119,16 @@ def test_submit_lists_every_missing_field_at_once(edition, confirmed_applicant):
     with pytest.raises(ValidationError) as caught:
         services.project_submit(actor=confirmed_applicant, project=project)
     errors = caught.value.message_dict
-    for field in ["title", "category", "summary", "problem", "budget_eur", "start_date", "consent_rules", "consent_privacy"]:
+    for field in [
+        "title",
+        "category",
+        "summary",
+        "problem",
+        "budget_eur",
+        "start_date",
+        "consent_rules",
+        "consent_privacy",
+    ]:
         assert field in errors
     project.refresh_from_db()
     assert project.status == ProjectStatus.DRAFT and project.reference == ""
@@ -254,7 +264,9 @@ def test_attachment_add_refuses_html_renamed_to_pdf(draft, confirmed_applicant):
 @override_settings(ATTACHMENT_MAX_BYTES=1024)
 def test_attachment_add_refuses_a_file_over_the_limit(draft, confirmed_applicant):
     with pytest.raises(ValidationError) as caught:
-        services.attachment_add(actor=confirmed_applicant, project=draft, upload=upload("big.pdf", PDF_BYTES + b"0" * 1024))
+        services.attachment_add(
+            actor=confirmed_applicant, project=draft, upload=upload("big.pdf", PDF_BYTES + b"0" * 1024)
+        )
     assert caught.value.code == "too_large"
 
 

@@ -67,7 +67,9 @@ def pdf_text(data: bytes) -> str:
 # --- the public call ------------------------------------------------------------------------
 
 
-def test_call_page_shows_categories_rubric_eligibility_and_deadline_in_edition_time(client, edition, category, criterion):
+def test_call_page_shows_categories_rubric_eligibility_and_deadline_in_edition_time(
+    client, edition, category, criterion
+):
     edition.timezone = "Europe/Warsaw"
     edition.save()
     body = client.get(reverse("submissions:call", args=[edition.slug])).content.decode()
@@ -85,7 +87,9 @@ def test_call_current_redirects_to_the_open_edition(client, edition):
     assert response.status_code == 302 and response.url == reverse("submissions:call", args=[edition.slug])
 
 
-@pytest.mark.parametrize("language,marker", [("sk", "Kategórie"), ("cs", "Kategorie"), ("pl", "Kategorie"), ("hu", "Kategóriák")])
+@pytest.mark.parametrize(
+    "language,marker", [("sk", "Kategórie"), ("cs", "Kategorie"), ("pl", "Kategorie"), ("hu", "Kategóriák")]
+)
 def test_call_page_in_every_language(client, edition, category, language, marker):
     client.cookies["award_language"] = language
     body = client.get(reverse("submissions:call", args=[edition.slug])).content.decode()
@@ -136,8 +140,16 @@ def test_signup_confirm_and_profile(client, edition, django_capture_on_commit_ca
 def test_signup_refuses_a_taken_email_and_weak_password(client, applicant):
     response = client.post(
         reverse("signup"),
-        {"email": "APPLICANT@example.org", "first_name": "A", "last_name": "B", "organisation": "C", "country": "SK",
-         "language": "en", "password1": "123", "password2": "123"},
+        {
+            "email": "APPLICANT@example.org",
+            "first_name": "A",
+            "last_name": "B",
+            "organisation": "C",
+            "country": "SK",
+            "language": "en",
+            "password1": "123",
+            "password2": "123",
+        },
     )
     assert response.status_code == 400
     body = response.content.decode()
@@ -204,7 +216,9 @@ def test_end_before_start_is_refused_and_stored_dates_unchanged(client_for, draf
 def test_error_message_in_the_users_language(client_for, draft, confirmed_applicant):
     confirmed_applicant.language = "sk"
     confirmed_applicant.save()
-    response = client_for(confirmed_applicant).post(edit_url(draft), form_data(draft, start_date="2025-06-01", end_date="2025-05-01"))
+    response = client_for(confirmed_applicant).post(
+        edit_url(draft), form_data(draft, start_date="2025-06-01", end_date="2025-05-01")
+    )
     assert response.status_code == 400
     assert "Dátum ukončenia nemôže byť pred dátumom začiatku." in response.content.decode()
 
@@ -296,7 +310,9 @@ def test_upload_of_25_mb_is_refused(client_for, draft, confirmed_applicant):
 def test_eleventh_attachment_is_refused(client_for, draft, confirmed_applicant):
     for n in range(10):
         attachment_add(actor=confirmed_applicant, project=draft, upload=upload(f"{n}.pdf", PDF_BYTES))
-    response = client_for(confirmed_applicant).post(edit_url(draft), form_data(draft, upload=upload("11.pdf", PDF_BYTES)))
+    response = client_for(confirmed_applicant).post(
+        edit_url(draft), form_data(draft, upload=upload("11.pdf", PDF_BYTES))
+    )
     assert response.status_code == 400
     assert "at most 10 attachments" in response.content.decode()
     assert draft.attachments.count() == 10
@@ -316,12 +332,16 @@ def test_upload_and_download_own_attachment(client_for, draft, confirmed_applica
 
 def test_remove_attachment_button(client_for, draft, confirmed_applicant):
     attachment = attachment_add(actor=confirmed_applicant, project=draft, upload=upload("a.pdf", PDF_BYTES))
-    response = client_for(confirmed_applicant).post(edit_url(draft), form_data(draft, delete_attachment=str(attachment.pk)))
+    response = client_for(confirmed_applicant).post(
+        edit_url(draft), form_data(draft, delete_attachment=str(attachment.pk))
+    )
     assert response.status_code == 302
     assert draft.attachments.count() == 0
 
 
-def test_other_teams_project_draft_and_attachment_are_404(client_for, confirmed_applicant, other_draft, other_applicant):
+def test_other_teams_project_draft_and_attachment_are_404(
+    client_for, confirmed_applicant, other_draft, other_applicant
+):
     attachment = attachment_add(
         actor=_confirmed(other_applicant), project=other_draft, upload=upload("secret.pdf", PDF_BYTES)
     )
