@@ -57,6 +57,7 @@ def main() -> None:
 def run() -> None:
     from datetime import timedelta
 
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -70,6 +71,7 @@ def run() -> None:
     from submissions.models import Project
 
     call_command("migrate", verbosity=0)
+    unusable = make_password(None)
     now = timezone.now()
     edition = Edition.objects.create(
         name="V4 Smart Project Award 2026", slug="bench", year=2026, submissions_open_at=now - timedelta(days=60),
@@ -79,7 +81,7 @@ def run() -> None:
     category = Category.objects.create(edition=edition, name="Smart City", slug="smart-city")
     languages = ["sk", "cs", "pl", "hu", "en"]
     owners = User.objects.bulk_create(
-        [User(email=f"team{i}@bench.example", language=languages[i % 5], password="!") for i in range(COUNT)]
+        [User(email=f"team{i}@bench.example", language=languages[i % 5], password=unusable) for i in range(COUNT)]
     )
     owners = list(User.objects.filter(email__endswith="@bench.example").order_by("id"))
     Project.objects.bulk_create(

@@ -46,6 +46,7 @@ def seed() -> None:
     from datetime import timedelta
     from decimal import Decimal
 
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -57,6 +58,7 @@ def seed() -> None:
     from submissions.models import Project
 
     call_command("migrate", verbosity=0)
+    unusable = make_password(None)
     now = timezone.now()
     edition = Edition.objects.create(
         name="Bench Award", slug="bench", year=2026, submissions_open_at=now - timedelta(days=60),
@@ -67,11 +69,11 @@ def seed() -> None:
     rnd = Round.objects.create(edition=edition, number=1, name="Round 1", scoring_opens_at=now - timedelta(days=20),
                                scoring_closes_at=now + timedelta(days=10))
     jurors = User.objects.bulk_create(
-        [User(email=f"juror{i}@bench.example", first_name="Juror", last_name=f"Nováková {i}", password="!") for i in range(JURORS)]
+        [User(email=f"juror{i}@bench.example", first_name="Juror", last_name=f"Nováková {i}", password=unusable) for i in range(JURORS)]
     )
     jurors = list(User.objects.filter(email__endswith="@bench.example").order_by("id"))
     EditionRole.objects.bulk_create([EditionRole(edition=edition, user=j, role=Role.JUROR) for j in jurors])
-    owner = User.objects.create(email="team@bench.example", password="!")
+    owner = User.objects.create(email="team@bench.example", password=unusable)
     n_projects = -(-ROWS // (CRITERIA * JURORS_PER_PROJECT))
     Project.objects.bulk_create(
         [

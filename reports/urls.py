@@ -4,6 +4,7 @@ from reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.reports_current, name="current"),
     path("certificates/mine/", views.my_certificates, name="my_certificates"),
     path("certificates/<str:code>.pdf", views.certificate_download, name="certificate_download"),
     path("<slug:slug>/", views.reports_home, name="home"),

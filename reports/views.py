@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from award.models import Round
+from award.selectors import edition_current
 from reports.certificates import certificate_filename, certificates_render
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
@@ -54,6 +55,14 @@ def reports_home(request, slug: str):
             "certificates": list(certificates_of(edition)[:500]),
         },
     )
+
+
+@login_required
+def reports_current(request):
+    edition = edition_current()
+    if edition is None:
+        raise Http404
+    return redirect("reports:home", slug=edition_for_organiser(request.user, edition.slug).slug)
 
 
 @login_required

@@ -192,3 +192,21 @@ def test_reports_pages_are_organiser_only(client_for, edition, scored, juror, ap
         assert client.get(reverse("reports:home", args=[edition.slug])).status_code == 404
         assert client.get(reverse("reports:excel", args=[edition.slug, "score_matrix"])).status_code == 404
         assert client.post(reverse("reports:batch_start", args=[edition.slug]), {"kinds": ALL_KINDS}).status_code == 404
+
+
+def test_certificate_is_printed_in_the_recipients_language(edition, scored, organiser):
+    certificates = certificates_issue(edition=edition, kinds=["participant"], actor=organiser)
+    slovak = next(c for c in certificates if c.project.owner == scored["owner"])
+    assert slovak.language == "sk"
+    text = pdf_text(certificates_render([slovak], base_url="https://award.example.org"))
+    assert "Certifikát o účasti" in text
+    assert "Tento certifikát sa odovzdáva" in text
+    assert "Kategória: Smart City" in text
+
+
+def test_reports_nav_link_leads_organisers_to_the_current_edition(client_for, edition, organiser, juror):
+    client = client_for(organiser)
+    home = client.get("/").content.decode()
+    assert reverse("reports:current") in home
+    assert client.get(reverse("reports:current")).url == reverse("reports:home", args=[edition.slug])
+    assert client_for(juror).get(reverse("reports:current")).status_code == 404
