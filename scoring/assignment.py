@@ -28,9 +28,9 @@ import networkx as nx
 # Cost of using a juror from outside the project's panel; larger than any load cost.
 OFF_PANEL_COST = 100_000
 
-# Large instances: the first units up to most of a juror's fair share cost the same (one
-# edge instead of hundreds); nobody's optimal load is that far below the fair share unless
-# conflicts force it, and then balance is not possible anyway. Small instances stay exact.
+# Large instances: the first units up to most of the smallest fair share cost the same (one
+# edge instead of hundreds). No juror who can work ends up that far below the smallest fair
+# share, so the optimum is unchanged; small instances have no flat chunk at all.
 FLAT_FROM = 40
 FLAT_FRACTION = 0.8
 FLAT_MARGIN = 5
@@ -141,11 +141,15 @@ def plan_assignments(
             graph.add_edge(node, ("j", juror_id), capacity=len(members), weight=0)
         for juror_id in off_panel:
             graph.add_edge(node, ("j", juror_id), capacity=len(members), weight=OFF_PANEL_COST)
+    # The flat chunk must stay below every juror's balanced load, or the solver would pile
+    # work on one juror for free: size it from the smallest fair share of anyone who can work.
+    lowest = min((v for v in share.values() if v > 0), default=0.0)
+    flat = max(0, int(FLAT_FRACTION * lowest) - FLAT_MARGIN) if lowest >= FLAT_FROM else 0
+    # Unit slots up to well past the largest fair share, for everyone: beyond that, the cost
+    # grows linearly, still convex, and never cheaper than a slot someone else has left.
+    top = int(1.25 * max(share.values(), default=0.0)) + 3
     for juror_id in all_jurors:
         start = load[juror_id]
-        fair = share.get(juror_id, 0.0)
-        flat = max(0, int(FLAT_FRACTION * fair) - FLAT_MARGIN) if fair >= FLAT_FROM else 0
-        top = int(1.25 * fair) + 3
         if flat:
             graph.add_edge(("j", juror_id), "sink", capacity=flat, weight=start)
         for offset in range(flat, max(top, flat + 1)):

@@ -7,6 +7,7 @@ the automatic ones are computed from the data each time, so they follow edits to
 an application without anyone having to remember to re-run a check.
 """
 
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -104,7 +105,9 @@ def automatic_conflict_reason(
         return REASON_ORGANISATION
     if organisation and len(organisation) >= 4:
         partners = [_norm(line) for line in (project.partners or "").replace(";", "\n").splitlines()]
-        if any(organisation == p or (len(organisation) >= 8 and organisation in p) for p in partners if p):
+        # Whole words only: "Organisation 3" is not a partner called "Organisation 37".
+        pattern = re.compile(r"(?<!\w)" + re.escape(organisation) + r"(?!\w)")
+        if any(organisation == p or (len(organisation) >= 8 and pattern.search(p)) for p in partners if p):
             return REASON_PARTNER
     if domains is None:
         domains = project_domains(project, project.team.values_list("email", flat=True), ignore)

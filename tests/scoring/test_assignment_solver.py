@@ -141,3 +141,19 @@ def test_solver_keeps_existing_and_fills_gaps_only():
         projects=projects, jurors=jurors, k=2, conflicts=set(), existing=[("p", "A"), *plan.new]
     )
     assert again.new == []
+
+
+def test_solver_large_instance_with_a_heavily_conflicted_juror_stays_balanced():
+    # A juror conflicted with most projects has a small fair share; the cost curve must not
+    # make the rest of their capacity cheaper than everyone else's (a regression).
+    import random
+
+    rng = random.Random(7)
+    jurors = {f"j{i}": {i % 2, (i + 1) % 2} for i in range(20)}
+    projects = [ProjectNeed(f"p{i}", i % 2) for i in range(600)]
+    conflicts = {("j0", p.id) for p in projects if rng.random() < 0.6}
+    plan = plan_assignments(projects=projects, jurors=jurors, k=3, conflicts=conflicts)
+    _check_basic(plan, jurors, projects, 3, conflicts)
+    others = [plan.loads[j] for j in jurors if j != "j0"]
+    assert max(others) - min(others) <= 1
+    assert plan.loads["j0"] <= max(others)
