@@ -9,6 +9,7 @@ urlpatterns = [
     path("assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
     path("assignments/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("manage/", views.manage_current, name="manage"),
     path("manage/<slug:slug>/jurors/", views.jurors, name="jurors"),
     path("manage/<slug:slug>/jurors/import/", views.jurors_import_view, name="jurors_import"),
     path("manage/<slug:slug>/jurors/<int:role_pk>/", views.juror_edit, name="juror_edit"),

@@ -237,6 +237,14 @@ def invitation_accept_view(request, uidb64: str, token: str):
 # --- Organiser --------------------------------------------------------------------------------
 
 
+@login_required
+def manage_current(request):
+    edition = editions_organised_by(request.user).order_by("-year", "-id").first()
+    if edition is None:
+        raise Http404
+    return redirect("scoring:jurors", slug=edition.slug)
+
+
 def _edition_for_organiser(request, slug: str):
     return get_object_or_404(editions_organised_by(request.user), slug=slug)
 
