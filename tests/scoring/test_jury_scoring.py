@@ -275,3 +275,20 @@ def test_dashboard_query_count_does_not_grow(client_for, juror, open_round, crit
     with CaptureQueriesContext(connection) as seven:
         client.get(reverse("scoring:dashboard"))
     assert len(seven.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("language", ["en", "sk", "cs", "pl", "hu"])
+def test_scoring_pages_in_every_language(client_for, juror, mine, criteria, language):
+    from django.utils import translation
+
+    client = client_for(juror)
+    client.cookies["award_language"] = language
+    score_page = client.get(reverse("scoring:score", args=[mine.pk])).content.decode()
+    dashboard = client.get(reverse("scoring:dashboard")).content.decode()
+    with translation.override(language):
+        assert translation.gettext("Your scores") in score_page
+        assert translation.gettext("Save draft") in score_page
+        assert translation.gettext("My assignments") in dashboard
+    response = client.post(reverse("scoring:score", args=[mine.pk]), post_data(criteria, 0, 5), headers={"X-Autosave": "1"})
+    with translation.override(language):
+        assert response.json()["message"] == translation.gettext("Saved at %(time)s") % {"time": response.json()["message"][-5:]}
