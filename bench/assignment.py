@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "2000"))
 JURORS = int(os.environ.get("BENCH_JURORS", "60"))
 K = 5
+UNUSABLE = "!"  # an unusable password hash: nobody logs in as these users
 
 
 def main() -> None:
@@ -78,29 +79,54 @@ def run() -> None:
     rng = random.Random(60)
     now = timezone.now()
     edition = Edition.objects.create(
-        name="Bench", slug="bench", year=2026, submissions_open_at=now - timedelta(days=60),
-        submissions_close_at=now - timedelta(days=30), jurors_per_project=K,
+        name="Bench",
+        slug="bench",
+        year=2026,
+        submissions_open_at=now - timedelta(days=60),
+        submissions_close_at=now - timedelta(days=30),
+        jurors_per_project=K,
     )
-    rnd = Round.objects.create(edition=edition, number=1, name="Round 1", scoring_opens_at=now - timedelta(days=1),
-                               scoring_closes_at=now + timedelta(days=20))
+    rnd = Round.objects.create(
+        edition=edition,
+        number=1,
+        name="Round 1",
+        scoring_opens_at=now - timedelta(days=1),
+        scoring_closes_at=now + timedelta(days=20),
+    )
     categories = [Category.objects.create(edition=edition, name=f"C{i}", slug=f"c{i}", position=i) for i in range(4)]
     countries = [c.value for c in Country]
     organisations = [f"Organisation {i}" for i in range(400)]
     users = User.objects.bulk_create(
-        [User(email=f"juror{i}@org{i % 50}.eu", organisation=organisations[i * 3], country=countries[i % 4],
-              password="!") for i in range(JURORS)]
+        [
+            User(
+                email=f"juror{i}@org{i % 50}.eu",
+                organisation=organisations[i * 3],
+                country=countries[i % 4],
+                password=UNUSABLE,
+            )
+            for i in range(JURORS)
+        ]
     )
     roles = EditionRole.objects.bulk_create([EditionRole(edition=edition, user=u, role=Role.JUROR) for u in users])
     through = EditionRole.panels.through
     through.objects.bulk_create(
-        [through(editionrole_id=r.pk, category_id=categories[(i + d) % 4].pk) for i, r in enumerate(roles) for d in (0, 1)]
+        [
+            through(editionrole_id=r.pk, category_id=categories[(i + d) % 4].pk)
+            for i, r in enumerate(roles)
+            for d in (0, 1)
+        ]
     )
-    owners = User.objects.bulk_create([User(email=f"team{i}@city{i}.eu", password="!") for i in range(PROJECTS)])
+    owners = User.objects.bulk_create([User(email=f"team{i}@city{i}.eu", password=UNUSABLE) for i in range(PROJECTS)])
     projects = Project.objects.bulk_create(
         [
             Project(
-                edition=edition, category=categories[i % 4], owner=owners[i], status=ProjectStatus.ELIGIBLE,
-                reference=f"B-{i:05d}", title=f"Project {i}", country=countries[i % 4],
+                edition=edition,
+                category=categories[i % 4],
+                owner=owners[i],
+                status=ProjectStatus.ELIGIBLE,
+                reference=f"B-{i:05d}",
+                title=f"Project {i}",
+                country=countries[i % 4],
                 organisation_name=rng.choice(organisations),  # now and then a juror's own organisation
                 partners="\n".join(rng.sample(organisations, 2)),
             )
@@ -112,7 +138,10 @@ def run() -> None:
     )
     pairs = {(rng.choice(users).pk, p.pk) for p in projects for _ in range(3) if rng.random() < 0.1}
     ConflictOfInterest.objects.bulk_create(
-        [ConflictOfInterest(edition=edition, juror_id=j, project_id=p, source=ConflictSource.DECLARED) for j, p in pairs]
+        [
+            ConflictOfInterest(edition=edition, juror_id=j, project_id=p, source=ConflictSource.DECLARED)
+            for j, p in pairs
+        ]
     )
 
     started = time.perf_counter()
@@ -123,8 +152,10 @@ def run() -> None:
 
     overview = round_overview(rnd)
     assert report.created == PROJECTS * K - sum(K - a for _p, a, _n in report.uncovered) or report.uncovered
-    print(f"projects={PROJECTS} jurors={JURORS} k={K} declared_conflicts={len(pairs)} created={report.created} "
-          f"warnings={len(report.warnings)}")
+    print(
+        f"projects={PROJECTS} jurors={JURORS} k={K} declared_conflicts={len(pairs)} created={report.created} "
+        f"warnings={len(report.warnings)}"
+    )
     print(f"assignment_seconds={seconds:.2f} load_spread={overview['load_spread']} uncovered={overview['uncovered']}")
 
 

@@ -158,7 +158,7 @@ def plan_assignments(
 
     _cost, flow = nx.network_simplex(graph)
 
-    for index, ((_in_panel, _off_panel, need), members) in enumerate(groups.items()):
+    for index, members in enumerate(groups.values()):
         units: list = []
         for target, by_key in flow[("g", index)].items():
             amount = sum(by_key.values())

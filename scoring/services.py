@@ -179,8 +179,8 @@ def assignments_generate(*, actor: User | None, round: Round, k: int | None = No
 
         existing: list[tuple[int, int]] = []
         blocked: set[tuple[int, int]] = set()
-        for pk, project_id, juror_id, status in Assignment.objects.filter(round=round).values_list(
-            "pk", "project_id", "juror_id", "status"
+        for project_id, juror_id, status in Assignment.objects.filter(round=round).values_list(
+            "project_id", "juror_id", "status"
         ):
             if status == AssignmentStatus.RECUSED:
                 blocked.add((juror_id, project_id))

@@ -383,7 +383,7 @@ def assignments(request, pk: int):
                         )
                         % {"project": project.reference or project.title, "needed": needed, "available": available},
                     )
-                for project, available, needed in report.warnings:
+                for project, available, _needed in report.warnings:
                     messages.warning(
                         request,
                         _(

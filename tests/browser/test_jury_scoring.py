@@ -48,7 +48,9 @@ def test_juror_scores_two_projects_with_autosave_and_finalises(page, login_as, j
     for a, values in ((first, ["7.5", "6"]), (second, ["4", "9"])):
         a.refresh_from_db()
         assert a.status == AssignmentStatus.COMPLETED
-        assert [str(s.value.normalize()) for s in Score.objects.filter(assignment=a).order_by("criterion__position")] == values
+        assert [
+            str(s.value.normalize()) for s in Score.objects.filter(assignment=a).order_by("criterion__position")
+        ] == values
     page.goto("/jury/")
     assert page.get_by_text("2 of 2 reviews completed").is_visible()
     # A finalised review is read-only.

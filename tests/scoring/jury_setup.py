@@ -10,9 +10,16 @@ from tests.factories import AssignmentFactory, CategoryFactory, CriterionFactory
 
 def rubric(edition, n=3):
     return [
-        CriterionFactory(edition=edition, name=f"Criterion {i}", position=i, min_value=Decimal(0), max_value=Decimal(10),
-                         step=Decimal("0.5") if i == 0 else Decimal(1), guidance=f"Guidance {i}",
-                         level_descriptors="0–3: weak\n4–10: strong")
+        CriterionFactory(
+            edition=edition,
+            name=f"Criterion {i}",
+            position=i,
+            min_value=Decimal(0),
+            max_value=Decimal(10),
+            step=Decimal("0.5") if i == 0 else Decimal(1),
+            guidance=f"Guidance {i}",
+            level_descriptors="0–3: weak\n4–10: strong",
+        )
         for i in range(n)
     ]
 

@@ -15,7 +15,8 @@ from scoring.assignment import (
 
 
 @st.composite
-def instances(draw, conflict_rate=st.floats(0, 0.25)):
+def instances(draw, conflict_rate=None):
+    conflict_rate = conflict_rate if conflict_rate is not None else st.floats(0, 0.25)
     n_categories = draw(st.integers(1, 3))
     n_jurors = draw(st.integers(3, 12))
     n_projects = draw(st.integers(1, 25))
@@ -91,7 +92,9 @@ def test_solver_tight_instance_where_greedy_fails():
     jurors = {"A": {"c"}, "B": {"c"}}
     projects = [ProjectNeed(f"P{i}", "c") for i in range(1, 5)]
     conflicts = {("B", "P2"), ("B", "P3"), ("A", "P4")}
-    greedy_pairs, greedy_uncovered = greedy_assignments(projects=projects, jurors=jurors, k=1, conflicts=conflicts, cap=2)
+    greedy_pairs, greedy_uncovered = greedy_assignments(
+        projects=projects, jurors=jurors, k=1, conflicts=conflicts, cap=2
+    )
     assert greedy_uncovered == ["P3"]
     plan = plan_assignments(projects=projects, jurors=jurors, k=1, conflicts=conflicts)
     assert plan.uncovered == {}
@@ -137,9 +140,7 @@ def test_solver_keeps_existing_and_fills_gaps_only():
     assert ("p", "A") not in plan.new
     assert Counter(p for p, _ in plan.new) == {"p": 1, "q": 2}
     assert max(plan.loads.values()) - min(plan.loads.values()) <= 1
-    again = plan_assignments(
-        projects=projects, jurors=jurors, k=2, conflicts=set(), existing=[("p", "A"), *plan.new]
-    )
+    again = plan_assignments(projects=projects, jurors=jurors, k=2, conflicts=set(), existing=[("p", "A"), *plan.new])
     assert again.new == []
 
 

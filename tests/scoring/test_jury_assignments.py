@@ -20,9 +20,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(edition, open_round):
     rubric(edition, 2)
-    city, region = CategoryFactory(edition=edition, name="Smart City"), CategoryFactory(edition=edition, name="Smart Region")
-    jurors = [juror_in(edition, panels=[city]) for _ in range(4)] + [juror_in(edition, panels=[region]) for _ in range(3)]
-    projects = [eligible_project(edition, city) for _ in range(6)] + [eligible_project(edition, region) for _ in range(3)]
+    city, region = (
+        CategoryFactory(edition=edition, name="Smart City"),
+        CategoryFactory(edition=edition, name="Smart Region"),
+    )
+    jurors = [juror_in(edition, panels=[city]) for _ in range(4)] + [
+        juror_in(edition, panels=[region]) for _ in range(3)
+    ]
+    projects = [eligible_project(edition, city) for _ in range(6)] + [
+        eligible_project(edition, region) for _ in range(3)
+    ]
     return {"city": city, "region": region, "jurors": jurors, "projects": projects}
 
 
@@ -87,8 +94,9 @@ def test_generate_page_shows_reasons_and_coverage(client_for, setup, open_round,
 
 def test_automatic_conflicts_same_organisation_partner_domain_country(edition, open_round):
     city = CategoryFactory(edition=edition)
-    project = eligible_project(edition, city, organisation_name="City of Brno", partners="Brno University of Technology",
-                               country="CZ")
+    project = eligible_project(
+        edition, city, organisation_name="City of Brno", partners="Brno University of Technology", country="CZ"
+    )
     same_org = juror_in(edition, panels=[city], organisation="city of  brno")
     partner = juror_in(edition, panels=[city], organisation="Brno University of Technology")
     TeamMemberFactory(project=project, email="lead@brno.cz")
@@ -160,7 +168,9 @@ def test_organiser_pages_are_404_for_jurors(client_for, setup, open_round, juror
     assert client.get(reverse("scoring:jurors", args=[edition.slug])).status_code == 404
 
 
-def test_progress_page_and_reminders(client_for, setup, open_round, organiser, edition, django_capture_on_commit_callbacks):
+def test_progress_page_and_reminders(
+    client_for, setup, open_round, organiser, edition, django_capture_on_commit_callbacks
+):
     assignments_generate(actor=organiser, round=open_round)
     done_juror = setup["jurors"][0]
     Assignment.objects.filter(round=open_round, juror=done_juror).update(
@@ -186,8 +196,6 @@ def test_progress_page_and_reminders(client_for, setup, open_round, organiser, e
     assert role.last_reminded_at is not None
     table = client.get(url).content.decode().split('data-testid="by-juror"')[1].split("</table>")[0]
     assert table.count("<td>—</td>") == 1  # only the juror with nothing left to do was not reminded
-
-
 
 
 @pytest.mark.parametrize("name", ["scoring:progress", "scoring:assignments"])

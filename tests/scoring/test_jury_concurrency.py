@@ -40,6 +40,7 @@ def threaded_db(transactional_db, tmp_path):
         connection.ensure_connection()
         keeper.close()
 
+
 THREADS = 6
 
 
@@ -97,14 +98,26 @@ def test_concurrent_saves_with_fresh_versions_and_a_finalise_lose_nothing(thread
     def save(i):
         # Each thread keeps retrying with the latest version, like an autosave after reload.
         for _attempt in range(50):
-            mine = Assignment.objects.select_related("round__edition", "project__edition", "project__owner").get(pk=a.pk)
+            mine = Assignment.objects.select_related("round__edition", "project__edition", "project__owner").get(
+                pk=a.pk
+            )
             values = {c.pk: ScoreInput(Decimal(i), "") for c in criteria}
             try:
                 if i == 0:
-                    return ("final", assignment_finalise(
-                        actor=juror, assignment=mine, expected_version=mine.version, values=values, overall_comment="done"
-                    ).version)
-                return ("saved", score_save(actor=juror, assignment=mine, expected_version=mine.version, values=values).version)
+                    return (
+                        "final",
+                        assignment_finalise(
+                            actor=juror,
+                            assignment=mine,
+                            expected_version=mine.version,
+                            values=values,
+                            overall_comment="done",
+                        ).version,
+                    )
+                return (
+                    "saved",
+                    score_save(actor=juror, assignment=mine, expected_version=mine.version, values=values).version,
+                )
             except ScoringError as error:
                 if error.code == "locked":
                     return ("locked", None)

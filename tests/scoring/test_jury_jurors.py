@@ -15,13 +15,22 @@ from tests.factories import CategoryFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_invite_juror_email_link_sets_password_and_accepts(client, client_for, organiser, edition, django_capture_on_commit_callbacks):
+def test_invite_juror_email_link_sets_password_and_accepts(
+    client, client_for, organiser, edition, django_capture_on_commit_callbacks
+):
     city = CategoryFactory(edition=edition, name="Smart City")
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(organiser).post(
             reverse("scoring:jurors", args=[edition.slug]),
-            {"email": "New.Juror@Uni.example.cz", "first_name": "Nova", "last_name": "Jurorova",
-             "organisation": "Uni", "country": "CZ", "panels": [city.pk], "expertise": [city.pk]},
+            {
+                "email": "New.Juror@Uni.example.cz",
+                "first_name": "Nova",
+                "last_name": "Jurorova",
+                "organisation": "Uni",
+                "country": "CZ",
+                "panels": [city.pk],
+                "expertise": [city.pk],
+            },
             follow=True,
         )
     assert "An invitation has been sent to new.juror@uni.example.cz" in response.content.decode()
@@ -65,18 +74,22 @@ def _sheet(rows) -> io.BytesIO:
     return buffer
 
 
-def test_import_preview_shows_row_errors_then_imports_valid_rows(client_for, organiser, edition, django_capture_on_commit_callbacks):
+def test_import_preview_shows_row_errors_then_imports_valid_rows(
+    client_for, organiser, edition, django_capture_on_commit_callbacks
+):
     CategoryFactory(edition=edition, name="Smart City", slug="smart-city")
     CategoryFactory(edition=edition, name="Cyber Security", slug="cyber-security")
     client = client_for(organiser)
     url = reverse("scoring:jurors_import", args=[edition.slug])
-    upload = _sheet([
-        ["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "Smart City, cyber-security", "Smart City"],
-        ["not-an-email", "Bad", "Row", "X", "SK", "", ""],
-        ["pal@bme.hu", "Pál", "Nagy", "BME", "Atlantis", "Smart City", ""],
-        ["ewa@pw.pl", "Ewa", "Nowak", "PW", "Poland", "Unknown Cat", ""],
-        ["jan@cvut.cz", "Jan", "Novak", "CVUT", "cz", "", ""],
-    ])
+    upload = _sheet(
+        [
+            ["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "Smart City, cyber-security", "Smart City"],
+            ["not-an-email", "Bad", "Row", "X", "SK", "", ""],
+            ["pal@bme.hu", "Pál", "Nagy", "BME", "Atlantis", "Smart City", ""],
+            ["ewa@pw.pl", "Ewa", "Nowak", "PW", "Poland", "Unknown Cat", ""],
+            ["jan@cvut.cz", "Jan", "Novak", "CVUT", "cz", "", ""],
+        ]
+    )
     response = client.post(url, {"file": upload})
     body = response.content.decode()
     assert response.status_code == 200
@@ -116,8 +129,17 @@ def test_juror_profile_edit(client_for, organiser, juror, edition):
     role = EditionRole.objects.get(user=juror, edition=edition)
     client = client_for(organiser)
     url = reverse("scoring:juror_edit", args=[edition.slug, role.pk])
-    client.post(url, {"email": "ignored@x.org", "first_name": "Julia", "last_name": "Juror", "organisation": "New Org",
-                      "country": "PL", "panels": [city.pk]})
+    client.post(
+        url,
+        {
+            "email": "ignored@x.org",
+            "first_name": "Julia",
+            "last_name": "Juror",
+            "organisation": "New Org",
+            "country": "PL",
+            "panels": [city.pk],
+        },
+    )
     juror.refresh_from_db()
     assert (juror.email, juror.organisation, juror.country) == ("juror@example.org", "New Org", "PL")
     assert list(role.panels.all()) == [city]

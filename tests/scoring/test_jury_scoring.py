@@ -37,7 +37,7 @@ def mine(open_round, juror, criteria):
 def values(criteria, *numbers, comment=""):
     return {
         c.pk: ScoreInput(value=None, comment="") if n is None else ScoreInput(value=Decimal(str(n)), comment=comment)
-        for c, n in zip(criteria, numbers)
+        for c, n in zip(criteria, numbers, strict=False)
     }
 
 
@@ -46,8 +46,13 @@ def rows(a):
 
 
 def test_score_save_creates_rows_bumps_version_and_starts(juror, mine, criteria):
-    saved = score_save(actor=juror, assignment=mine, expected_version=0, values=values(criteria, 7.5, 3, None, comment="ok"),
-                       overall_comment="Good")
+    saved = score_save(
+        actor=juror,
+        assignment=mine,
+        expected_version=0,
+        values=values(criteria, 7.5, 3, None, comment="ok"),
+        overall_comment="Good",
+    )
     assert saved.version == 1
     assert saved.status == AssignmentStatus.IN_PROGRESS
     assert saved.started_at is not None and saved.overall_comment == "Good"
@@ -60,8 +65,12 @@ def test_score_save_creates_rows_bumps_version_and_starts(juror, mine, criteria)
 
 @pytest.mark.parametrize(
     "numbers,message",
-    [((11, 1, 1), "between 0 and 10"), ((-1, 1, 1), "between 0 and 10"), ((7.25, 1, 1), "multiple of 0.5"),
-     ((1, 2.5, 1), "multiple of 1")],
+    [
+        ((11, 1, 1), "between 0 and 10"),
+        ((-1, 1, 1), "between 0 and 10"),
+        ((7.25, 1, 1), "multiple of 0.5"),
+        ((1, 2.5, 1), "multiple of 1"),
+    ],
 )
 def test_score_save_rejects_out_of_range_and_off_step(juror, mine, criteria, numbers, message):
     with pytest.raises(ScoringError) as info:
@@ -110,8 +119,9 @@ def test_score_save_refuses_unassigned_conflicted_closed(juror, other_juror, min
 def test_finalise_requires_every_criterion_and_overall_comment(juror, mine, criteria):
     score_save(actor=juror, assignment=mine, expected_version=0, values=values(criteria, 5, 5))
     with pytest.raises(ScoringError) as info:
-        assignment_finalise(actor=juror, assignment=mine, expected_version=1, values=values(criteria, 6, 6, None),
-                            overall_comment="")
+        assignment_finalise(
+            actor=juror, assignment=mine, expected_version=1, values=values(criteria, 6, 6, None), overall_comment=""
+        )
     errors = info.value.message_dict
     assert errors[f"value_{criteria[2].pk}"] == ["Score this criterion before you finalise."]
     assert errors["overall_comment"] == ["An overall comment is required to finalise."]
@@ -120,8 +130,9 @@ def test_finalise_requires_every_criterion_and_overall_comment(juror, mine, crit
     mine.refresh_from_db()
     assert (mine.version, mine.status) == (1, AssignmentStatus.IN_PROGRESS)
 
-    done = assignment_finalise(actor=juror, assignment=mine, expected_version=1, values=values(criteria, 6, 6, 6),
-                               overall_comment="Fine work")
+    done = assignment_finalise(
+        actor=juror, assignment=mine, expected_version=1, values=values(criteria, 6, 6, 6), overall_comment="Fine work"
+    )
     assert done.status == AssignmentStatus.COMPLETED and done.finalised_at is not None
     assert AuditEntry.objects.filter(action="assignment.finalise", target_id=str(mine.pk)).count() == 1
     with pytest.raises(ScoringError) as info:
@@ -131,8 +142,9 @@ def test_finalise_requires_every_criterion_and_overall_comment(juror, mine, crit
 
 
 def test_reopen_is_organiser_only_and_audited(juror, organiser, mine, criteria):
-    done = assignment_finalise(actor=juror, assignment=mine, expected_version=0, values=values(criteria, 1, 2, 3),
-                               overall_comment="x")
+    done = assignment_finalise(
+        actor=juror, assignment=mine, expected_version=0, values=values(criteria, 1, 2, 3), overall_comment="x"
+    )
     with pytest.raises(ScoringError):
         assignment_reopen(actor=juror, assignment=done, reason="please")
     reopened = assignment_reopen(actor=organiser, assignment=done, reason="Juror asked to correct a typo")
@@ -148,7 +160,7 @@ def test_reopen_is_organiser_only_and_audited(juror, organiser, mine, criteria):
 
 def post_data(criteria, version, *numbers, overall="", **extra):
     data = {"version": version, "overall_comment": overall, **extra}
-    for c, n in zip(criteria, numbers):
+    for c, n in zip(criteria, numbers, strict=False):
         data[f"value_{c.pk}"] = "" if n is None else str(n)
         data[f"comment_{c.pk}"] = ""
     return data
@@ -175,7 +187,12 @@ def test_scoring_page_blind_review_hides_names(client_for, juror, mine, criteria
     edition.blind_review = True
     edition.save()
     body = client_for(juror).get(reverse("scoring:score", args=[mine.pk])).content.decode()
-    for secret in ("Zora Teamleader", "Partner Institute Ltd", mine.project.organisation_name, mine.project.owner.email):
+    for secret in (
+        "Zora Teamleader",
+        "Partner Institute Ltd",
+        mine.project.organisation_name,
+        mine.project.owner.email,
+    ):
         assert secret not in body
     assert "Blind review" in body
 
@@ -289,6 +306,10 @@ def test_scoring_pages_in_every_language(client_for, juror, mine, criteria, lang
         assert translation.gettext("Your scores") in score_page
         assert translation.gettext("Save draft") in score_page
         assert translation.gettext("My assignments") in dashboard
-    response = client.post(reverse("scoring:score", args=[mine.pk]), post_data(criteria, 0, 5), headers={"X-Autosave": "1"})
+    response = client.post(
+        reverse("scoring:score", args=[mine.pk]), post_data(criteria, 0, 5), headers={"X-Autosave": "1"}
+    )
     with translation.override(language):
-        assert response.json()["message"] == translation.gettext("Saved at %(time)s") % {"time": response.json()["message"][-5:]}
+        assert response.json()["message"] == translation.gettext("Saved at %(time)s") % {
+            "time": response.json()["message"][-5:]
+        }
