@@ -1,5 +1,5 @@
 from award.home import Panel
-from award.selectors import editions_judged_by, editions_organised_by
+from award.rules import judges_any, organises_any
 from submissions.selectors import editions_open_for_submission, projects_owned_by
 
 
@@ -8,7 +8,7 @@ def applicant_panel(request) -> Panel | None:
     if not user.is_authenticated:
         return None
     projects = list(projects_owned_by(user))
-    if not projects and (editions_organised_by(user).exists() or editions_judged_by(user).exists()):
+    if not projects and (organises_any(user) or judges_any(user)):
         return None
     return Panel(
         "submissions/home_panel.html",
