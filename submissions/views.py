@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.enums import Country, OrganisationType
 from award.models import AuditEntry, Edition
 from award.selectors import edition_current, editions_organised_by
 from submissions import rules, services
@@ -78,24 +79,12 @@ def call(request, slug: str):
             "my_projects": my_projects,
             "max_mb": attachment_max_bytes() // (1024 * 1024),
             "max_count": attachment_max_count(),
-            "countries": [label for value, label in _country_choices() if value in edition.eligible_countries],
+            "countries": [label for value, label in Country.choices if value in edition.eligible_countries],
             "organisation_types": [
-                label for value, label in _org_type_choices() if value in edition.eligible_organisation_types
+                label for value, label in OrganisationType.choices if value in edition.eligible_organisation_types
             ],
         },
     )
-
-
-def _country_choices():
-    from award.enums import Country
-
-    return Country.choices
-
-
-def _org_type_choices():
-    from award.enums import OrganisationType
-
-    return OrganisationType.choices
 
 
 def privacy(request):
