@@ -271,5 +271,9 @@ LOGGING = {
     },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "plain")}},
     "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
