@@ -222,7 +222,7 @@ def demo_seed() -> DemoSummary:
     for category in categories:
         for j, title_base in enumerate(TITLES[category.slug]):
             number += 1
-            country = countries[(number + j) % 4]
+            country = countries[number % 4]
             place = rng.choice(PLACES[country])
             org_template, org_type = ORG_TEMPLATES[(number * 7 + j) % len(ORG_TEMPLATES)]
             owner = applicant if number == 5 else _user(

@@ -12,7 +12,7 @@ from scoring.enums import AssignmentStatus
 from scoring.models import Assignment, ConflictOfInterest, Score
 from submissions.models import Project
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _counts() -> dict:
@@ -63,8 +63,8 @@ def test_seed_demo_is_deterministic_and_consistent():
     call_command("seed_demo", stdout=StringIO())
     titles = list(Project.objects.order_by("reference").values_list("title", flat=True)[:5])
     values = list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20])
-    Edition.objects.all().delete()
-    Project.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Edition.objects.exists()
     call_command("seed_demo", stdout=StringIO())
     assert list(Project.objects.order_by("reference").values_list("title", flat=True)[:5]) == titles
     assert list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20]) == values
