@@ -13,3 +13,5 @@ class ScoringConfig(AppConfig):
 
         panel_register(10, organiser_panel)
         panel_register(20, juror_panel)
+
+        import scoring.api  # noqa: F401  (registers the jury's endpoints on /api/v1/)

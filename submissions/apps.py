@@ -12,3 +12,5 @@ class SubmissionsConfig(AppConfig):
         from submissions.home import applicant_panel
 
         panel_register(30, applicant_panel)
+
+        import submissions.api  # noqa: F401  (registers /api/v1/projects/)

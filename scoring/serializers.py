@@ -1,0 +1,93 @@
+"""Serializers of the jury side for the REST API. Writes go through scoring.services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from scoring.models import Assignment, Result, Score
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Score
+        fields = ["criterion", "value", "comment", "updated_at"]
+        read_only_fields = fields
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """Read only: status, version and scores change through the scores and finalise actions."""
+
+    edition = serializers.IntegerField(source="round.edition_id", read_only=True)
+    category = serializers.IntegerField(source="project.category_id", read_only=True)
+    project_reference = serializers.CharField(source="project.reference", read_only=True)
+    project_title = serializers.CharField(source="project.title", read_only=True)
+    juror_name = serializers.CharField(source="juror.display_name", read_only=True)
+    scores = ScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "edition",
+            "round",
+            "project",
+            "category",
+            "project_reference",
+            "project_title",
+            "juror",
+            "juror_name",
+            "status",
+            "version",
+            "overall_comment",
+            "started_at",
+            "finalised_at",
+            "scores",
+        ]
+        read_only_fields = fields
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField(min_value=1)
+    value = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+
+class ScoresSaveSerializer(serializers.Serializer):
+    """A save of a juror's scores: `version` is the assignment version the client last read."""
+
+    version = serializers.IntegerField(min_value=0)
+    scores = ScoreInputSerializer(many=True, required=False, default=list)
+    overall_comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20000)
+
+    def validate_scores(self, value):
+        if not value:
+            return value
+        seen = [item["criterion"] for item in value]
+        if len(seen) != len(set(seen)):
+            raise serializers.ValidationError(_("Each criterion may appear only once."))
+        return value
+
+
+class FinaliseSerializer(ScoresSaveSerializer):
+    scores = ScoreInputSerializer(many=True, required=False, allow_null=True, default=None)
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    project_reference = serializers.CharField(source="project.reference", read_only=True)
+    project_title = serializers.CharField(source="project.title", read_only=True)
+    project_summary = serializers.CharField(source="project.summary", read_only=True)
+
+    class Meta:
+        model = Result
+        fields = [
+            "id",
+            "edition",
+            "category",
+            "kind",
+            "title",
+            "citation",
+            "project",
+            "project_reference",
+            "project_title",
+            "project_summary",
+        ]
+        read_only_fields = fields

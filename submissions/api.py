@@ -1,0 +1,153 @@
+"""REST API of applications: /api/v1/projects/.
+
+Teams list, read, start and edit their drafts and submit them; organisers list and screen their
+editions' applications; jurors read the applications assigned to them. Every lookup goes through
+`projects_visible_to` (plus the jury's access, which the scoring app plugs in), so anything else
+is a 404; every write goes through submissions.services."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from award.api_router import router
+from award.models import User
+from submissions import rules
+from submissions.models import Project
+from submissions.selectors import projects_visible_to
+from submissions.serializers import EligibilitySerializer, ProjectSerializer, ProjectWriteSerializer
+from submissions.services import (
+    EDITABLE_FIELDS,
+    project_create,
+    project_eligibility_set,
+    project_submit,
+    project_update,
+)
+
+# The jury's read access lives in `scoring`, which `submissions` must not import: scoring.api
+# registers (queryset of project ids a juror may open, final per-object check) here.
+_juror_access: list[tuple[Callable[[User], QuerySet], Callable[[User, Project], bool]]] = []
+
+
+def juror_access_register(*, project_ids: Callable[[User], QuerySet], check: Callable[[User, Project], bool]) -> None:
+    _juror_access.append((project_ids, check))
+
+
+def projects_readable_by(user: User) -> QuerySet[Project]:
+    """projects_visible_to(user) plus the applications assigned to the user as a juror."""
+    visible = projects_visible_to(user)
+    if not _juror_access or not user.is_authenticated:
+        return visible
+    condition = Q(pk__in=visible.values("pk"))
+    for project_ids, _check in _juror_access:
+        condition |= Q(pk__in=project_ids(user))
+    return Project.objects.select_related("edition", "category", "owner").filter(condition)
+
+
+class ProjectPermission(permissions.BasePermission):
+    """Each action mapped to its rule; the services check the workflow state themselves."""
+
+    def has_object_permission(self, request, view, project: Project) -> bool:
+        user = request.user
+        if view.action == "retrieve":
+            if rules.can_view(user, project) or any(check(user, project) for _ids, check in _juror_access):
+                return True
+            # A juror with a conflict of interest: the project does not exist for them.
+            raise exceptions.NotFound
+        if view.action in {"update", "partial_update", "submit"}:
+            return rules.is_owner(user, project)
+        if view.action == "eligibility":
+            return rules.can_screen(user, project)
+        return False
+
+
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [permissions.IsAuthenticated, ProjectPermission]
+    filterset_fields = ["edition", "category", "status", "country"]
+    ordering_fields = ["reference", "title", "submitted_at"]
+    ordering = ["reference", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "retrieve":
+            qs = projects_readable_by(user)
+        else:
+            qs = projects_visible_to(user)
+        return qs.prefetch_related("team").order_by("reference", "id")
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return ProjectWriteSerializer
+        if self.action == "eligibility":
+            return EligibilitySerializer
+        return ProjectSerializer
+
+    def _read(self, project: Project, code: int = status.HTTP_200_OK) -> Response:
+        project = self.get_queryset().get(pk=project.pk)
+        return Response(ProjectSerializer(project, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=ProjectWriteSerializer, responses={201: ProjectSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ProjectWriteSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        edition = data.pop("edition")
+        changes = {name: value for name, value in data.items() if name in EDITABLE_FIELDS}
+        # One step: a draft whose first values are refused is not left behind half-created.
+        with transaction.atomic():
+            project = project_create(actor=request.user, edition=edition)
+            if changes:
+                project = project_update(actor=request.user, project=project, changes=changes)
+        return self._read(project, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProjectWriteSerializer, responses=ProjectSerializer)
+    def update(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = ProjectWriteSerializer(
+            project, data=request.data, partial=True, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        changes = {name: value for name, value in serializer.validated_data.items() if name in EDITABLE_FIELDS}
+        if changes:
+            project = project_update(actor=request.user, project=project, changes=changes)
+        return self._read(project)
+
+    def _status_url(self, project: Project) -> str:
+        return self.request.build_absolute_uri(reverse("submissions:status", args=[project.pk]))
+
+    @extend_schema(request=None, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        project = self.get_object()
+        project = project_submit(actor=request.user, project=project, status_url=self._status_url(project))
+        return self._read(project)
+
+    @extend_schema(request=EligibilitySerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def eligibility(self, request, pk=None):
+        project = self.get_object()
+        serializer = EligibilitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = project_eligibility_set(
+            actor=request.user,
+            project=project,
+            eligible=serializer.validated_data["eligible"],
+            reason=serializer.validated_data["reason"],
+            status_url=self._status_url(project),
+        )
+        return self._read(project)
+
+
+router.register("projects", ProjectViewSet, basename="project")

@@ -1,0 +1,88 @@
+"""Serializers of applications for the REST API. Writes go through submissions.services."""
+
+from rest_framework import serializers
+
+from award.models import Category, Edition
+from award.rules import is_organiser
+from submissions import rules
+from submissions.models import Project, TeamMember
+from submissions.services import EDITABLE_FIELDS
+
+# Hidden from jurors when the edition runs a blind review (who the team is, where it is from).
+BLIND_FIELDS = ["organisation_name", "city_region", "partners", "website", "team", "owner"]
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TeamMember
+        fields = ["name", "role", "email", "is_contact"]
+        read_only_fields = fields
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """An application as its team, its organisers and its jurors read it."""
+
+    team = TeamMemberSerializer(many=True, read_only=True)
+    owner = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "edition",
+            "reference",
+            "status",
+            "ineligibility_reason",
+            *EDITABLE_FIELDS,
+            "team",
+            "owner",
+            "submitted_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_owner(self, project: Project) -> str:
+        return project.owner.email
+
+    def to_representation(self, project: Project) -> dict:
+        data = super().to_representation(project)
+        user = self.context["request"].user
+        if not rules.is_owner(user, project) and not is_organiser(user, project.edition):
+            # A juror: never the team's contact details, and nothing identifying in a blind review.
+            data.pop("owner", None)
+            data["team"] = [{k: v for k, v in m.items() if k in ("name", "role")} for m in data["team"]]
+            if project.edition.blind_review:
+                for name in BLIND_FIELDS:
+                    data.pop(name, None)
+        return data
+
+
+class ProjectWriteSerializer(serializers.ModelSerializer):
+    """What a team may write on a draft: EDITABLE_FIELDS, and the edition when it starts one.
+    Everything else (owner, status, reference, dates of submission) is the server's and is
+    ignored if sent."""
+
+    edition = serializers.PrimaryKeyRelatedField(queryset=Edition.objects.all())
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), allow_null=True, required=False)
+
+    class Meta:
+        model = Project
+        fields = ["edition", *EDITABLE_FIELDS]
+        extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            # The edition of an application never changes; its categories are the only choices.
+            self.fields["edition"].read_only = True
+            self.fields["category"].queryset = Category.objects.filter(edition_id=self.instance.edition_id)
+        else:
+            edition_id = self.initial_data.get("edition") if hasattr(self, "initial_data") else None
+            if isinstance(edition_id, int) or (isinstance(edition_id, str) and edition_id.isdigit()):
+                self.fields["category"].queryset = Category.objects.filter(edition_id=int(edition_id))
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
