@@ -16,6 +16,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from award.models import ApiToken
 from award.services import API_TOKEN_PREFIX, api_token_hash
 
+
 class TokenAuthentication(BaseAuthentication):
     """`Authorization: Token v4a_…` with a personal token from the profile page."""
 

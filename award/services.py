@@ -1,7 +1,6 @@
-from typing import Any
-
 import hashlib
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -45,7 +44,7 @@ def transition_check(*, current: str, target: str, allowed: dict[str, set[str]],
         )
 
 
-API_TOKEN_PREFIX = "v4a_"
+API_TOKEN_PREFIX = "v4a_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def api_token_hash(key: str) -> str:

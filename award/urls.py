@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from award import accounts, api, api_views, audit, twofactor, views  # noqa: F401  (award.api registers its viewsets)

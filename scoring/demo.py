@@ -22,7 +22,7 @@ from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 
 DEMO_SLUG = "v4-smart-project-award-2026"
-DEMO_PASSWORD = "award-demo-2026"
+DEMO_PASSWORD = "award-demo-2026"  # noqa: S105 (printed demo login)
 ORGANISER_EMAIL = "organiser@demo.v4award.eu"
 APPLICANT_EMAIL = "applicant@demo.v4award.eu"
 JUROR_EMAIL = "juror1@demo.v4award.eu"

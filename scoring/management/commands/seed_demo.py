@@ -17,7 +17,7 @@ class Command(BaseCommand):
             f"scores={summary.scores} round1_completion={summary.completion_percent}%"
         )
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  organiser  {ORGANISER_EMAIL}")
         self.stdout.write(f"  juror      {JUROR_EMAIL}   (juror1 ... juror12)")
         self.stdout.write(f"  applicant  {APPLICANT_EMAIL}")
