@@ -248,6 +248,7 @@ def project_status(request, pk: int):
         {
             "project": project,
             "edition": project.edition,
+            "results_public": project.edition.results_are_public(),
             "attachments": list(project.attachments.all()),
             "team_members": list(project.team.all()),
             "can_edit": rules.can_edit(request.user, project),

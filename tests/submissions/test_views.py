@@ -398,3 +398,21 @@ def test_status_page_shows_reason_when_not_eligible(client_for, draft, confirmed
     project_eligibility_set(actor=organiser, project=draft, eligible=False, reason="Outside the V4 region")
     body = client_for(confirmed_applicant).get(reverse("submissions:status", args=[draft.pk])).content.decode()
     assert "Not eligible" in body and "Outside the V4 region" in body
+
+
+def test_status_page_links_result_and_certificates_after_publication(client, applicant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(owner=applicant, status="eligible", reference="V4A-2026-0099")
+    client.force_login(applicant)
+    page = client.get(f"/applications/{project.pk}/").content.decode()
+    assert 'data-testid="result-links"' not in page
+    project.edition.results_published_at = timezone.now() - timedelta(minutes=1)
+    project.edition.save()
+    page = client.get(f"/applications/{project.pk}/").content.decode()
+    assert f"/results/{project.edition.slug}/project/{project.pk}/" in page
+    assert "/reports/certificates/mine/" in page
