@@ -198,7 +198,8 @@ class RoundAssignmentsViewSet(viewsets.GenericViewSet):
 def _int_param(request, name: str) -> int:
     raw = request.query_params.get(name, "")
     if not raw.isdigit():
-        raise exceptions.ValidationError({name: [_("Give the id of the %(name)s.") % {"name": name}]})
+        messages = {"round": _("Give the id of a round."), "category": _("Give the id of a category.")}
+        raise exceptions.ValidationError({name: [messages[name]]})
     return int(raw)
 
 

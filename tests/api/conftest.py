@@ -129,16 +129,19 @@ def api(client):
     """api(user) -> a DRF-style JSON client logged in as `user` (None: anonymous)."""
 
     class Api:
-        def __init__(self, user):
+        def __init__(self, user, language: str = "en"):
+            self.headers = {"HTTP_ACCEPT_LANGUAGE": language}
             client.logout()
             if user is not None:
                 client.force_login(user)
 
         def get(self, url, **params):
-            return client.get(url, params)
+            return client.get(url, params, **self.headers)
 
         def _send(self, method, url, body):
-            return getattr(client, method)(url, body if body is not None else {}, content_type="application/json")
+            return getattr(client, method)(
+                url, body if body is not None else {}, content_type="application/json", **self.headers
+            )
 
         def post(self, url, body=None):
             return self._send("post", url, body)
