@@ -322,3 +322,16 @@ def test_api_with_a_personal_token(world, client):
     )
     assert response.status_code == 200
     assert Score.objects.filter(assignment=w.assignment).count() == 2
+
+
+def test_api_scores_with_a_criterion_twice_are_refused_in_the_jurors_language(world, api):
+    w = world
+    juror = w.personas["juror"]
+    juror.language = "pl"
+    juror.save(update_fields=["language"])
+    c = w.criteria[0].pk
+    body = {"version": 0, "scores": [{"criterion": c, "value": "5"}, {"criterion": c, "value": "6"}]}
+    response = api(juror, language="pl").put(f"/api/v1/assignments/{w.assignment.pk}/scores/", body)
+    assert response.status_code == 400
+    assert response.json()["errors"]["scores"] == ["Każde kryterium może wystąpić tylko raz."]
+    assert not Score.objects.filter(assignment=w.assignment).exists()
