@@ -26,6 +26,7 @@ from submissions.services import (
     project_create,
     project_eligibility_set,
     project_submit,
+    project_team_replace,
     project_update,
 )
 
@@ -108,8 +109,7 @@ class ProjectViewSet(
         # One step: a draft whose first values are refused is not left behind half-created.
         with transaction.atomic():
             project = project_create(actor=request.user, edition=edition)
-            if changes:
-                project = project_update(actor=request.user, project=project, changes=changes)
+            self._save(project, changes, data.get("team"))
         return self._read(project, status.HTTP_201_CREATED)
 
     @extend_schema(request=ProjectWriteSerializer, responses=ProjectSerializer)
@@ -120,9 +120,16 @@ class ProjectViewSet(
         )
         serializer.is_valid(raise_exception=True)
         changes = {name: value for name, value in serializer.validated_data.items() if name in EDITABLE_FIELDS}
-        if changes:
-            project = project_update(actor=request.user, project=project, changes=changes)
+        # Fields and team together: a refused team leaves the fields as they were, and back.
+        with transaction.atomic():
+            self._save(project, changes, serializer.validated_data.get("team"))
         return self._read(project)
+
+    def _save(self, project: Project, changes: dict, team: list | None) -> None:
+        if changes:
+            project_update(actor=self.request.user, project=project, changes=changes)
+        if team is not None:
+            project_team_replace(actor=self.request.user, project=project, members=team)
 
     def _status_url(self, project: Project) -> str:
         return self.request.build_absolute_uri(reverse("submissions:status", args=[project.pk]))

@@ -58,6 +58,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         return data
 
 
+class TeamMemberWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+
 class ProjectWriteSerializer(serializers.ModelSerializer):
     """What a team may write on a draft: EDITABLE_FIELDS, and the edition when it starts one.
     Everything else (owner, status, reference, dates of submission) is the server's and is
@@ -65,10 +71,12 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
     edition = serializers.PrimaryKeyRelatedField(queryset=Edition.objects.all())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), allow_null=True, required=False)
+    # The whole team at once (it replaces the stored one), as on the form.
+    team = TeamMemberWriteSerializer(many=True, required=False)
 
     class Meta:
         model = Project
-        fields = ["edition", *EDITABLE_FIELDS]
+        fields = ["edition", *EDITABLE_FIELDS, "team"]
         extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
 
     def __init__(self, *args, **kwargs):

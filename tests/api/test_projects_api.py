@@ -246,3 +246,27 @@ def test_api_projects_list_query_count_constant(world, api, django_assert_num_qu
     with django_assert_num_queries(6):
         body = client.get("/api/v1/projects/").json()
     assert body["count"] == n + 1
+
+
+def test_api_project_patch_replaces_the_team(world, api):
+    w = world
+    team = [{"name": "Alena Lead", "role": "lead", "email": "alena@brno.example.cz"}, {"name": "Boris"}]
+    response = api(w.personas["applicant"]).patch(f"/api/v1/projects/{w.project.pk}/", {"title": "T2", "team": team})
+    assert response.status_code == 200, response.content
+    assert [m["name"] for m in response.json()["team"]] == ["Alena Lead", "Boris"]
+    assert list(w.project.team.values_list("name", "email")) == [
+        ("Alena Lead", "alena@brno.example.cz"),
+        ("Boris", ""),
+    ]
+
+
+def test_api_project_patch_with_a_bad_team_changes_nothing(world, api):
+    w = world
+    response = api(w.personas["applicant"]).patch(
+        f"/api/v1/projects/{w.project.pk}/", {"title": "T2", "team": [{"name": "X", "email": "not-an-email"}]}
+    )
+    assert response.status_code == 400
+    assert "team" in response.json()["errors"]
+    w.project.refresh_from_db()
+    assert w.project.title == "Bus stops"
+    assert list(w.project.team.values_list("name", flat=True)) == ["Tomas Team"]
