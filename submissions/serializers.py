@@ -86,7 +86,8 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
             self.fields["edition"].read_only = True
             self.fields["category"].queryset = Category.objects.filter(edition_id=self.instance.edition_id)
         else:
-            edition_id = self.initial_data.get("edition") if hasattr(self, "initial_data") else None
+            data = getattr(self, "initial_data", None)
+            edition_id = data.get("edition") if isinstance(data, dict) else None
             if isinstance(edition_id, int) or (isinstance(edition_id, str) and edition_id.isdigit()):
                 self.fields["category"].queryset = Category.objects.filter(edition_id=int(edition_id))
 

@@ -270,3 +270,26 @@ def test_api_project_patch_with_a_bad_team_changes_nothing(world, api):
     w.project.refresh_from_db()
     assert w.project.title == "Bus stops"
     assert list(w.project.team.values_list("name", flat=True)) == ["Tomas Team"]
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"text"', "{not json", "null", '{"edition": "x"}', '{"edition": [1]}'])
+def test_api_garbage_bodies_are_400_not_500(world, client, body):
+    w = world
+    client.force_login(w.personas["applicant"])
+    before = Project.objects.count()
+    for method, url in [
+        ("post", "/api/v1/projects/"),
+        ("patch", f"/api/v1/projects/{w.project.pk}/"),
+        ("post", f"/api/v1/assignments/{w.assignment.pk}/scores/"),
+    ]:
+        response = getattr(client, method)(url, body, content_type="application/json")
+        if method == "patch" and body.startswith('{"edition"'):
+            # The edition of an existing application is read-only: ignored, nothing changes.
+            assert response.status_code == 200 and response.json()["edition"] == w.edition.pk
+            continue
+        assert response.status_code in (400, 404), (method, url, response.status_code)
+        assert "detail" in response.json()
+    client.force_login(w.personas["juror"])
+    response = client.put(f"/api/v1/assignments/{w.assignment.pk}/scores/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert Project.objects.count() == before
