@@ -314,8 +314,16 @@ def demo_seed() -> DemoSummary:
     # reviews are finalised and a further 10 % are in progress.
     quality = {p.pk: rng.uniform(3.5, 8.5) for p in projects}
     leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in jurors}
-    order = assignments[:]
-    rng.shuffle(order)
+    # Reviews are finished project by project (in a random project order), so that most
+    # projects are fully reviewed and rankable while the rest show "missing reviews".
+    project_order = [p.pk for p in projects]
+    rng.shuffle(project_order)
+    # Half of the printed demo juror's projects go last, so that login has open work.
+    demo_juror_projects = [a.project_id for a in assignments if a.juror_id == jurors[0][0].pk]
+    postponed = set(demo_juror_projects[::2])
+    project_order = [pk for pk in project_order if pk not in postponed] + [pk for pk in project_order if pk in postponed]
+    position = {pk: i for i, pk in enumerate(project_order)}
+    order = sorted(assignments, key=lambda a: (position[a.project_id], rng.random()))
     n_done = round(len(order) * 0.7)
     n_started = round(len(order) * 0.1)
     scores: list[Score] = []
