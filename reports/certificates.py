@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
 from qrcode.constants import ERROR_CORRECT_M
 
 from award.models import Edition
@@ -57,9 +57,13 @@ def _logo_data_url(edition: Edition) -> str:
     if not edition.logo:
         return ""
     name = edition.logo.name.lower()
-    mime = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml", "gif": "image/gif"}.get(
-        name.rsplit(".", 1)[-1]
-    )
+    mime = {
+        "png": "image/png",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "svg": "image/svg+xml",
+        "gif": "image/gif",
+    }.get(name.rsplit(".", 1)[-1])
     if mime is None:
         return ""
     try:
@@ -77,7 +81,9 @@ def _signatories(edition: Edition) -> list[dict]:
             continue
         image = str(item.get("image") or "")
         # Signature images are data: URLs or files under static/ (the fetcher refuses the rest anyway).
-        if image and not (image.startswith("data:image/") or re.fullmatch(r"[A-Za-z0-9_./-]+\.(png|jpg|jpeg|svg)", image)):
+        if image and not (
+            image.startswith("data:image/") or re.fullmatch(r"[A-Za-z0-9_./-]+\.(png|jpg|jpeg|svg)", image)
+        ):
             image = ""
         people.append({"name": str(item.get("name") or ""), "title": str(item.get("title") or ""), "image": image})
     return people[:4]
@@ -103,8 +109,14 @@ class _Shared:
     ceremony_at: object
 
 
-def certificate_pages(certificates: Sequence[Certificate], *, base_url: str) -> list[str]:
-    """One HTML fragment (one page) per certificate, each in its recipient's language."""
+def _language(certificate: Certificate) -> str:
+    return certificate.language if certificate.language in CERTIFICATE_LANGUAGES else "en"
+
+
+def certificate_pages(certificates: Sequence[Certificate], *, base_url: str, layer: str = "") -> list[str]:
+    """One HTML fragment (one page) per certificate, each in its recipient's language.
+
+    `layer` "background" leaves out what differs per recipient, "text" hides what does not."""
     shared: dict[int, _Shared] = {}
     pages = []
     for certificate in certificates:
@@ -114,8 +126,7 @@ def certificate_pages(certificates: Sequence[Certificate], *, base_url: str) -> 
             shared[edition.pk] = _Shared(_logo_data_url(edition), _signatories(edition), ceremony)
         common = shared[edition.pk]
         url = verify_url(certificate, base_url)
-        language = certificate.language if certificate.language in CERTIFICATE_LANGUAGES else "en"
-        with translation.override(language):
+        with translation.override(_language(certificate)):
             heading, presented = _heading(certificate.kind)
             pages.append(
                 render_to_string(
@@ -128,22 +139,126 @@ def certificate_pages(certificates: Sequence[Certificate], *, base_url: str) -> 
                         "ceremony_at": common.ceremony_at,
                         "heading": heading,
                         "presented": presented,
-                        "qr": qr_data_url(url),
+                        "qr": "" if layer == "background" else qr_data_url(url),
                         "verify_url": url,
+                        "layer": layer,
                     },
                 )
             )
     return pages
 
 
+# Slots per tall sheet of the text layer; the gain flattens out above a few dozen.
+SHEET = 25
+_SLOT_PX = 210 * 96 / 25.4  # one A4 landscape height in CSS pixels
+_GROUP_USE = re.compile(rb"/(x\d+)\s+Do\b")
+
+
 def certificates_render(
     certificates: Sequence[Certificate], *, base_url: str, fetcher: SafeURLFetcher | None = None
 ) -> bytes:
-    """One print-ready PDF, one A4 landscape page per certificate, in one WeasyPrint run."""
-    pages = certificate_pages(certificates, base_url=base_url)
-    language = certificates[0].language if len(certificates) == 1 else "en"
-    html = render_to_string("reports/certificate_document.html", {"pages": pages, "language": language})
-    return pdf_render(html, fetcher=fetcher)
+    """One print-ready PDF, one A4 landscape page per certificate.
+
+    A single certificate is one WeasyPrint run of the whole page. A batch costs two runs,
+    whatever its size: the artwork shared by an edition, kind and language is rendered once
+    (one page per combination), the lines that differ per recipient are laid out many to a
+    tall sheet, and each recipient's page is the shared artwork's content stream (stored once
+    in the file) followed by their own lines, which sit exactly where the full page has them."""
+    fetcher = fetcher or SafeURLFetcher()
+    if len(certificates) <= 1:
+        pages = certificate_pages(certificates, base_url=base_url)
+        language = certificates[0].language if certificates else "en"
+        html = render_to_string("reports/certificate_document.html", {"pages": pages, "language": language})
+        return pdf_render(html, fetcher=fetcher)
+
+    keys: dict[tuple, int] = {}
+    representatives = []
+    for certificate in certificates:
+        key = (certificate.edition_id, certificate.kind, _language(certificate))
+        if key not in keys:
+            keys[key] = len(representatives)
+            representatives.append(certificate)
+    html = render_to_string(
+        "reports/certificate_document.html",
+        {"pages": certificate_pages(representatives, base_url=base_url, layer="background"), "layer": "background"},
+    )
+    artwork = PdfReader(io.BytesIO(pdf_render(html, fetcher=fetcher)))
+    if len(artwork.pages) != len(representatives):
+        raise RuntimeError("the artwork took more than one page")
+
+    pages = certificate_pages(certificates, base_url=base_url, layer="text")
+    sheets = [pages[i : i + SHEET] for i in range(0, len(pages), SHEET)]
+    html = render_to_string(
+        "reports/certificate_document.html",
+        {"sheets": sheets, "layer": "text", "sheet_height": 210 * len(sheets[0]) + 1, "language": "en"},
+    )
+    text = PdfReader(io.BytesIO(pdf_render(html, fetcher=fetcher)))
+
+    writer = PdfWriter()
+    backgrounds = [_background(page, writer) for page in artwork.pages]
+    lifted = 0
+    for sheet in text.pages:
+        groups = sheet["/Resources"]["/XObject"]
+        names = _GROUP_USE.findall(sheet.get_contents().get_data())
+        for slot, name in enumerate(names):
+            certificate = certificates[lifted]
+            lifted += 1
+            contents, resources, mediabox = backgrounds[
+                keys[(certificate.edition_id, certificate.kind, _language(certificate))]
+            ]
+            group = groups["/" + name.decode()].get_object()
+            merged = {key: DictionaryObject(value) for key, value in resources.items()}
+            for category, entries in group["/Resources"].get_object().items():
+                entries = entries.get_object()
+                if isinstance(entries, DictionaryObject):
+                    target = merged.setdefault(category, DictionaryObject())
+                    for entry, value in entries.items():
+                        target[entry] = value.clone(writer)
+            lines = StreamObject()
+            # The slot's own coordinates: PDF y upwards, CSS pixels, the slot's top at the page's top.
+            lines.set_data(
+                f"q 1 0 0 -1 0 {float(mediabox[3]):.4f} cm 0.75 0 0 0.75 0 0 cm 1 0 0 1 0 {-slot * _SLOT_PX:.4f} cm\n".encode()
+                + group.get_data()
+                + b"\nQ\n"
+            )
+            page = PageObject(writer)
+            page[NameObject("/Type")] = NameObject("/Page")
+            page[NameObject("/MediaBox")] = mediabox
+            page[NameObject("/Resources")] = DictionaryObject(merged)
+            # Set after add_page, which would copy the shared artwork stream into every page.
+            writer.add_page(page)[NameObject("/Contents")] = ArrayObject(
+                [contents, writer._add_object(lines.flate_encode())]
+            )
+    if lifted != len(certificates):
+        raise RuntimeError(f"{lifted} certificate layers for {len(certificates)} certificates")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _background(page: PageObject, writer: PdfWriter) -> tuple:
+    """The artwork page as (content stream in `writer`, resources, media box), its resource names
+    prefixed so that they never clash with those of the recipient's lines."""
+    resources = page["/Resources"].get_object()
+    renamed: dict = {}
+    names = []
+    for category, entries in resources.items():
+        entries = entries.get_object()
+        if not isinstance(entries, DictionaryObject):
+            continue
+        renamed[category] = DictionaryObject(
+            {NameObject("/bg" + key[1:]): value.clone(writer) for key, value in entries.items()}
+        )
+        names.extend(re.escape(key[1:]) for key in entries)
+    data = page.get_contents().get_data()
+    if names:
+        pattern = re.compile(
+            rb"/(" + "|".join(sorted(names, key=len, reverse=True)).encode() + rb")(?=[\s/\[\]<>()]|$)"
+        )
+        data = pattern.sub(rb"/bg\1", data)
+    stream = StreamObject()
+    stream.set_data(b"q\n" + data + b"\nQ\n")
+    return writer._add_object(stream.flate_encode()), renamed, ArrayObject(page.mediabox)
 
 
 def pdf_split(pdf: bytes) -> Iterable[bytes]:

@@ -173,7 +173,11 @@ def test_batch_from_the_organiser_page(client_for, edition, scored, organiser, d
     merged = client.get(reverse("reports:batch_file", args=[edition.slug, batch.pk, "pdf"]))
     pdf = b"".join(merged.streaming_content)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 8
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(reverse("reports:batch_file", args=[edition.slug, batch.pk, "zip"])).streaming_content)))
+    archive = zipfile.ZipFile(
+        io.BytesIO(
+            b"".join(client.get(reverse("reports:batch_file", args=[edition.slug, batch.pk, "zip"])).streaming_content)
+        )
+    )
     names = archive.namelist()
     assert len(names) == 8
     assert "V4A-2026-0001_mesto-zilina.pdf" in names
@@ -181,7 +185,9 @@ def test_batch_from_the_organiser_page(client_for, edition, scored, organiser, d
 
 
 def test_batch_with_nothing_chosen_is_refused(client_for, edition, organiser):
-    response = client_for(organiser).post(reverse("reports:batch_start", args=[edition.slug]), {"kinds": ["bogus"]}, follow=True)
+    response = client_for(organiser).post(
+        reverse("reports:batch_start", args=[edition.slug]), {"kinds": ["bogus"]}, follow=True
+    )
     assert "Choose at least one kind of certificate." in response.content.decode()
     assert CertificateBatch.objects.count() == 0
 
@@ -210,3 +216,33 @@ def test_reports_nav_link_leads_organisers_to_the_current_edition(client_for, ed
     assert reverse("reports:current") in home
     assert client.get(reverse("reports:current")).url == reverse("reports:home", args=[edition.slug])
     assert client_for(juror).get(reverse("reports:current")).status_code == 404
+
+
+def test_batch_pages_carry_the_shared_artwork_once_and_each_recipients_lines(edition, scored, organiser):
+    certificates = certificates_issue(
+        edition=edition, kinds=["winner", "finalist", "participant", "juror"], actor=organiser
+    )
+    pdf = certificates_render(certificates, base_url="https://award.example.org")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(certificates) == 7
+    for certificate, page in zip(certificates, reader.pages, strict=True):
+        text = page.extract_text()
+        compact = text.replace("\n", "")
+        assert certificate.recipient_name in text
+        assert edition.name in compact
+        assert certificate.code in compact
+        assert "Ľubomír Šťastný" in text
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    # Pages of one kind and language share one artwork stream, stored once in the file.
+    artwork = {}
+    for certificate, page in zip(certificates, reader.pages, strict=True):
+        language = certificate.language if certificate.language in {"sk", "cs", "pl", "hu"} else "en"
+        artwork.setdefault((certificate.kind, language), set()).add(page["/Contents"][0].idnum)
+    assert all(len(streams) == 1 for streams in artwork.values())
+    assert len({next(iter(streams)) for streams in artwork.values()}) == len(artwork)
+    singles = list(pdf_split(pdf))
+    assert [
+        certificate.recipient_name in PdfReader(io.BytesIO(s)).pages[0].extract_text()
+        for certificate, s in zip(certificates, singles, strict=True)
+    ] == [True] * 7
