@@ -12,14 +12,10 @@ assignment_seconds=<s> load_spread=<n> uncovered=<n>
 
 import os
 import random
-import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _support import django_setup, temporary_database
+
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "2000"))
 JURORS = int(os.environ.get("BENCH_JURORS", "60"))
 K = 5
@@ -27,38 +23,9 @@ UNUSABLE = "!"  # an unusable password hash: nobody logs in as these users
 
 
 def main() -> None:
-    tmp = tempfile.TemporaryDirectory()
-    pg_url = os.environ.get("DATABASE_URL")
-    pg_name = None
-    if pg_url:
-        import psycopg
-
-        base = pg_url.rsplit("/", 1)[0]
-        pg_name = f"bench_assignment_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        os.environ["DATABASE_URL"] = f"{base}/{pg_name}"
-    else:
-        os.environ["SQLITE_PATH"] = str(Path(tmp.name) / "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    try:
+    with temporary_database("assignment"):
+        django_setup()
         run()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if pg_name:
-            import psycopg
-
-            with psycopg.connect(pg_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-        tmp.cleanup()
 
 
 def run() -> None:

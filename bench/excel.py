@@ -13,11 +13,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _support import ROOT, django_setup, temporary_database
+
 ROWS = int(os.environ.get("BENCH_ROWS", "200000"))
 CRITERIA = 8
 JURORS = 20
@@ -31,18 +30,8 @@ def _rss_kb(field: str) -> int:
     return 0
 
 
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-
-
 def seed() -> None:
-    _setup_django()
+    django_setup()
     from datetime import timedelta
     from decimal import Decimal
 
@@ -107,24 +96,12 @@ def seed() -> None:
 
 def main() -> None:
     tmp = tempfile.mkdtemp(prefix="bench-excel-")
-    env = dict(os.environ, BENCH_SEED="1", PYTHONPATH=str(ROOT))
-    pg_admin_url = os.environ.get("DATABASE_URL")
-    db_name = None
-    if pg_admin_url:
-        import psycopg
-
-        db_name = f"award_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
-        env["DATABASE_URL"] = pg_admin_url.rsplit("/", 1)[0] + "/" + db_name
-    else:
-        env["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-    try:
+    with temporary_database("excel"):
+        env = dict(os.environ, BENCH_SEED="1", PYTHONPATH=str(ROOT))
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__], env=env, check=True)
         print(f"seeded {ROWS} scores in {time.perf_counter() - started:.1f} s")
-        os.environ.update({k: env[k] for k in ("DATABASE_URL", "SQLITE_PATH") if k in env})
-        _setup_django()
+        django_setup()
         from award.models import Edition
         from reports.excel import workbook_score_matrix
 
@@ -139,15 +116,6 @@ def main() -> None:
         size_mb = out_path.stat().st_size / 1024 / 1024
         print(f"rows={rows} seconds={elapsed:.2f} file_mb={size_mb:.1f}")
         print(f"rows_per_second={rows / elapsed:.0f} peak_rss_growth_mb={growth_mb:.1f}")
-    finally:
-        if db_name:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
 
 
 if __name__ == "__main__":

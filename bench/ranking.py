@@ -11,53 +11,16 @@ without bootstrap), then the ranking with the bootstrap (1,000 resamples). The l
 
 import os
 import random
-import sys
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
-os.environ.setdefault("DEBUG", "1")
+from _support import django_setup, temporary_database
 
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", 5000))
 JURORS = 5
 CRITERIA = 8
 SAMPLES = 1000
-
-
-def _database() -> tuple[str | None, str | None]:
-    """Point Django at a database of our own; return (admin URL, name) to drop afterwards."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        handle, path = tempfile.mkstemp(prefix="award-bench-", suffix=".sqlite3")
-        os.close(handle)
-        os.environ["SQLITE_PATH"] = path
-        return None, path
-    import psycopg
-
-    name = f"award_bench_{os.getpid()}"
-    parts = urlsplit(url)
-    with psycopg.connect(urlunsplit(parts._replace(scheme="postgresql")), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    return url, name
-
-
-def _drop(admin_url: str | None, name: str | None) -> None:
-    if admin_url is None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(name + suffix).unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlsplit(admin_url)
-    with psycopg.connect(urlunsplit(parts._replace(scheme="postgresql")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _populate():
@@ -129,11 +92,8 @@ def _populate():
 
 
 def main() -> None:
-    admin_url, name = _database()
-    try:
-        import django
-
-        django.setup()
+    with temporary_database("ranking"):
+        django_setup()
         from django.core.management import call_command
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
@@ -167,11 +127,6 @@ def main() -> None:
             f"{ranking.agreement_method}; {sure} certain finalists; {with_bootstrap.bootstrap_samples} resamples"
         )
         print(f"ranking_seconds={ranking_seconds:.3f} bootstrap_seconds={bootstrap_seconds:.3f} queries={len(queries)}")
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        _drop(admin_url, name)
 
 
 if __name__ == "__main__":
