@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, StreamObject
 from qrcode.constants import ERROR_CORRECT_M
 
 from award.models import Edition
@@ -266,26 +266,90 @@ def pdf_split(pdf: bytes) -> Iterable[bytes]:
 
     WeasyPrint gives every page one shared resource dictionary holding every image of the
     document; each page keeps only the images its content draws, otherwise every single
-    certificate would carry everyone's QR codes."""
+    certificate would carry everyone's QR codes.
+
+    The files are written here rather than by a PdfWriter per page (which copies and
+    re-serialises the fonts for every page, most of the batch's time after layout): every object
+    keeps its number from `pdf` and is serialised once for all the files that use it, and a
+    cross-reference stream lists only the numbers a file holds."""
     reader = PdfReader(io.BytesIO(pdf))
-    for page in reader.pages:
+    serialised: dict[int, bytes] = {}
+    top = int(reader.trailer["/Size"])
+    page_number, pages_number, catalog_number, xref_number = top, top + 1, top + 2, top + 3
+    for source in reader.pages:
+        page = DictionaryObject({key: value for key, value in source.items() if key != "/Parent"})
+        page[NameObject("/Parent")] = IndirectObject(pages_number, 0, reader)
         resources = page.get("/Resources")
         if resources is not None:
             resources = resources.get_object()
             xobjects = resources.get("/XObject")
             if xobjects is not None:
-                used = set(_XOBJECT_USE.findall(page.get_contents().get_data()))
+                used = set(_XOBJECT_USE.findall(source.get_contents().get_data()))
                 kept = DictionaryObject(
                     {key: value for key, value in xobjects.get_object().items() if key[1:].encode() in used}
                 )
-                pruned = DictionaryObject(resources)
-                pruned[NameObject("/XObject")] = kept
-                page[NameObject("/Resources")] = pruned
-        writer = PdfWriter()
-        writer.add_page(page)
+                resources = DictionaryObject(resources)
+                resources[NameObject("/XObject")] = kept
+            page[NameObject("/Resources")] = resources
+        numbers = _reachable(page)
         out = io.BytesIO()
-        writer.write(out)
+        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets: dict[int, int] = {}
+        for number in sorted(numbers):
+            if number not in serialised:
+                body = io.BytesIO()
+                reader.get_object(number).write_to_stream(body)
+                serialised[number] = body.getvalue()
+            offsets[number] = out.tell()
+            out.write(b"%d 0 obj\n%s\nendobj\n" % (number, serialised[number]))
+        own = {
+            page_number: page,
+            pages_number: DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Pages"),
+                    NameObject("/Kids"): ArrayObject([IndirectObject(page_number, 0, reader)]),
+                    NameObject("/Count"): NumberObject(1),
+                }
+            ),
+            catalog_number: DictionaryObject(
+                {
+                    NameObject("/Type"): NameObject("/Catalog"),
+                    NameObject("/Pages"): IndirectObject(pages_number, 0, reader),
+                }
+            ),
+        }
+        for number, obj in own.items():
+            offsets[number] = out.tell()
+            body = io.BytesIO()
+            obj.write_to_stream(body)
+            out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body.getvalue()))
+        offsets[xref_number] = out.tell()
+        entries = sorted(offsets.items())
+        rows = b"".join(b"\x01" + offset.to_bytes(4, "big") + b"\x00\x00" for _, offset in entries)
+        index = " ".join(f"{number} 1" for number, _ in entries)
+        out.write(
+            b"%d 0 obj\n<< /Type /XRef /Size %d /Root %d 0 R /W [1 4 2] /Index [%s] /Length %d >>\nstream\n"
+            % (xref_number, xref_number + 1, catalog_number, index.encode(), len(rows))
+        )
+        out.write(rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[xref_number])
         yield out.getvalue()
+
+
+def _reachable(page: DictionaryObject) -> set[int]:
+    """Numbers of the objects a page needs (not its parent, so not the other pages)."""
+    numbers: set[int] = set()
+    stack: list = [page]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            if obj.idnum not in numbers:
+                numbers.add(obj.idnum)
+                stack.append(obj.get_object())
+        elif isinstance(obj, DictionaryObject):
+            stack.extend(value for key, value in obj.items() if key not in ("/Parent", "/P"))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return numbers
 
 
 def certificate_filename(certificate: Certificate) -> str:
