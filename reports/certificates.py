@@ -274,6 +274,7 @@ def pdf_split(pdf: bytes) -> Iterable[bytes]:
     cross-reference stream lists only the numbers a file holds."""
     reader = PdfReader(io.BytesIO(pdf))
     serialised: dict[int, bytes] = {}
+    closures: dict[int, set[int]] = {}
     top = int(reader.trailer["/Size"])
     page_number, pages_number, catalog_number, xref_number = top, top + 1, top + 2, top + 3
     for source in reader.pages:
@@ -291,7 +292,7 @@ def pdf_split(pdf: bytes) -> Iterable[bytes]:
                 resources = DictionaryObject(resources)
                 resources[NameObject("/XObject")] = kept
             page[NameObject("/Resources")] = resources
-        numbers = _reachable(page)
+        numbers = _reachable(page, closures)
         out = io.BytesIO()
         out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         offsets: dict[int, int] = {}
@@ -335,21 +336,37 @@ def pdf_split(pdf: bytes) -> Iterable[bytes]:
         yield out.getvalue()
 
 
-def _reachable(page: DictionaryObject) -> set[int]:
-    """Numbers of the objects a page needs (not its parent, so not the other pages)."""
+def _reachable(page: DictionaryObject, closures: dict[int, set[int]]) -> set[int]:
+    """Numbers of the objects a page needs (not its parent, so not the other pages); what an
+    object needs is worked out once for all pages (the fonts and the artwork are shared)."""
     numbers: set[int] = set()
-    stack: list = [page]
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            if obj.idnum not in numbers:
-                numbers.add(obj.idnum)
-                stack.append(obj.get_object())
-        elif isinstance(obj, DictionaryObject):
-            stack.extend(value for key, value in obj.items() if key not in ("/Parent", "/P"))
-        elif isinstance(obj, ArrayObject):
-            stack.extend(obj)
+    for ref in _references(page):
+        if ref.idnum not in closures:
+            closure = {ref.idnum}
+            stack: list = [ref.get_object()]
+            while stack:
+                for inner in _references(stack.pop()):
+                    if inner.idnum not in closure:
+                        closure.add(inner.idnum)
+                        stack.append(inner.get_object())
+            closures[ref.idnum] = closure
+        numbers |= closures[ref.idnum]
     return numbers
+
+
+def _references(obj) -> list[IndirectObject]:
+    """The references directly inside `obj`, through its direct dictionaries and arrays."""
+    found = []
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            found.append(item)
+        elif isinstance(item, DictionaryObject):
+            stack.extend(value for key, value in item.items() if key not in ("/Parent", "/P"))
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return found
 
 
 def certificate_filename(certificate: Certificate) -> str:
