@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from award import accounts, api, api_views, audit, twofactor, views  # noqa: F401  (award.api registers its viewsets)
+from award import accounts, api, api_views, audit, privacy_views, twofactor, views  # noqa: F401  (award.api registers its viewsets)
 from award.api_router import router
 from reports.views import certificate_verify
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("accounts/confirm/<str:token>/", accounts.confirm, name="account_confirm"),
     path("accounts/profile/", accounts.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("account/data.zip", privacy_views.account_data, name="account_data"),
+    path("account/delete/", privacy_views.account_delete_view, name="account_delete"),
     path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("audit/", audit.audit_log_view, name="audit_log"),
     path("api/v1/", include(router.urls)),
