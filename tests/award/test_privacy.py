@@ -227,3 +227,16 @@ def test_export_query_count_does_not_grow_with_projects(
         response = client.get(reverse("account_data"))
     _, data = _zip(response)
     assert len(data["projects"]) == projects
+
+
+def test_privacy_page_is_translated(anonymous, edition):
+    anonymous.cookies["award_language"] = "sk"
+    text = anonymous.get("/privacy/", HTTP_ACCEPT_LANGUAGE="sk").content.decode()
+    assert "Vaše práva" in text
+    assert "730 dní po slávnostnom vyhlásení" in text
+
+
+def test_delete_requires_login(anonymous):
+    response = anonymous.post(reverse("account_delete"), {"password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
