@@ -27,7 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import Edition, User
+from award.models import AuditEntry, Edition, User
 from award.services import audit_log
 from submissions.enums import PROJECT_TRANSITIONS, ProjectStatus
 from submissions.models import Attachment, Project, TeamMember
@@ -232,6 +232,10 @@ def user_anonymise(*, user: User) -> None:
     user.set_unusable_password()
     user.save()
     user.api_tokens.all().delete()
+    # Older audit entries about this account name it in target_repr; the entries stay, the name goes.
+    AuditEntry.objects.filter(target_type=user._meta.label_lower, target_id=str(user.pk)).update(
+        target_repr=str(user)[:255]
+    )
     if hasattr(user, "two_factor"):
         user.two_factor.delete()
     # Sessions: the user is inactive, so ModelBackend refuses every existing session.

@@ -148,6 +148,8 @@ def test_delete_account_removes_personal_data_and_keeps_scores(
     ScoreFactory(assignment=assignment, value=Decimal("7"))
 
     client = client_for(applicant)
+    client.get(reverse("account_data"))  # audited with the account as target
+    assert AuditEntry.objects.filter(target_repr="Ada Applicant").exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_delete"), {"password": TEST_PASSWORD})
     assert response.status_code == 302
@@ -172,6 +174,7 @@ def test_delete_account_removes_personal_data_and_keeps_scores(
     assert client.get(reverse("profile")).status_code == 302
     entry = AuditEntry.objects.get(action="account.deleted")
     assert "applicant@example.org" not in entry.target_repr
+    assert not AuditEntry.objects.filter(target_repr__contains="Applicant").exists()
 
 
 def test_juror_deleting_account_keeps_scores_anonymised(client_for, juror, edition, open_round):
