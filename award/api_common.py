@@ -80,7 +80,10 @@ class StandardPagination(pagination.PageNumberPagination):
 def api_exception_handler(exc, context):
     """DRF's handler, extended to the errors services raise (Django's ValidationError,
     PermissionDenied, Http404), always as JSON with a translated `detail`."""
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, OverflowError):
+        # A number too large for the database (e.g. ?edition=99999999999999999999 on SQLite).
+        exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
+    elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
         else:
@@ -97,3 +100,22 @@ def api_exception_handler(exc, context):
     elif response is not None and isinstance(response.data, list):
         response.data = {"detail": " ".join(str(item) for item in response.data)}
     return response
+
+
+def schema_blank_uris(result, generator, request, public):
+    """drf-spectacular describes URL fields as `format: uri`, but a blank value ("") is valid
+    for optional ones; say so, so that clients and validators accept what the API returns."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "uri":
+                node.pop("format")
+                node["anyOf"] = [{"format": "uri"}, {"maxLength": 0}]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result.get("components", {}))
+    return result

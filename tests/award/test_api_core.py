@@ -130,3 +130,17 @@ def test_api_requires_authentication_by_default_for_unknown_users(client):
     assert client.get("/api/v1/editions/", HTTP_AUTHORIZATION="Token v4a_" + "x" * 43).status_code == 401
     client.force_login(user)
     assert client.get("/api/v1/editions/").status_code == 200
+
+
+def test_api_huge_number_in_a_filter_is_a_400_not_a_500(client, edition):
+    response = client.get("/api/v1/criteria/?edition=99999999999999999999999")
+    assert response.status_code in (400, 404)
+    assert "detail" in response.json()
+
+
+def test_api_schema_accepts_blank_urls(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    website = schema["components"]["schemas"]["Project"]["properties"]["website"]
+    assert website["anyOf"] == [{"format": "uri"}, {"maxLength": 0}]
