@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from award import accounts, api, api_views, audit, privacy_views, twofactor, views  # noqa: F401  (award.api registers its viewsets)
+from award import accounts, api, api_views, audit, twofactor, views  # noqa: F401  (award.api registers its viewsets)
 from award.api_router import router
 from reports.views import certificate_verify
+from submissions import privacy_views
 
 urlpatterns = [
     path("", views.home, name="home"),

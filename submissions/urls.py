@@ -6,7 +6,6 @@ app_name = "submissions"
 urlpatterns = [
     path("call/", views.call_current, name="call_current"),
     path("call/<slug:slug>/", views.call, name="call"),
-    path("privacy/", views.privacy, name="privacy"),
     path("applications/new/<slug:slug>/", views.project_new, name="new"),
     path("applications/<int:pk>/", views.project_status, name="status"),
     path("applications/<int:pk>/edit/", views.project_edit, name="edit"),

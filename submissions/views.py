@@ -87,10 +87,6 @@ def call(request, slug: str):
     )
 
 
-def privacy(request):
-    return render(request, "submissions/privacy.html")
-
-
 # --- The team's application -----------------------------------------------------------------
 
 
