@@ -86,6 +86,7 @@ def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
 
     retries = sum(c.retries for c in clients)
     print(f"killed workers {killed}; client retries after the kills: {retries}")
+    assert retries >= 1, "the kills hit no request in flight: the retry path was not exercised"
     assert len(finished) == len(clients)
     assert [e for c in clients for e in c.errors] == []
     assert sum(c.saves for c in clients) == SAVES_PER_JUROR * len(clients)
