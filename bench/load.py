@@ -225,6 +225,7 @@ class JurorClient:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
         self.rng = random.Random(seed)
         self.latencies: list[float] = []
+        self.by_kind: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.retries = 0
         self.saves = 0
@@ -235,7 +236,9 @@ class JurorClient:
     def _csrf(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
-    def request(self, path: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+    def request(
+        self, path: str, data: dict | None = None, headers: dict | None = None, *, kind: str = "other"
+    ) -> tuple[int, bytes]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})})
         started = time.perf_counter()
@@ -244,7 +247,9 @@ class JurorClient:
                 status, content = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, content = error.code, error.read()
-        self.latencies.append(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        self.latencies.append(elapsed)
+        self.by_kind.setdefault(kind, []).append(elapsed)
         return status, content
 
     def login(self) -> None:
@@ -256,15 +261,16 @@ class JurorClient:
         if status != 302:
             raise RuntimeError(f"login of {self.email} answered {status}")
         self.latencies.clear()  # logging in is not part of the measured work
+        self.by_kind.clear()
 
     def open_dashboard(self) -> None:
-        status, page = self.request("/jury/")
+        status, page = self.request("/jury/", kind="dashboard")
         if status != 200 or str(self.assignments[0]).encode() not in page:
             self.errors.append(f"GET /jury/ -> {status}")
 
     def open_assignment(self, aid: int) -> bool:
         """GET the scoring page; take the version and stored values from it, as a browser does."""
-        status, page = self.request(f"/jury/assignments/{aid}/")
+        status, page = self.request(f"/jury/assignments/{aid}/", kind="assignment")
         if status != 200:
             self.errors.append(f"GET assignment {aid} -> {status}")
             return False
@@ -293,6 +299,7 @@ class JurorClient:
                 status, content = self.request(
                     f"/jury/assignments/{aid}/", data,
                     {"X-Autosave": "1", "X-CSRFToken": self._csrf(), "Accept": "application/json"},
+                    kind="save",
                 )
             except CONNECTION_ERRORS:
                 uncertain = True
@@ -398,6 +405,10 @@ def main() -> None:
         latencies = [x for c in clients for x in c.latencies]
         errors = [e for c in clients for e in c.errors]
         lost = lost_saves(acknowledged, stored)
+        for kind in ("dashboard", "assignment", "save"):
+            values = [x for c in clients for x in c.by_kind.get(kind, [])]
+            print(f"{kind}: n={len(values)} p50_ms={percentile(values, 50) * 1000:.1f} "
+                  f"p95_ms={percentile(values, 95) * 1000:.1f}")
         for e in errors[:10]:
             print("error:", e)
         print(f"requests={len(latencies)} saves={sum(c.saves for c in clients)} retries={sum(c.retries for c in clients)} "
