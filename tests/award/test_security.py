@@ -216,3 +216,14 @@ def test_lockout_holds_across_two_web_processes(tmp_path):
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
+
+
+def test_production_collectstatic_succeeds(tmp_path):
+    """The deployment steps run collectstatic with the manifest storage, which refuses any
+    reference to a file that is not shipped (e.g. a vendored source map)."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=_env(**PROD, STATIC_ROOT=str(tmp_path / "static")), capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
