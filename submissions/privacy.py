@@ -31,6 +31,7 @@ from award.models import AuditEntry, Edition, User
 from award.services import audit_log
 from submissions.enums import PROJECT_TRANSITIONS, ProjectStatus
 from submissions.models import Attachment, Project, TeamMember
+from submissions.services import EDITABLE_FIELDS
 
 # Result kinds (scoring.enums.ResultKind) that make a project a winner; kept as strings
 # because submissions may not import scoring.
@@ -58,30 +59,12 @@ ANONYMISED_TEXT_FIELDS = [
 WINNER_PUBLIC_FIELDS = {"title", "organisation_name"}
 
 EXPORT_USER_FIELDS = ["id", "email", "first_name", "last_name", "organisation", "country", "language"]
+# Everything the team typed (the category is exported by name separately), plus the server's facts.
 EXPORT_PROJECT_FIELDS = [
     "id",
     "reference",
     "status",
-    "organisation_name",
-    "organisation_type",
-    "country",
-    "city_region",
-    "title",
-    "summary",
-    "problem",
-    "solution",
-    "results",
-    "innovation",
-    "citizen_involvement",
-    "sustainability",
-    "budget_eur",
-    "funding_sources",
-    "start_date",
-    "end_date",
-    "website",
-    "partners",
-    "consent_rules",
-    "consent_privacy",
+    *(field for field in EDITABLE_FIELDS if field != "category"),
     "submitted_at",
     "created_at",
     "updated_at",
