@@ -6,7 +6,9 @@ Hypothesis strategies are driven directly.)"""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -14,6 +16,17 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from award.services import api_token_create
 
 EXAMPLES = 5
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI app, whose request signals would close the database
+    connection that holds the test's transaction; Django's test client unhooks them the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "applicant", "juror", "organiser"])
