@@ -46,25 +46,9 @@ EDITABLE_FIELDS = [
     "consent_rules",
     "consent_privacy",
 ]
-REQUIRED_FIELDS = [
-    "category",
-    "organisation_name",
-    "organisation_type",
-    "country",
-    "city_region",
-    "title",
-    "summary",
-    "problem",
-    "solution",
-    "results",
-    "innovation",
-    "citizen_involvement",
-    "sustainability",
-    "budget_eur",
-    "funding_sources",
-    "start_date",
-    "end_date",
-]
+# Submission needs every editable field except these; the consents have their own messages.
+OPTIONAL_FIELDS = {"website", "partners", "consent_rules", "consent_privacy"}
+REQUIRED_FIELDS = [name for name in EDITABLE_FIELDS if name not in OPTIONAL_FIELDS]
 
 LABELS = dict(ProjectStatus.choices)
 
