@@ -11,7 +11,7 @@ from scoring.selectors import assignments_for, edition_dashboard
 
 
 def organiser_panel(request) -> Panel | None:
-    edition = edition_current()
+    edition = edition_current(request)
     if edition is None or not is_organiser(request.user, edition):
         return None
     return Panel("scoring/home_organiser.html", {"edition": edition, **edition_dashboard(edition)})
@@ -55,7 +55,7 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
 
 
 def juror_panel(request) -> Panel | None:
-    edition = edition_current()
+    edition = edition_current(request)
     if edition is None or not is_juror(request.user, edition):
         return None
     return Panel("scoring/home_juror.html", juror_dashboard(request.user, edition))

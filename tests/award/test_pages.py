@@ -149,7 +149,7 @@ def test_juror_home_query_count_constant(client, juror, open_round, django_asser
     for _ in range(n):
         AssignmentFactory(round=open_round, juror=juror, status=AssignmentStatus.PENDING)
     client.force_login(juror)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get("/")
     assert response.content.decode().count('class="badge badge-pending"') == n
 
@@ -159,6 +159,6 @@ def test_organiser_home_query_count_constant(client, organiser, open_round, djan
     for _ in range(n):
         AssignmentFactory(round=open_round)
     client.force_login(organiser)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert f"0 of {n} reviews completed" in response.content.decode()
