@@ -8,10 +8,8 @@ import logging
 import zipfile
 
 from django.core.files.base import ContentFile
-from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
-from pypdf import PdfReader, PdfWriter
 
 from award.models import Round
 from reports.certificates import certificate_filename, certificates_render, pdf_split
@@ -26,9 +24,8 @@ from reports.models import CertificateBatch, ExportJob
 
 logger = logging.getLogger(__name__)
 
-# Certificates are rendered in chunks: one WeasyPrint run per chunk keeps memory bounded and
-# lets the progress bar move, at the cost of loading the fonts once per chunk.
-CHUNK = 250
+# The progress bar moves as the batch's pages are cut into single files.
+PROGRESS_EVERY = 100
 
 
 def _fail(model, pk: int, exc: Exception) -> None:
@@ -44,27 +41,26 @@ def certificate_batch_run(batch_id: int) -> int:
     try:
         certificates = certificates_issue(edition=batch.edition, kinds=batch.kinds, actor=batch.created_by)
         CertificateBatch.objects.filter(pk=batch_id).update(status=JobStatus.RUNNING, total=len(certificates), done=0)
-        merged = PdfWriter()
+        # One document for the whole batch: the artwork is rendered once and the fonts are
+        # subset once; it is the merged PDF, and the zip holds its pages one by one.
+        merged = certificates_render(certificates, base_url=batch.base_url)
         archive_buffer = io.BytesIO()
         used: set[str] = set()
         with zipfile.ZipFile(archive_buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for start in range(0, len(certificates), CHUNK):
-                chunk = certificates[start : start + CHUNK]
-                pdf = certificates_render(chunk, base_url=batch.base_url)
-                merged.append(PdfReader(io.BytesIO(pdf)))
-                for certificate, single in zip(chunk, pdf_split(pdf), strict=True):
-                    name = certificate_filename(certificate)
-                    if name in used:
-                        name = name.removesuffix(".pdf") + f"_{certificate.code[:6]}.pdf"
-                    used.add(name)
-                    archive.writestr(name, single)
-                CertificateBatch.objects.filter(pk=batch_id).update(done=F("done") + len(chunk))
-        merged_buffer = io.BytesIO()
-        merged.write(merged_buffer)
+            for index, (certificate, single) in enumerate(zip(certificates, pdf_split(merged), strict=True), start=1):
+                name = certificate_filename(certificate)
+                if name in used:
+                    name = name.removesuffix(".pdf") + f"_{certificate.code[:6]}.pdf"
+                used.add(name)
+                archive.writestr(name, single)
+                if index % PROGRESS_EVERY == 0:
+                    CertificateBatch.objects.filter(pk=batch_id).update(done=index)
         batch.refresh_from_db()
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        batch.merged_pdf.save(f"certificates-{batch.edition.slug}-{stamp}.pdf", ContentFile(merged_buffer.getvalue()), save=False)
-        batch.zip_file.save(f"certificates-{batch.edition.slug}-{stamp}.zip", ContentFile(archive_buffer.getvalue()), save=False)
+        batch.merged_pdf.save(f"certificates-{batch.edition.slug}-{stamp}.pdf", ContentFile(merged), save=False)
+        batch.zip_file.save(
+            f"certificates-{batch.edition.slug}-{stamp}.zip", ContentFile(archive_buffer.getvalue()), save=False
+        )
         batch.status = JobStatus.DONE
         batch.done = batch.total
         batch.finished_at = timezone.now()
