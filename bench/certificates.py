@@ -1,5 +1,14 @@
-"""Benchmark: 1,000 certificates as one batch (the background task: render in chunks, split,
-zip, merge) against one WeasyPrint run per certificate (100 of them, extrapolated).
+"""Benchmark: 1,000 certificates as one batch against one WeasyPrint run per certificate.
+
+The batch is the background task as organisers run it (reports.tasks.certificate_batch_run):
+issue, render the whole batch as one document (WeasyPrint renders the artwork once per edition,
+kind and language; each recipient's lines and QR code are written into the PDF directly), cut it
+into one PDF per certificate, zip them and store the merged PDF and the zip.
+
+The baseline is what one certificate costs on its own: `certificates_render([certificate])`, the
+single download's code path, called for 100 certificates (BENCH_SLOW_SAMPLE) and extrapolated to
+1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer and a font subset
+of its own; nothing is cached between calls except the parsed font metrics.
 
     python bench/certificates.py          # temporary SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/certificates.py
@@ -74,9 +83,17 @@ def run() -> None:
     unusable = make_password(None)
     now = timezone.now()
     edition = Edition.objects.create(
-        name="V4 Smart Project Award 2026", slug="bench", year=2026, submissions_open_at=now - timedelta(days=60),
-        submissions_close_at=now - timedelta(days=30), ceremony_at=now + timedelta(days=30), ceremony_place="Bratislava",
-        signatories=[{"name": "Ľubomír Šťastný", "title": "Predseda poroty"}, {"name": "Zsófia Győri", "title": "Chair of the jury"}],
+        name="V4 Smart Project Award 2026",
+        slug="bench",
+        year=2026,
+        submissions_open_at=now - timedelta(days=60),
+        submissions_close_at=now - timedelta(days=30),
+        ceremony_at=now + timedelta(days=30),
+        ceremony_place="Bratislava",
+        signatories=[
+            {"name": "Ľubomír Šťastný", "title": "Predseda poroty"},
+            {"name": "Zsófia Győri", "title": "Chair of the jury"},
+        ],
     )
     category = Category.objects.create(edition=edition, name="Smart City", slug="smart-city")
     languages = ["sk", "cs", "pl", "hu", "en"]
@@ -86,15 +103,24 @@ def run() -> None:
     owners = list(User.objects.filter(email__endswith="@bench.example").order_by("id"))
     Project.objects.bulk_create(
         [
-            Project(edition=edition, category=category, owner=owner, reference=f"V4A-2026-{i:04d}", status=ProjectStatus.ELIGIBLE,
-                    title=f"Inteligentné osvetlenie ľščťžýáíéúäôň {i}", organisation_name=f"Mesto Łódź ąężź ő ű řůě {i}")
+            Project(
+                edition=edition,
+                category=category,
+                owner=owner,
+                reference=f"V4A-2026-{i:04d}",
+                status=ProjectStatus.ELIGIBLE,
+                title=f"Inteligentné osvetlenie ľščťžýáíéúäôň {i}",
+                organisation_name=f"Mesto Łódź ąężź ő ű řůě {i}",
+            )
             for i, owner in enumerate(owners)
         ]
     )
     certificates = certificates_issue(edition=edition, kinds=["participant"], actor=None)
     assert len(certificates) == COUNT
 
-    batch = CertificateBatch.objects.create(edition=edition, kinds=["participant"], base_url="https://award.example.org")
+    batch = CertificateBatch.objects.create(
+        edition=edition, kinds=["participant"], base_url="https://award.example.org"
+    )
     started = time.perf_counter()
     certificate_batch_run.call(batch.pk)
     fast = time.perf_counter() - started
@@ -108,8 +134,10 @@ def run() -> None:
     slow_each = (time.perf_counter() - started) / len(sample)
 
     per_second = COUNT / fast
-    print(f"batch: {COUNT} certificates in {fast:.2f} s (merged PDF and zip included); "
-          f"one run per certificate: {slow_each * 1000:.0f} ms each, {slow_each * COUNT:.1f} s extrapolated")
+    print(
+        f"batch: {COUNT} certificates in {fast:.2f} s (merged PDF and zip included); "
+        f"one run per certificate: {slow_each * 1000:.0f} ms each, {slow_each * COUNT:.1f} s extrapolated"
+    )
     print(f"certificates_per_second={per_second:.1f} speedup={slow_each * COUNT / fast:.1f}")
 
 

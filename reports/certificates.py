@@ -253,8 +253,7 @@ def pdf_split(pdf: bytes) -> Iterable[bytes]:
     """Yield one single-page PDF per page of `pdf`.
 
     WeasyPrint gives every page one shared resource dictionary holding every image of the
-    document; each page keeps only the images its content draws, otherwise every single
-    certificate would carry everyone's QR codes.
+    document; each page keeps only the images its content draws (a logo, signatures).
 
     The files are written here rather than by a PdfWriter per page (which copies and
     re-serialises the fonts for every page, most of the batch's time after layout): every object

@@ -485,6 +485,8 @@ def pdf_compose(artwork: bytes, pages: Sequence[tuple[int, Canvas]], fonts: Font
     """One PDF: page i is artwork page pages[i][0] (its content stream and resources stored once
     however many pages use it) with canvas pages[i][1] drawn over it."""
     reader = PdfReader(io.BytesIO(artwork))
+    if pages and len(reader.pages) != max(index for index, _canvas in pages) + 1:
+        raise RuntimeError("an artwork took more than one page")
     objects: dict[int, bytes] = {}
     top = int(reader.trailer["/Size"])
     number = top

@@ -1,0 +1,121 @@
+"""The certificate's own text layer: fonts, wrapping, the vector QR code, odd input."""
+
+import io
+import re
+
+import pytest
+import qrcode
+from pypdf import PdfReader
+from qrcode.constants import ERROR_CORRECT_M
+
+from reports.certificates import CENTRE, MM, TEXT_WIDTH, certificates_render, pdf_split, verify_url
+from reports.pdfdraw import qr_matrix
+from reports.services import certificates_issue
+from tests.reports.conftest import pdf_text
+
+pytestmark = pytest.mark.django_db
+BASE = "https://award.example.org"
+DIACRITICS = "ľ š č ť ž ý á í é ú ä ô ň ř ů ě ł ś ą ę ż ź ő ű"
+_QR = re.compile(rb"q 0 0 0 rg ([\d.]+) 0 0 [\d.]+ [\d.]+ [\d.]+ cm\n(.*?)\nf Q", re.S)
+
+
+def _runs(page) -> list[tuple[float, float, float, str]]:
+    """(x, baseline, font size, text) of every text run the page draws, in PDF points."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((x, y, size * abs(tm[3] * cm[3]), text))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_certificate_text_extracts_with_every_diacritic(edition, scored, organiser):
+    p1, p2 = scored["projects"]
+    p1.title = "Projekt " + DIACRITICS + " " + DIACRITICS.upper()
+    p1.organisation_name = "Obec " + DIACRITICS
+    p1.save()
+    certificates = certificates_issue(edition=edition, kinds=["participant"], actor=organiser)
+    batch = PdfReader(io.BytesIO(certificates_render(certificates, base_url=BASE)))
+    mine = next(i for i, c in enumerate(certificates) if c.project == p1)
+    single = PdfReader(io.BytesIO(certificates_render([certificates[mine]], base_url=BASE)))
+    for page in (batch.pages[mine], single.pages[0]):
+        text = page.extract_text()
+        assert "Obec " + DIACRITICS in text
+        assert DIACRITICS + " " + DIACRITICS.upper() in text
+    # The single download and the batch draw the same page.
+    assert single.pages[0].extract_text() == batch.pages[mine].extract_text()
+
+
+def test_certificate_long_texts_wrap_within_the_page(edition, scored, organiser):
+    p1, p2 = scored["projects"]
+    p1.title = ("Digitálna transformácia verejných služieb v meste " * 5)[:200]
+    p1.organisation_name = ("Združenie obcí mikroregiónu Horné Považie " * 5)[:200]
+    p1.save()
+    scored["category"].name = "Inteligentné mestá a regióny " * 6
+    scored["category"].save()
+    edition.ceremony_place = "Kongresové centrum " * 10
+    edition.save()
+    certificates = certificates_issue(edition=edition, kinds=["special", "participant"], actor=organiser)
+    certificates[0].award_title = "W" * 200  # the widest letter, no space to break at
+    pdf = certificates_render(certificates, base_url=BASE)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(certificates) == 3
+    left, right = CENTRE - TEXT_WIDTH / 2, CENTRE + TEXT_WIDTH / 2
+    for certificate, page in zip(certificates, reader.pages, strict=True):
+        runs = _runs(page)
+        compact = "".join(page.extract_text().split())
+        for text in (certificate.recipient_name, certificate.project_title, certificate.award_title):
+            assert "".join(text.split()) in compact  # wrapped, not cut
+        for x, baseline, size, _text in runs:
+            # Lines are centred, so one that starts inside the frame ends inside it too.
+            assert left - 0.01 <= x <= right
+            assert 14 * MM < baseline < (210 - 14) * MM
+            assert size >= 4
+        tops = sorted({round(baseline) for _x, baseline, _size, _text in runs}, reverse=True)
+        assert len(tops) > 12  # the long lines were wrapped over several lines
+    award = [run for run in _runs(reader.pages[0]) if "WWW" in run[3]]
+    assert len(award) >= 1 and all(size < 15 for _x, _y, size, _t in award)
+
+
+def test_certificate_qr_code_is_the_verify_url(edition, scored, organiser):
+    certificates = certificates_issue(edition=edition, kinds=["participant"], actor=organiser)
+    pdf = certificates_render(certificates, base_url=BASE)
+    for certificate, single in zip(certificates, pdf_split(pdf), strict=True):
+        page = PdfReader(io.BytesIO(single)).pages[0]
+        assert page["/Resources"].get("/XObject", {}) == {}  # vectors, not an image
+        (match,) = _QR.findall(page.get_contents().get_data())
+        module, body = float(match[0]), match[1]
+        expected = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, mask_pattern=0)
+        expected.add_data(verify_url(certificate, BASE), optimize=0)
+        expected.make(fit=True)
+        matrix = expected.get_matrix()
+        assert module * len(matrix) == pytest.approx(26 * MM, abs=0.01)
+        drawn = [[False] * len(matrix) for _ in matrix]
+        for x, y, width in re.findall(rb"(\d+) (\d+) (\d+) 1 re", body):
+            for column in range(int(x), int(x) + int(width)):
+                drawn[len(matrix) - 1 - int(y)][column] = True
+        assert drawn == matrix
+
+
+@pytest.mark.parametrize("length", [1, 40, 56, 100, 200, 400])
+def test_qr_matrix_equals_qrcodes(length):
+    text = BASE + "/verify/" + ("aZ_-9ž" * 100)[:length]
+    expected = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=2, mask_pattern=0)
+    expected.add_data(text, optimize=0)
+    expected.make(fit=True)
+    assert qr_matrix(text) == expected.get_matrix()
+
+
+def test_certificate_character_outside_the_fonts_does_not_crash(edition, scored, organiser):
+    p1, p2 = scored["projects"]
+    p1.organisation_name = "東京 Rocket 🚀 Obec\x07 Žilina"
+    p1.save()
+    certificate = next(
+        c for c in certificates_issue(edition=edition, kinds=["participant"], actor=organiser) if c.project == p1
+    )
+    text = pdf_text(certificates_render([certificate], base_url=BASE))
+    assert "\ufffd\ufffd Rocket \ufffd Obec Žilina" in text
