@@ -25,7 +25,7 @@ from award.models import Edition
 from reports.enums import CertificateKind
 from reports.models import Certificate
 from reports.pdf import SafeURLFetcher, pdf_render
-from reports.pdfdraw import Canvas, FontSet, Style, pdf_compose, qr_matrix, reachable, wrap
+from reports.pdfdraw import Canvas, Composed, FontSet, Style, pdf_compose, qr_matrix, reachable, wrap
 
 # A certificate is printed in the recipient's language; anything else falls back to English.
 CERTIFICATE_LANGUAGES = {"en", "sk", "cs", "pl", "hu"}
@@ -34,6 +34,13 @@ _XOBJECT_USE = re.compile(rb"/([^\s/\[\]<>()]+)\s+Do\b")
 
 def verify_url(certificate: Certificate, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("verify", args=[certificate.code])
+
+
+def verify_url_parts(base_url: str) -> tuple[str, str]:
+    """What comes before and after the code in verify_url."""
+    url = base_url.rstrip("/") + reverse("verify", args=["CODE"])
+    prefix, _code, suffix = url.rpartition("CODE")
+    return prefix, suffix
 
 
 def _logo_data_url(edition: Edition) -> str:
@@ -219,9 +226,16 @@ def _recipient_lines(canvas: Canvas, certificate: Certificate, ceremony_at, url:
 def certificates_render(
     certificates: Sequence[Certificate], *, base_url: str, fetcher: SafeURLFetcher | None = None
 ) -> bytes:
-    """One print-ready PDF, one A4 landscape page per certificate, whatever the batch's size:
-    one WeasyPrint run for the artwork (one page per edition, kind and language), each
-    recipient's lines drawn over their artwork (stored once in the file)."""
+    """One print-ready PDF, one A4 landscape page per certificate."""
+    return certificates_document(certificates, base_url=base_url, fetcher=fetcher).merged()
+
+
+def certificates_document(
+    certificates: Sequence[Certificate], *, base_url: str, fetcher: SafeURLFetcher | None = None
+) -> Composed:
+    """The certificates as one document, whatever the batch's size: one WeasyPrint run for the
+    artwork (one page per edition, kind and language), each recipient's lines drawn over their
+    artwork (stored once in the file). `.merged()` is the PDF, `.single(i)` page i on its own."""
     keys: dict[tuple, int] = {}
     representatives = []
     for certificate in certificates:
@@ -232,6 +246,8 @@ def certificates_render(
     html = render_to_string("reports/certificate_document.html", {"pages": _artwork_pages(representatives)})
     artwork = pdf_render(html, fetcher=fetcher or SafeURLFetcher())
 
+    # reverse() once: codes are URL-safe as they are.
+    prefix, suffix = verify_url_parts(base_url)
     ceremonies: dict[int, object] = {}
     fonts = FontSet()
     pages = []
@@ -243,7 +259,7 @@ def certificates_render(
             )
         canvas = Canvas()
         with translation.override(_language(certificate)):
-            _recipient_lines(canvas, certificate, ceremonies[edition.pk], verify_url(certificate, base_url))
+            _recipient_lines(canvas, certificate, ceremonies[edition.pk], prefix + certificate.code + suffix)
         fonts.add(canvas)
         pages.append((keys[(certificate.edition_id, certificate.kind, _language(certificate))], canvas))
     return pdf_compose(artwork, pages, fonts)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from award.models import Round
-from reports.certificates import certificate_filename, certificates_render, pdf_split
+from reports.certificates import certificate_filename, certificates_document
 from reports.enums import ExportKind, JobStatus
 from reports.excel import (
     workbook_applications,
@@ -42,12 +42,15 @@ def certificate_batch_run(batch_id: int) -> int:
         certificates = certificates_issue(edition=batch.edition, kinds=batch.kinds, actor=batch.created_by)
         CertificateBatch.objects.filter(pk=batch_id).update(status=JobStatus.RUNNING, total=len(certificates), done=0)
         # One document for the whole batch: the artwork is rendered once and the fonts are
-        # subset once; it is the merged PDF, and the zip holds its pages one by one.
-        merged = certificates_render(certificates, base_url=batch.base_url)
+        # subset once; it is the merged PDF, and the zip holds its pages one by one
+        # (the same objects, so no second parse).
+        document = certificates_document(certificates, base_url=batch.base_url)
+        merged = document.merged()
         archive_buffer = io.BytesIO()
         used: set[str] = set()
         with zipfile.ZipFile(archive_buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for index, (certificate, single) in enumerate(zip(certificates, pdf_split(merged), strict=True), start=1):
+            for index, certificate in enumerate(certificates, start=1):
+                single = document.single(index - 1)
                 name = certificate_filename(certificate)
                 if name in used:
                     name = name.removesuffix(".pdf") + f"_{certificate.code[:6]}.pdf"

@@ -5,11 +5,21 @@ import re
 
 import pytest
 import qrcode
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from qrcode.constants import ERROR_CORRECT_M
 
-from reports.certificates import CENTRE, MM, TEXT_WIDTH, certificates_render, pdf_split, verify_url
-from reports.pdfdraw import qr_matrix
+from reports.certificates import (
+    CENTRE,
+    MM,
+    TEXT_WIDTH,
+    certificates_document,
+    certificates_render,
+    pdf_split,
+    verify_url,
+)
+from reports.pdfdraw import face, qr_matrix, truetype_subset
 from reports.services import certificates_issue
 from tests.reports.conftest import pdf_text
 
@@ -119,3 +129,38 @@ def test_certificate_character_outside_the_fonts_does_not_crash(edition, scored,
     )
     text = pdf_text(certificates_render([certificate], base_url=BASE))
     assert "\ufffd\ufffd Rocket \ufffd Obec Žilina" in text
+
+
+def test_document_single_pages_match_the_split_of_the_merged_pdf(edition, scored, organiser):
+    certificates = certificates_issue(edition=edition, kinds=["winner", "participant", "juror"], actor=organiser)
+    document = certificates_document(certificates, base_url=BASE)
+    merged = document.merged()
+    for index, split in enumerate(pdf_split(merged)):
+        single = PdfReader(io.BytesIO(document.single(index)))
+        assert len(single.pages) == 1
+        text = single.pages[0].extract_text()
+        assert text == PdfReader(io.BytesIO(split)).pages[0].extract_text()
+        assert certificates[index].recipient_name in text
+        assert len(document.single(index)) < 60_000  # fonts subset, artwork shared, nobody else's lines
+
+
+@pytest.mark.parametrize("name", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf"])
+def test_truetype_subset_keeps_outlines_and_advances(name):
+    original = TTFont(face(name).path)
+    order = original.getGlyphOrder()
+    text = DIACRITICS + DIACRITICS.upper() + "ÅǅŒﬁ½ẞ0123456789 AaWw“”„·/:_-"
+    gids = {face(name).cmap[ord(char)] for char in text if ord(char) in face(name).cmap}
+    program, remap = truetype_subset(face(name).path, gids)
+    subset = TTFont(io.BytesIO(program))
+    new_order = subset.getGlyphOrder()
+    assert subset["maxp"].numGlyphs < 200 and len(program) < 30_000
+
+    def outline(font, glyph):
+        glyphs = font.getGlyphSet()
+        pen = DecomposingRecordingPen(glyphs)
+        glyphs[glyph].draw(pen)
+        return pen.value
+
+    for old, new in remap.items():
+        assert subset["hmtx"][new_order[new]][0] == original["hmtx"][order[old]][0]
+        assert outline(subset, new_order[new]) == outline(original, order[old])
