@@ -197,6 +197,15 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or a `kind`: one named schema per choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "submissions.enums.ProjectStatus",
+        "AssignmentStatusEnum": "scoring.enums.AssignmentStatus",
+        "ResultKindEnum": "scoring.enums.ResultKind",
+        "CertificateKindEnum": "reports.enums.CertificateKind",
+        "JobStatusEnum": "reports.enums.JobStatus",
+        "ExportKindEnum": "reports.enums.ExportKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "award.api_common.schema_blank_uris",

@@ -8,4 +8,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        import reports.api  # noqa: F401  (registers certificates, batches and exports on /api/v1/)
         from reports import receivers  # noqa: F401  (connects signal receivers, registers PDF renderers)

@@ -18,23 +18,61 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from award.api_router import router
-from award.models import Category, Round
+from award.enums import Role
+from award.models import Category, Round, User
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from scoring import rules
+from scoring.enums import ResultKind
 from scoring.models import Assignment, ConflictOfInterest, Result
 from scoring.ranking import FLAG_LABELS, ranking_for
+from scoring.results import (
+    final_round_prepare,
+    finalist_override,
+    finalists_select,
+    round_freeze,
+    special_award_remove,
+    special_award_set,
+    winner_override,
+    winners_select,
+)
 from scoring.selectors import assignments_for
-from scoring.serializers import AssignmentSerializer, FinaliseSerializer, ResultSerializer, ScoresSaveSerializer
+from scoring.serializers import (
+    AssignmentAddSerializer,
+    AssignmentSerializer,
+    AssignmentSwapSerializer,
+    ConflictDeclareSerializer,
+    ConflictSerializer,
+    ConflictSetSerializer,
+    FinaliseSerializer,
+    FinalistOverrideSerializer,
+    FinalistSelectionSerializer,
+    FinalistsSelectSerializer,
+    FinalRoundSerializer,
+    OverrideSerializer,
+    ReasonSerializer,
+    ResultSerializer,
+    RoundCategorySerializer,
+    RoundFreezeSerializer,
+    ScoresSaveSerializer,
+    SpecialAwardSerializer,
+)
 from scoring.services import (
     ScoreInput,
     ScoringError,
     StaleVersionError,
+    assignment_add,
     assignment_finalise,
+    assignment_remove,
+    assignment_reopen,
+    assignment_swap,
     assignments_generate,
+    conflict_declare,
+    conflict_set,
     score_save,
 )
 from submissions.api import juror_access_register
+from submissions.models import Project
 
 # How a refused jury action answers (see ScoringError).
 ERROR_STATUS = {
@@ -47,13 +85,13 @@ ERROR_STATUS = {
 }
 
 
-def _scoring_error_response(error: ScoringError, assignment: Assignment) -> Response:
+def _scoring_error_response(error: ScoringError, assignment: Assignment | None) -> Response:
     code = getattr(error, "code", None)
     if hasattr(error, "error_dict"):
         body = {"detail": _("Some fields are not valid."), "errors": error.message_dict}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     body = {"detail": " ".join(error.messages)}
-    if isinstance(error, StaleVersionError):
+    if isinstance(error, StaleVersionError) and assignment is not None:
         body["version"] = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
     return Response(body, status=ERROR_STATUS.get(code, status.HTTP_400_BAD_REQUEST))
 
@@ -95,8 +133,40 @@ def assignments_readable_by(user):
     )
 
 
-class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _organised_round(user, round_id: int) -> Round:
+    """A round of an edition the user organises; 404 if it does not exist, 403 if it is another's."""
+    rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_id)
+    if not rules.can_manage_jury(user, rnd.edition):
+        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+    return rnd
+
+
+def _edition_juror(edition, juror_id: int) -> User:
+    juror = User.objects.filter(pk=juror_id, edition_roles__edition=edition, edition_roles__role=Role.JUROR).first()
+    if juror is None:
+        raise exceptions.ValidationError({"juror": [_("This person is not a juror of the edition.")]})
+    return juror
+
+
+class AssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Jurors read their assignments, score, finalise and declare conflicts; organisers read
+    their editions' assignments, add one, remove one, give one to another juror and reopen a
+    finalised review (the same services as the organiser pages)."""
+
     serializer_class = AssignmentSerializer
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
     filterset_fields = ["round", "status", "juror", "project"]
     ordering_fields = ["status", "finalised_at"]
 
@@ -110,8 +180,70 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             raise exceptions.NotFound
         return assignment
 
-    def _respond(self, assignment: Assignment) -> Response:
-        return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+    def _respond(self, assignment: Assignment, code: int = status.HTTP_200_OK) -> Response:
+        return Response(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data, status=code)
+
+    @extend_schema(request=AssignmentAddSerializer, responses={201: AssignmentSerializer})
+    def create(self, request, *args, **kwargs):
+        data = _validated(AssignmentAddSerializer, request)
+        rnd = _organised_round(request.user, data["round"])
+        project = Project.objects.filter(pk=data["project"], edition_id=rnd.edition_id).first()
+        if project is None:
+            raise exceptions.ValidationError({"project": [_("This project is not being scored in this round.")]})
+        juror = _edition_juror(rnd.edition, data["juror"])
+        try:
+            assignment = assignment_add(actor=request.user, round=rnd, project=project, juror=juror)
+        except ScoringError as error:
+            return _scoring_error_response(error, None)
+        return self._respond(assignment, status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        assignment = self.get_object()
+        try:
+            assignment_remove(actor=request.user, assignment=assignment)
+        except ScoringError as error:
+            return _scoring_error_response(error, assignment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=AssignmentSwapSerializer, responses={201: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def swap(self, request, pk=None):
+        """Give a juror's not yet started review to another juror of the edition."""
+        assignment = self.get_object()
+        data = _validated(AssignmentSwapSerializer, request)
+        if not rules.can_manage_jury(request.user, assignment.round.edition):
+            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        juror = _edition_juror(assignment.round.edition, data["juror"])
+        try:
+            new = assignment_swap(actor=request.user, assignment=assignment, juror=juror)
+        except ScoringError as error:
+            return _scoring_error_response(error, assignment)
+        return self._respond(new, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """An organiser reopens a finalised review (audited, with the reason)."""
+        assignment = self.get_object()
+        data = _validated(ReasonSerializer, request)
+        try:
+            assignment = assignment_reopen(actor=request.user, assignment=assignment, reason=data["reason"])
+        except ScoringError as error:
+            return _scoring_error_response(error, assignment)
+        return self._respond(assignment)
+
+    @extend_schema(request=ConflictDeclareSerializer, responses={201: ConflictSerializer})
+    @action(detail=True, methods=["post"])
+    def conflict(self, request, pk=None):
+        """The juror declares a conflict of interest: the assignment is withdrawn."""
+        assignment = self.get_object()
+        data = _validated(ConflictDeclareSerializer, request)
+        try:
+            conflict = conflict_declare(actor=request.user, assignment=assignment, reason=data["reason"])
+        except ScoringError as error:
+            return _scoring_error_response(error, assignment)
+        conflict = ConflictOfInterest.objects.select_related("juror", "project").get(pk=conflict.pk)
+        return Response(ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ScoresSaveSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["put", "post"])
@@ -259,17 +391,66 @@ class RankingViewSet(viewsets.ViewSet):
         )
 
 
-class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Finalists, winners and special awards: public once the edition publishes its results;
-    before that only its organisers see them (everyone else gets an empty list)."""
+class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Conflicts of interest: a juror reads their own, an organiser their editions' and records
+    one (any live assignment of the pair is withdrawn). A juror declares one through
+    POST /assignments/{id}/conflict/."""
 
-    serializer_class = ResultSerializer
-    permission_classes = [permissions.AllowAny]
-    filterset_fields = ["edition", "category", "kind"]
-    ordering_fields = ["kind"]
+    serializer_class = ConflictSerializer
+    filterset_fields = ["edition", "juror", "project", "source"]
+    ordering_fields = ["created_at"]
 
     def get_queryset(self):
         user = self.request.user
+        if not user.is_authenticated:
+            return ConflictOfInterest.objects.none()
+        return (
+            ConflictOfInterest.objects.filter(Q(juror=user) | Q(edition__in=editions_organised_by(user).values("pk")))
+            .select_related("juror", "project")
+            .order_by("edition_id", "project__reference", "project_id", "juror_id", "id")
+        )
+
+    @extend_schema(request=ConflictSetSerializer, responses={201: ConflictSerializer})
+    def create(self, request, *args, **kwargs):
+        data = _validated(ConflictSetSerializer, request)
+        project = get_object_or_404(Project.objects.select_related("edition"), pk=data["project"])
+        if not rules.can_manage_jury(request.user, project.edition):
+            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        juror = _edition_juror(project.edition, data["juror"])
+        try:
+            conflict = conflict_set(actor=request.user, juror=juror, project=project, reason=data["reason"])
+        except ScoringError as error:
+            return _scoring_error_response(error, None)
+        conflict = ConflictOfInterest.objects.select_related("juror", "project").get(pk=conflict.pk)
+        return Response(ConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
+
+
+class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Finalists, winners and special awards: public once the edition publishes its results;
+    before that only its organisers see them (everyone else gets an empty list).
+
+    Organisers decide through the same services as the ranking pages: select the finalists,
+    override with a reason, prepare the final round, select or name the winner, give and remove
+    special awards (DELETE /results/{id}/), freeze a round."""
+
+    serializer_class = ResultSerializer
+    filterset_fields = ["edition", "category", "kind"]
+    ordering_fields = ["kind"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_permissions(self):
+        if self.action == "list":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "destroy":
+            if not user.is_authenticated:
+                return Result.objects.none()
+            return Result.objects.filter(
+                edition__in=editions_organised_by(user).values("pk"), kind=ResultKind.SPECIAL
+            ).select_related("edition", "project")
         public = Q(edition__results_published_at__lte=timezone.now())
         visible = public | Q(edition__in=editions_organised_by(user).values("pk")) if user.is_authenticated else public
         return (
@@ -278,8 +459,113 @@ class ResultViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .order_by("edition_id", "category_id", "kind", "project__reference", "id")
         )
 
+    def perform_destroy(self, instance: Result) -> None:
+        special_award_remove(result=instance, actor=self.request.user)
+
+    def _round_category(self, data: dict) -> tuple[Round, Category]:
+        rnd = _organised_round(self.request.user, data["round"])
+        category = Category.objects.filter(pk=data["category"], edition_id=rnd.edition_id).first()
+        if category is None:
+            raise exceptions.ValidationError({"category": [_("Choose one of this edition's categories.")]})
+        category.edition = rnd.edition
+        return rnd, category
+
+    def _project(self, edition, project_id: int) -> Project:
+        project = Project.objects.filter(pk=project_id, edition=edition).first()
+        if project is None:
+            raise exceptions.ValidationError(
+                {"project": [_("This project is not an eligible project of this category.")]}
+            )
+        return project
+
+    def _result(self, result: Result, code: int = status.HTTP_200_OK) -> Response:
+        result = Result.objects.select_related("project").get(pk=result.pk)
+        return Response(ResultSerializer(result).data, status=code)
+
+    @extend_schema(request=FinalistsSelectSerializer, responses=FinalistSelectionSerializer)
+    @action(detail=False, methods=["post"])
+    def finalists(self, request):
+        """The top N of the round's ranking become finalists; ties across the line and projects
+        with missing reviews are listed for the organisers to decide."""
+        data = _validated(FinalistsSelectSerializer, request)
+        rnd, category = self._round_category(data)
+        outcome = finalists_select(category=category, round=rnd, actor=request.user, replace=data["replace"])
+        return Response(
+            {
+                "selected": [r.project_id for r in outcome.selected],
+                "incomplete": [p.pk for p in outcome.incomplete],
+                "undecided": [p.pk for p in outcome.undecided],
+            }
+        )
+
+    @extend_schema(request=FinalistOverrideSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"], url_path="finalist-override")
+    def finalist_override(self, request):
+        """Add a finalist (`add`: true) or remove one against the ranking, with a reason."""
+        data = _validated(FinalistOverrideSerializer, request)
+        rnd, category = self._round_category(data)
+        project = self._project(rnd.edition, data["project"])
+        result = finalist_override(
+            category=category, round=rnd, project=project, add=data["add"], reason=data["reason"], actor=request.user
+        )
+        return Response({"project": project.pk, "finalist": result is not None})
+
+    @extend_schema(request=FinalRoundSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"], url_path="final-round")
+    def final_round(self, request):
+        """Assign the category's finalists to its panel in the final round."""
+        data = _validated(FinalRoundSerializer, request)
+        rnd, category = self._round_category(data)
+        final = Round.objects.filter(pk=data["final_round"], edition_id=rnd.edition_id).first()
+        if final is None:
+            raise exceptions.ValidationError(
+                {"final_round": [_("Choose a final round that comes after the shortlist round.")]}
+            )
+        final.edition = rnd.edition
+        created = final_round_prepare(category=category, source_round=rnd, final_round=final, actor=request.user)
+        return Response({"created": created})
+
+    @extend_schema(request=RoundCategorySerializer, responses={201: ResultSerializer})
+    @action(detail=False, methods=["post"])
+    def winner(self, request):
+        """The first of the final round's ranking wins the category."""
+        rnd, category = self._round_category(_validated(RoundCategorySerializer, request))
+        return self._result(winners_select(category=category, round=rnd, actor=request.user), status.HTTP_201_CREATED)
+
+    @extend_schema(request=OverrideSerializer, responses={201: ResultSerializer})
+    @action(detail=False, methods=["post"], url_path="winner-override")
+    def winner_override(self, request):
+        """Name the winner against the ranking (or where it cannot decide), with a reason."""
+        data = _validated(OverrideSerializer, request)
+        rnd, category = self._round_category(data)
+        project = self._project(rnd.edition, data["project"])
+        result = winner_override(
+            category=category, round=rnd, project=project, reason=data["reason"], actor=request.user
+        )
+        return self._result(result, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SpecialAwardSerializer, responses={201: ResultSerializer})
+    @action(detail=False, methods=["post"], url_path="special-awards")
+    def special_awards(self, request):
+        """Give a special award with a title and a citation to an eligible project."""
+        data = _validated(SpecialAwardSerializer, request)
+        project = get_object_or_404(Project.objects.select_related("edition", "category"), pk=data["project"])
+        if not is_organiser(request.user, project.edition):
+            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        result = special_award_set(project=project, title=data["title"], citation=data["citation"], actor=request.user)
+        return self._result(result, status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoundFreezeSerializer, responses={200: OpenApiTypes.OBJECT})
+    @action(detail=False, methods=["post"])
+    def freeze(self, request):
+        """Freeze a round: its scores, finalists and winners can no longer change."""
+        rnd = _organised_round(request.user, _validated(RoundFreezeSerializer, request)["round"])
+        rnd = round_freeze(round=rnd, actor=request.user)
+        return Response({"round": rnd.pk, "frozen": rnd.frozen})
+
 
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register(r"rounds/(?P<round_pk>[0-9]+)/assignments", RoundAssignmentsViewSet, basename="round-assignments")
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("results", ResultViewSet, basename="result")
+router.register("conflicts", ConflictViewSet, basename="conflict")

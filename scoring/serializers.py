@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from scoring.models import Assignment, Result, Score
+from scoring.models import Assignment, ConflictOfInterest, Result, Score
 
 
 class ScoreSerializer(serializers.ModelSerializer):
@@ -91,3 +91,88 @@ class ResultSerializer(serializers.ModelSerializer):
             "project_summary",
         ]
         read_only_fields = fields
+
+
+# --- Organisers' adjustments and decisions (input only; the services check the rest) ----------
+
+
+class AssignmentAddSerializer(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    juror = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class AssignmentSwapSerializer(serializers.Serializer):
+    juror = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class ConflictDeclareSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ConflictSetSerializer(serializers.Serializer):
+    juror = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    juror_name = serializers.CharField(source="juror.display_name", read_only=True)
+    project_reference = serializers.CharField(source="project.reference", read_only=True)
+
+    class Meta:
+        model = ConflictOfInterest
+        fields = [
+            "id",
+            "edition",
+            "juror",
+            "juror_name",
+            "project",
+            "project_reference",
+            "source",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RoundCategorySerializer(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    category = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class FinalistsSelectSerializer(RoundCategorySerializer):
+    replace = serializers.BooleanField(required=False, default=False)
+
+
+class FinalRoundSerializer(RoundCategorySerializer):
+    final_round = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class OverrideSerializer(RoundCategorySerializer):
+    project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class FinalistOverrideSerializer(OverrideSerializer):
+    add = serializers.BooleanField()
+
+
+class SpecialAwardSerializer(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    citation = serializers.CharField(max_length=4000, allow_blank=True)
+
+
+class RoundFreezeSerializer(serializers.Serializer):
+    round = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class FinalistSelectionSerializer(serializers.Serializer):
+    selected = serializers.ListField(child=serializers.IntegerField())
+    incomplete = serializers.ListField(child=serializers.IntegerField())
+    undecided = serializers.ListField(child=serializers.IntegerField())

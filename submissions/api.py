@@ -6,28 +6,44 @@ editions' applications; jurors read the applications assigned to them. Every loo
 is a 404; every write goes through submissions.services."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from award.api_router import router
 from award.models import User
 from submissions import rules
-from submissions.models import Project
+from submissions.models import Attachment, Project
 from submissions.selectors import projects_visible_to
-from submissions.serializers import EligibilitySerializer, ProjectSerializer, ProjectWriteSerializer
+from submissions.serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    EligibilitySerializer,
+    ProjectSerializer,
+    ProjectWriteSerializer,
+    ReopenSerializer,
+)
 from submissions.services import (
     EDITABLE_FIELDS,
+    attachment_add,
+    attachment_delete,
     project_create,
     project_eligibility_set,
+    project_reopen,
     project_submit,
     project_team_replace,
     project_update,
+    project_withdraw,
 )
 
 # The jury's read access lives in `scoring`, which `submissions` must not import: scoring.api
@@ -60,8 +76,10 @@ class ProjectPermission(permissions.BasePermission):
                 return True
             # A juror with a conflict of interest: the project does not exist for them.
             raise exceptions.NotFound
-        if view.action in {"update", "partial_update", "submit"}:
+        if view.action in {"update", "partial_update", "submit", "withdraw"}:
             return rules.is_owner(user, project)
+        if view.action == "reopen":
+            return rules.is_owner(user, project) or rules.can_screen(user, project)
         if view.action == "eligibility":
             return rules.can_screen(user, project)
         return False
@@ -93,6 +111,8 @@ class ProjectViewSet(
             return ProjectWriteSerializer
         if self.action == "eligibility":
             return EligibilitySerializer
+        if self.action == "reopen":
+            return ReopenSerializer
         return ProjectSerializer
 
     def _read(self, project: Project, code: int = status.HTTP_200_OK) -> Response:
@@ -156,5 +176,102 @@ class ProjectViewSet(
         )
         return self._read(project)
 
+    @extend_schema(request=None, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        project = project_withdraw(actor=request.user, project=self.get_object())
+        return self._read(project)
+
+    @extend_schema(request=ReopenSerializer, responses=ProjectSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """The team: back to draft before the deadline (no body). An organiser: back to draft,
+        giving the team `days` to submit again, with a `reason` for the audit log."""
+        project = self.get_object()
+        if rules.is_owner(request.user, project):
+            project = project_reopen(actor=request.user, project=project)
+        else:
+            serializer = ReopenSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            project = project_reopen(
+                actor=request.user,
+                project=project,
+                until=timezone.now() + timedelta(days=serializer.validated_data["days"]),
+                reason=serializer.validated_data["reason"],
+            )
+        return self._read(project)
+
 
 router.register("projects", ProjectViewSet, basename="project")
+
+
+# --- Attachments ------------------------------------------------------------------------------
+
+
+def _may_read_project(user: User, project: Project) -> bool:
+    return rules.can_view(user, project) or any(check(user, project) for _ids, check in _juror_access)
+
+
+class AttachmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """/projects/{project_pk}/attachments/: the team uploads and removes files of its draft
+    (the same checks as the form: type by content, size, count, deadline); the team, the
+    edition's organisers and the project's jurors (no conflict) read and download them."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser]
+    serializer_class = AttachmentSerializer
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def _project(self) -> Project:
+        if not hasattr(self, "_project_cache"):
+            project = get_object_or_404(projects_readable_by(self.request.user), pk=self.kwargs["project_pk"])
+            if not _may_read_project(self.request.user, project):
+                # A juror with a conflict of interest: the project does not exist for them.
+                raise exceptions.NotFound
+            self._project_cache = project
+        return self._project_cache
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attachment.objects.none()
+        return self._project().attachments.order_by("uploaded_at", "id")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False) and "project_pk" in self.kwargs:
+            context["project"] = self._project()
+        return context
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer})
+    def create(self, request, *args, **kwargs):
+        project = self._project()
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = attachment_add(actor=request.user, project=project, upload=serializer.validated_data["file"])
+        return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Attachment) -> None:
+        attachment_delete(actor=self.request.user, attachment=instance)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @action(detail=True, methods=["get"])
+    def download(self, request, project_pk=None, pk=None):
+        attachment = self.get_object()
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise exceptions.NotFound from None
+        name = self.get_serializer(attachment).data["name"]
+        response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+router.register(r"projects/(?P<project_pk>[0-9]+)/attachments", AttachmentViewSet, basename="attachment")

@@ -1,11 +1,12 @@
 """Serializers of applications for the REST API. Writes go through submissions.services."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from award.models import Category, Edition
 from award.rules import is_organiser
 from submissions import rules
-from submissions.models import Project, TeamMember
+from submissions.models import Attachment, Project, TeamMember
 from submissions.services import EDITABLE_FIELDS
 
 # Hidden from jurors when the edition runs a blind review (who the team is, where it is from).
@@ -95,3 +96,32 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 class EligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    """An organiser reopening an application (the team sends no body)."""
+
+    days = serializers.IntegerField(min_value=1, max_value=60, default=7)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """A file of an application. In a blind review a juror sees a neutral name, as on the page."""
+
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "project", "name", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+    def get_name(self, attachment: Attachment) -> str:
+        user = self.context["request"].user
+        project = self.context.get("project") or attachment.project
+        if project.edition.blind_review and not rules.can_view(user, project):
+            return gettext("attachment-%(n)s") % {"n": attachment.pk}
+        return attachment.original_name
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)

@@ -152,4 +152,11 @@ def api(client):
         def patch(self, url, body=None):
             return self._send("patch", url, body)
 
+        def delete(self, url, body=None):
+            return client.delete(url, **self.headers)
+
+        def upload(self, url, body=None):
+            """A multipart request, as a script sending a file does."""
+            return client.post(url, body or {}, **self.headers)
+
     return Api

@@ -1,0 +1,199 @@
+"""REST API of documents: /api/v1/certificates/, /api/v1/certificate-batches/, /api/v1/exports/.
+
+Teams and jurors list and download their own certificates once the results are public;
+anyone verifies a certificate by its code; organisers revoke certificates, start certificate
+batches and Excel exports, poll their progress and download the files. Reads go through
+reports.selectors, writes through reports.services, the same as the pages."""
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from award.api_router import router
+from award.models import Edition
+from award.rules import is_organiser
+from award.selectors import editions_organised_by
+from reports.certificates import certificate_filename, certificates_render
+from reports.enums import JobStatus
+from reports.excel import EXPORT_ROW_COUNTS
+from reports.models import Certificate, CertificateBatch, ExportJob
+from reports.selectors import certificates_visible_to
+from reports.serializers import (
+    CertificateBatchSerializer,
+    CertificateBatchStartSerializer,
+    CertificateRevokeSerializer,
+    CertificateSerializer,
+    CertificateVerificationSerializer,
+    ExportJobSerializer,
+    ExportStartSerializer,
+)
+from reports.services import certificate_batch_start, certificate_revoke, export_start
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _organised_edition(request, edition_id: int) -> Edition:
+    edition = get_object_or_404(Edition, pk=edition_id)
+    if not is_organiser(request.user, edition):
+        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+    return edition
+
+
+def _file_response(field, content_type: str) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise exceptions.NotFound from None
+    return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type)
+
+
+class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
+    """A team's and a juror's own certificates after publication, an organiser's editions' ones."""
+
+    serializer_class = CertificateSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9_-]{1,40}"
+    filterset_fields = ["edition", "kind"]
+
+    def get_permissions(self):
+        if self.action == "verify":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):
+        if self.action == "verify":
+            return Certificate.objects.select_related("edition", "category")
+        return certificates_visible_to(self.request.user)
+
+    @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, code=None):
+        """The printable PDF (a revoked certificate is not printed again)."""
+        certificate = self.get_object()
+        if certificate.is_revoked:
+            raise exceptions.NotFound
+        response = HttpResponse(
+            certificates_render([certificate], base_url=_base_url(request)), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate)}"'
+        return response
+
+    @extend_schema(responses=CertificateVerificationSerializer)
+    @action(detail=True, methods=["get"])
+    def verify(self, request, code=None):
+        """Public: what the certificate states and whether it is still valid (404: unknown code)."""
+        return Response(CertificateVerificationSerializer(self.get_object()).data)
+
+    @extend_schema(request=CertificateRevokeSerializer, responses=CertificateSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, code=None):
+        certificate = self.get_object()
+        if not is_organiser(request.user, certificate.edition):
+            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        serializer = CertificateRevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"].strip()
+        if not reason:
+            raise exceptions.ValidationError({"reason": [_("Give a reason for revoking the certificate.")]})
+        certificate = certificate_revoke(certificate=certificate, actor=request.user, reason=reason)
+        return Response(self.get_serializer(certificate).data)
+
+
+class _JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    filterset_fields = ["edition", "status"]
+
+    def _not_ready(self, job) -> None:
+        if job.status != JobStatus.DONE:
+            raise exceptions.NotFound(_("The file is not ready yet."))
+
+
+class ExportViewSet(_JobViewSet):
+    """Excel exports in the background: start one, poll `percent`/`status`, download when done."""
+
+    serializer_class = ExportJobSerializer
+    filterset_fields = ["edition", "status", "kind"]
+
+    def get_queryset(self):
+        return (
+            ExportJob.objects.filter(edition__in=editions_organised_by(self.request.user).values("pk"))
+            .select_related("edition")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(request=ExportStartSerializer, responses={201: ExportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ExportStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        edition = _organised_edition(request, serializer.validated_data["edition"])
+        kind = serializer.validated_data["kind"]
+        total = EXPORT_ROW_COUNTS.get(kind, lambda e: 0)(edition)
+        job = export_start(edition=edition, kind=kind, actor=request.user, total=total)
+        return Response(self.get_serializer(ExportJob.objects.get(pk=job.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        job = self.get_object()
+        self._not_ready(job)
+        if not job.file:
+            raise exceptions.NotFound
+        return _file_response(job.file, XLSX)
+
+
+class CertificateBatchViewSet(_JobViewSet):
+    """Certificate batches: issue the certificates of the chosen kinds and print them in the
+    background (one merged PDF and a zip of single PDFs); poll, then download."""
+
+    serializer_class = CertificateBatchSerializer
+
+    def get_queryset(self):
+        return (
+            CertificateBatch.objects.filter(edition__in=editions_organised_by(self.request.user).values("pk"))
+            .select_related("edition")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(request=CertificateBatchStartSerializer, responses={201: CertificateBatchSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = CertificateBatchStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        edition = _organised_edition(request, serializer.validated_data["edition"])
+        batch = certificate_batch_start(
+            edition=edition, kinds=serializer.validated_data["kinds"], actor=request.user, base_url=_base_url(request)
+        )
+        return Response(
+            self.get_serializer(CertificateBatch.objects.get(pk=batch.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        batch = self.get_object()
+        self._not_ready(batch)
+        if not batch.merged_pdf:
+            raise exceptions.NotFound
+        return _file_response(batch.merged_pdf, "application/pdf")
+
+    @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def zip(self, request, pk=None):
+        batch = self.get_object()
+        self._not_ready(batch)
+        if not batch.zip_file:
+            raise exceptions.NotFound
+        return _file_response(batch.zip_file, "application/zip")
+
+
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("certificate-batches", CertificateBatchViewSet, basename="certificate-batch")
+router.register("exports", ExportViewSet, basename="export")

@@ -1,0 +1,160 @@
+"""Serializers of certificates and background jobs for the REST API. Writes go through reports.services."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from reports.enums import CertificateKind, ExportKind, JobStatus
+from reports.models import Certificate, CertificateBatch, ExportJob
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """A certificate as its holder or an organiser sees it."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    edition_name = serializers.CharField(source="edition.name", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, default="")
+    revoked = serializers.BooleanField(source="is_revoked", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "code",
+            "edition",
+            "edition_name",
+            "kind",
+            "kind_label",
+            "award_title",
+            "recipient_name",
+            "project",
+            "project_title",
+            "reference",
+            "category",
+            "category_name",
+            "language",
+            "issued_at",
+            "revoked",
+            "revoked_at",
+        ]
+        read_only_fields = fields
+
+
+class CertificateVerificationSerializer(serializers.ModelSerializer):
+    """What the public verification page states (nothing more: no ids, no owner)."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    edition_name = serializers.CharField(source="edition.name", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, default="")
+    ceremony_at = serializers.DateTimeField(source="edition.ceremony_at", read_only=True)
+    ceremony_place = serializers.CharField(source="edition.ceremony_place", read_only=True)
+    valid = serializers.SerializerMethodField()
+    revoked = serializers.BooleanField(source="is_revoked", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "code",
+            "valid",
+            "revoked",
+            "revoked_at",
+            "revoked_reason",
+            "edition_name",
+            "kind",
+            "kind_label",
+            "award_title",
+            "recipient_name",
+            "project_title",
+            "reference",
+            "category_name",
+            "ceremony_at",
+            "ceremony_place",
+            "issued_at",
+        ]
+        read_only_fields = fields
+
+    def get_valid(self, certificate: Certificate) -> bool:
+        return not certificate.is_revoked
+
+
+class CertificateRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class JobSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    finished = serializers.BooleanField(source="is_finished", read_only=True)
+
+
+class ExportJobSerializer(JobSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "edition",
+            "kind",
+            "status",
+            "status_label",
+            "total",
+            "done",
+            "percent",
+            "finished",
+            "error",
+            "created_at",
+            "finished_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, job: ExportJob) -> str | None:
+        if job.status != JobStatus.DONE or not job.file:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("export-download", args=[job.pk]))
+
+
+class CertificateBatchSerializer(JobSerializer):
+    kinds = serializers.ListField(child=serializers.ChoiceField(choices=CertificateKind.choices), read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+    zip_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CertificateBatch
+        fields = [
+            "id",
+            "edition",
+            "kinds",
+            "status",
+            "status_label",
+            "total",
+            "done",
+            "percent",
+            "finished",
+            "error",
+            "created_at",
+            "finished_at",
+            "pdf_url",
+            "zip_url",
+        ]
+        read_only_fields = fields
+
+    def _url(self, batch: CertificateBatch, field, name: str) -> str | None:
+        if batch.status != JobStatus.DONE or not field:
+            return None
+        return self.context["request"].build_absolute_uri(reverse(name, args=[batch.pk]))
+
+    def get_pdf_url(self, batch: CertificateBatch) -> str | None:
+        return self._url(batch, batch.merged_pdf, "certificate-batch-pdf")
+
+    def get_zip_url(self, batch: CertificateBatch) -> str | None:
+        return self._url(batch, batch.zip_file, "certificate-batch-zip")
+
+
+class ExportStartSerializer(serializers.Serializer):
+    edition = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    kind = serializers.ChoiceField(choices=ExportKind.choices)
+
+
+class CertificateBatchStartSerializer(serializers.Serializer):
+    edition = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    kinds = serializers.MultipleChoiceField(choices=CertificateKind.choices, allow_empty=False)
