@@ -57,3 +57,35 @@ def email_settings(url: str) -> dict:
     if "from" in query:
         result["DEFAULT_FROM_EMAIL"] = query["from"]
     return result
+
+
+def media_storage() -> dict:
+    """The STORAGES["default"] entry: the local MEDIA_ROOT folder, or an S3-compatible bucket
+    (AWS S3, MinIO, Ceph, Hetzner, OVH, ...) when MEDIA_STORAGE=s3 or AWS_STORAGE_BUCKET_NAME is set.
+
+    Objects stay private (no ACL is sent, so the bucket's private default applies) and no URLs
+    are handed out, signed or not: every file is streamed by a view that checks permission.
+    Without AWS_ACCESS_KEY_ID the usual boto3 chain applies (instance role, ~/.aws)."""
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    kind = env_str("MEDIA_STORAGE", "s3" if bucket else "local").strip().lower()
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise RuntimeError(f"MEDIA_STORAGE must be 'local' or 's3', not {kind!r}.")
+    if not bucket:
+        raise RuntimeError("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "location": env_str("AWS_LOCATION", "").strip("/"),
+        "default_acl": None,
+        "querystring_auth": False,
+        # Export and certificate file names repeat (edition + minute); never overwrite an older one.
+        "file_overwrite": False,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from award.env import email_settings, env_bool, env_int, env_list, env_str
+from award.env import email_settings, env_bool, env_int, env_list, env_str, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,12 +143,13 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-# Uploaded files are private: they live outside every static folder, there is no MEDIA_URL
-# route, and they are only ever streamed by views that check permission.
+# Uploaded files are private: they live outside every static folder (or in a private S3
+# bucket, see award.env.media_storage), there is no MEDIA_URL route, and they are only ever
+# streamed by views that check permission.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

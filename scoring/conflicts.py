@@ -110,7 +110,11 @@ def automatic_conflict_reason(
         if any(organisation == p or (len(organisation) >= 8 and pattern.search(p)) for p in partners if p):
             return REASON_PARTNER
     if domains is None:
-        domains = project_domains(project, project.team.values_list("email", flat=True), ignore)
+        if "team" in getattr(project, "_prefetched_objects_cache", {}):
+            emails = [member.email for member in project.team.all()]  # the scoring page prefetches it
+        else:
+            emails = project.team.values_list("email", flat=True)
+        domains = project_domains(project, emails, ignore)
     juror_domain = _domain(juror.email)
     if juror_domain and juror_domain not in ignore and juror_domain in domains:
         return REASON_DOMAIN

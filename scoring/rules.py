@@ -29,13 +29,16 @@ def can_view_assignment(juror: User, assignment: Assignment) -> bool:
     )
 
 
+def scoring_is_open(assignment: Assignment, now=None) -> bool:
+    """What can_score adds to can_view_assignment: the review is not finalised and the round
+    is open. For a caller that has just checked can_view_assignment (the conflict check costs
+    queries; the scoring page would otherwise run it twice)."""
+    return not assignment.is_locked and assignment.round.is_open(now or timezone.now())
+
+
 def can_score(juror: User, assignment: Assignment, now=None) -> bool:
     """Assigned, no conflict, the round is open, and the review is not finalised."""
-    return (
-        can_view_assignment(juror, assignment)
-        and not assignment.is_locked
-        and assignment.round.is_open(now or timezone.now())
-    )
+    return can_view_assignment(juror, assignment) and scoring_is_open(assignment, now)
 
 
 def can_manage_jury(user: User, edition) -> bool:

@@ -391,7 +391,9 @@ def score_save(
         cleared = [cid for cid, entry in values.items() if entry.value is None]
         if cleared:
             Score.objects.filter(assignment_id=assignment.pk, criterion_id__in=cleared).delete()
-    assignment.refresh_from_db()
+    # Only what the UPDATE changed: a full refresh would drop the cached round and edition,
+    # which the caller (the autosave's reply) reads next.
+    assignment.refresh_from_db(fields=["version", "status", "started_at", "overall_comment"])
     return assignment
 
 

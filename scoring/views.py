@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -32,7 +33,7 @@ from scoring.forms import (
 from scoring.home import juror_dashboard
 from scoring.jurors_import import jurors_import, jurors_import_preview
 from scoring.models import Assignment
-from scoring.rules import can_score, can_view_assignment
+from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror, jurors_of, round_overview, round_projects
 from scoring.services import (
     ScoringError,
@@ -78,7 +79,8 @@ def dashboard(request):
     return render(request, "scoring/dashboard.html", {"panel": context, "edition": edition})
 
 
-def _score_context(request, assignment, form, *, status=200):
+def _score_context(request, assignment, form, *, editable: bool, status=200):
+    """The scoring page; `editable` is can_score(), which the caller has already worked out."""
     edition = assignment.round.edition
     project = assignment.project
     blind = edition.blind_review
@@ -94,7 +96,7 @@ def _score_context(request, assignment, form, *, status=200):
             "blind": blind,
             "team": [] if blind else list(project.team.all()),
             "attachments": list(project.attachments.all()),
-            "editable": can_score(request.user, assignment),
+            "editable": editable,
             "round_open": assignment.round.is_open(),
         },
         status=status,
@@ -108,22 +110,27 @@ def _scores_of(assignment) -> dict:
 @login_required
 def score(request, pk: int):
     assignment = assignment_for_juror(request.user, pk)
+    # The conflict check reads the team's addresses (here and again in score_save), the page
+    # shows the team and the attachments, and the form and score_save both need the rubric:
+    # one query each for all of them.
+    prefetch_related_objects([assignment.project], "team", *(["attachments"] if request.method != "POST" else []))
+    prefetch_related_objects([assignment.round.edition], "criteria")
     if not can_view_assignment(request.user, assignment):
         # A conflicted juror may not open the project at all.
         raise Http404
     criteria = list(assignment.round.edition.criteria.all())
     wants_json = request.headers.get("X-Autosave") == "1"
     if request.method != "POST":
-        editable = can_score(request.user, assignment)
+        editable = scoring_is_open(assignment)  # can_score(), now that can_view_assignment holds
         form = ScoreForm(criteria=criteria, scores=_scores_of(assignment), assignment=assignment, disabled=not editable)
-        return _score_context(request, assignment, form)
+        return _score_context(request, assignment, form, editable=editable)
 
     form = ScoreForm(request.POST, criteria=criteria)
     finalise = "finalise" in request.POST
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"ok": False, "errors": _form_errors(form)}, status=400)
-        return _score_context(request, assignment, form, status=400)
+        return _score_context(request, assignment, form, editable=scoring_is_open(assignment), status=400)
     try:
         kwargs = {
             "actor": request.user,
@@ -141,7 +148,7 @@ def score(request, pk: int):
                 status=status,
             )
         form.add_service_errors(error)
-        return _score_context(request, assignment, form, status=status)
+        return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=status)
     if wants_json:
         local = timezone.localtime(timezone.now(), assignment.round.edition.tz)
         return JsonResponse(

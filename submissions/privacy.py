@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -206,7 +206,59 @@ def account_delete(*, actor: User, password: str) -> None:
         )
 
 
+def _scrubbed(value, replacements: list[tuple[re.Pattern, str]]):
+    """`value` (JSON data) with every string's mentions of a person replaced."""
+    if isinstance(value, str):
+        for pattern, replacement in replacements:
+            value = pattern.sub(replacement, value)
+        return value
+    if isinstance(value, list):
+        return [_scrubbed(item, replacements) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, replacements) for key, item in value.items()}
+    return value
+
+
+def audit_entries_scrub(*, names: list[str], replacement: str) -> int:
+    """Replace a person's email address and full name in every audit entry's object name and
+    details (a juror's address in an invitation, "Name – project (round)" of an assignment).
+    The entries stay: what happened is kept, who it was is not. Returns the entries changed."""
+    names = sorted({n for n in names if n and len(n) >= 3}, key=len, reverse=True)
+    if not names:
+        return 0
+    query = Q()
+    for name in names:
+        # Details are stored as JSON text; SQLite keeps non-ASCII characters \u-escaped there.
+        for form in {name, json.dumps(name)[1:-1]}:
+            query |= Q(target_repr__icontains=form) | Q(data__icontains=form)
+    # Whole names and addresses only: juror@example.org is not other.juror@example.org.
+    replacements = [
+        (re.compile(r"(?<![\w.+-])" + re.escape(name) + r"(?![\w-]|\.\w)", re.IGNORECASE), replacement)
+        for name in names
+    ]
+    changed = []
+    for entry in AuditEntry.objects.filter(query).only("id", "target_repr", "data"):
+        target_repr = _scrubbed(entry.target_repr, replacements)[:255]
+        data = _scrubbed(entry.data, replacements)
+        if (target_repr, data) != (entry.target_repr, entry.data):
+            entry.target_repr, entry.data = target_repr, data
+            changed.append(entry)
+    AuditEntry.objects.bulk_update(changed, ["target_repr", "data"], batch_size=500)
+    return len(changed)
+
+
+def team_memberships_scrub(*, email: str) -> int:
+    """Blank the rows that name this address as a team member of anyone's application."""
+    if not email:
+        return 0
+    return TeamMember.objects.filter(email__iexact=email).update(name="", role="", email="")
+
+
 def user_anonymise(*, user: User) -> None:
+    # What names this person elsewhere, read before it goes: team rows on other people's
+    # applications and audit entries' object names and details.
+    old_names = [user.email, user.get_full_name()]
+    team_memberships_scrub(email=user.email)
     user.email = f"deleted-{user.pk}@invalid"
     user.first_name = ""
     user.last_name = ""
@@ -219,6 +271,7 @@ def user_anonymise(*, user: User) -> None:
     AuditEntry.objects.filter(target_type=user._meta.label_lower, target_id=str(user.pk)).update(
         target_repr=str(user)[:255]
     )
+    audit_entries_scrub(names=old_names, replacement=str(user))
     if hasattr(user, "two_factor"):
         user.two_factor.delete()
     # Sessions: the user is inactive, so ModelBackend refuses every existing session.

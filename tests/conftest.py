@@ -33,6 +33,71 @@ def _isolated_media(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 
+# --- S3-compatible media storage on loopback (moto's server mode) ------------------------
+
+
+@pytest.fixture(scope="session")
+def _s3_server():
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(_s3_server, settings, monkeypatch, request):
+    """Point default storage at a fresh private bucket on a real S3 HTTP server, configured the
+    way production is (environment variables read by award.env.media_storage).
+    Returns a boto3 client and the bucket name, to look into the bucket behind the app's back."""
+    import uuid
+
+    import boto3
+
+    from award.env import media_storage
+
+    bucket = f"award-test-{uuid.uuid4().hex[:12]}"
+    environment = {
+        "MEDIA_STORAGE": "s3",
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": _s3_server,
+        "AWS_S3_REGION_NAME": "eu-central-1",
+        "AWS_ACCESS_KEY_ID": "test-key",
+        "AWS_SECRET_ACCESS_KEY": "test-secret",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+        "AWS_LOCATION": "media",
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client(
+        "s3",
+        endpoint_url=_s3_server,
+        region_name="eu-central-1",
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test-secret",
+    )
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    settings.STORAGES = {**settings.STORAGES, "default": media_storage()}
+    settings.MEDIA_ROOT = "/nonexistent-media-root"  # nothing may fall back to the local folder
+    return S3Bucket(client, bucket)
+
+
+class S3Bucket:
+    def __init__(self, client, name: str):
+        self.client = client
+        self.name = name
+
+    def objects(self) -> dict[str, bytes]:
+        """Every object in the bucket, key -> bytes, read straight from the S3 server."""
+        listing = self.client.list_objects_v2(Bucket=self.name).get("Contents", [])
+        return {o["Key"]: self.client.get_object(Bucket=self.name, Key=o["Key"])["Body"].read() for o in listing}
+
+    def acl_grants(self, key: str) -> list[dict]:
+        return self.client.get_object_acl(Bucket=self.name, Key=key)["Grants"]
+
+
 @pytest.fixture
 def edition(db):
     return EditionFactory(name="Test Award 2026")

@@ -313,3 +313,49 @@ def test_scoring_pages_in_every_language(client_for, juror, mine, criteria, lang
         assert response.json()["message"] == translation.gettext("Saved at %(time)s") % {
             "time": response.json()["message"][-5:]
         }
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_scoring_page_query_count_is_fixed(client_for, juror, mine, criteria, django_assert_num_queries, n):
+    from submissions.models import Attachment
+    from tests.factories import TeamMemberFactory
+
+    for i in range(n):
+        TeamMemberFactory(project=mine.project, name=f"Member {i}", email=f"member{i}@team{i}.sk")
+        Attachment.objects.create(
+            project=mine.project,
+            file=f"attachments/x{i}.pdf",
+            original_name=f"plan-{i}.pdf",
+            content_type="application/pdf",
+            size=10,
+        )
+    score_save(actor=juror, assignment=mine, expected_version=0, values=values(criteria, *[5] * len(criteria)))
+    client = client_for(juror)
+    url = reverse("scoring:score", args=[mine.pk])
+    client.get(url)  # warm the session
+    # session, user, assignment, team, attachments, rubric, conflict rows, scores, nav roles
+    with django_assert_num_queries(9):
+        body = client.get(url).content.decode()
+    assert body.count("plan-") == n and f"Member {n - 1}" in body
+    assert body.count('value="5"') == len(criteria)
+    # The autosave: session, user, assignment, team, rubric, conflict rows (view and service),
+    # savepoint, version update, upsert, release, re-read of the changed fields.
+    data = post_data(criteria, 1, *[6] * len(criteria))
+    with django_assert_num_queries(12):
+        response = client.post(url, data, headers={"X-Autosave": "1"})
+    assert response.json()["version"] == 2
+    assert set(rows(mine).values()) == {(Decimal(6), "")}
+
+
+def test_scoring_page_conflict_by_team_address_is_404(client_for, juror, mine):
+    from tests.factories import TeamMemberFactory
+
+    juror.email = "julia@jury-university.sk"
+    juror.save()
+    client = client_for(juror)
+    url = reverse("scoring:score", args=[mine.pk])
+    assert client.get(url).status_code == 200
+    TeamMemberFactory(project=mine.project, name="Colleague", email="colleague@jury-university.sk")
+    assert client.get(url).status_code == 404
+    response = client.post(url, post_data([], 0), headers={"X-Autosave": "1"})
+    assert response.status_code == 404
