@@ -3,8 +3,8 @@
 import base64
 import io
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
