@@ -36,7 +36,6 @@ MAX_PIXELS = 64_000_000
 class CeremonyEntry:
     project: Project
     country_name: str
-    flag: str
     picture: str | None  # a data: URL
     title: str = ""  # the special award's title
     citation: str = ""
@@ -55,13 +54,6 @@ class Ceremony:
     edition: Edition
     categories: list[CeremonyCategory]
     special: list[CeremonyEntry]
-
-
-def country_flag(code: str) -> str:
-    """The flag emoji of a two-letter country code (regional indicator symbols)."""
-    if len(code) != 2 or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in code.upper())
 
 
 def picture_data_url(attachment: Attachment) -> str | None:
@@ -122,7 +114,6 @@ def ceremony_for(edition: Edition) -> Ceremony:
         return CeremonyEntry(
             project=project,
             country_name=str(countries.get(project.country, project.country)),
-            flag=country_flag(project.country),
             picture=pictures.get(project.pk),
             **extra,
         )
