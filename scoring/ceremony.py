@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 
 from award.enums import Country
 from award.models import Category, Edition
@@ -30,6 +31,9 @@ IMAGE_BOX = (1280, 720)
 JPEG_QUALITY = 80
 # Refuse to decode pictures bigger than this (a decompression bomb would otherwise eat the RAM).
 MAX_PIXELS = 64_000_000
+# Scaling a 12-megapixel photo takes about half a second; an attachment's file never changes
+# (a new upload is a new row with a new random name), so the result can be kept for a day.
+PICTURE_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -86,6 +90,15 @@ def picture_data_url(attachment: Attachment) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(out.getvalue()).decode('ascii')}"
 
 
+def cached_picture(attachment: Attachment) -> str | None:
+    key = f"ceremony-picture:v1:{attachment.pk}:{attachment.file.name}:{attachment.size}"
+    picture = cache.get(key)
+    if picture is None:
+        picture = picture_data_url(attachment) or ""  # "" remembers an unreadable file too
+        cache.set(key, picture, PICTURE_CACHE_SECONDS)
+    return picture or None
+
+
 def _pictures(projects: list[Project]) -> dict[int, str]:
     """The first readable PNG or JPEG attachment of each project, in one query."""
     pictures: dict[int, str] = {}
@@ -95,7 +108,7 @@ def _pictures(projects: list[Project]) -> dict[int, str]:
     for attachment in attachments:
         if attachment.project_id in pictures:
             continue
-        picture = picture_data_url(attachment)
+        picture = cached_picture(attachment)
         if picture:
             pictures[attachment.project_id] = picture
     return pictures

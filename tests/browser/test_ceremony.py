@@ -97,6 +97,8 @@ def assert_walks_through_the_city_category(page, titles):
 
 
 def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, ceremony, edition):
+    console_errors = []  # a CSP violation (an inline script or style) would show up here
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     login_as("stage@example.org", TEST_PASSWORD)
     page.goto(f"/results/{edition.slug}/ranking/")
     page.get_by_test_id("ceremony-link").click()
@@ -123,6 +125,7 @@ def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, 
     page.wait_for_function("document.fullscreenElement !== null")
     page.keyboard.press("f")
     page.wait_for_function("document.fullscreenElement === null")
+    assert console_errors == []
 
 
 def test_ceremony_offline_file_works_from_disk_without_network(page, login_as, ceremony, edition, tmp_path):

@@ -200,6 +200,16 @@ def test_ceremony_embeds_finalists_pictures_scaled_down_as_data_urls(decided, ed
     assert html.count('class="placeholder"') == 5 + 2  # finalists without pictures + winner reveals
 
 
+def test_ceremony_scales_each_picture_once(decided, edition, organiser, client_for):
+    attachment = attach(decided["city"][0], "photo.png", image_bytes((900, 600)), "image/png")
+    client = client_for(organiser)
+    first = client.get(ceremony_url(edition)).content.decode()
+    attachment.file.storage.delete(attachment.file.name)
+    second = client.get(ceremony_url(edition)).content.decode()
+    pictures = re.findall(r'<img src="(data:image/jpeg;base64,[^"]+)"', second)
+    assert len(pictures) == 1 and pictures[0] in first
+
+
 def test_ceremony_shows_a_placeholder_for_an_unreadable_image(decided, edition, organiser, client_for):
     attach(decided["city"][0], "broken.png", b"\x89PNG\r\n\x1a\nnot really", "image/png")
     response = client_for(organiser).get(ceremony_url(edition))
