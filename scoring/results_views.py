@@ -17,6 +17,7 @@ from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from scoring import charts
+from scoring.ceremony import ceremony_for, csp_hash, static_text
 from scoring.enums import ResultKind
 from scoring.models import Result
 from scoring.ranking import FLAG_LABELS, juror_table, project_feedback, ranking_for, results_of
@@ -356,6 +357,43 @@ def public_json(request, edition: str):
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def ceremony(request, edition: str):
+    """The full-screen ceremony presentation, under the same embargo as the public results."""
+    edition = _published_edition(request, edition)
+    return render(
+        request,
+        "scoring/results/ceremony.html",
+        {"edition": edition, "ceremony": ceremony_for(edition), "is_public": edition.results_are_public()},
+    )
+
+
+def ceremony_offline(request, edition: str):
+    """The same presentation as one self-contained HTML file (styles, script and pictures
+    inlined) for the laptop on stage; its own CSP allows nothing to be fetched."""
+    edition = _published_edition(request, edition)
+    inline_css = static_text("css/ceremony.css")
+    inline_js = static_text("js/ceremony.js")
+    response = render(
+        request,
+        "scoring/results/ceremony.html",
+        {
+            "edition": edition,
+            "ceremony": ceremony_for(edition),
+            "is_public": edition.results_are_public(),
+            "offline": True,
+            "inline_css": inline_css,
+            "inline_js": inline_js,
+            "style_hash": csp_hash(inline_css),
+            "script_hash": csp_hash(inline_js),
+        },
+    )
+    response["Content-Disposition"] = f'attachment; filename="ceremony-{edition.slug}.html"'
+    response["X-Content-Type-Options"] = "nosniff"
+    if not edition.results_are_public():
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
