@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from award.enums import Role
 from tests.factories import (
@@ -31,6 +32,15 @@ def _isolated_media(settings, tmp_path):
     # Tasks run in-process by default; a test that exercises the real queue and db_worker
     # switches back to django_tasks_db.DatabaseBackend itself.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    """Every test starts in English. A request leaves its language active in the thread, and
+    assigning a translated field (`category.name = …`) writes the active language's column."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
