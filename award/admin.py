@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, Round, User
 
@@ -20,44 +21,46 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-class CategoryInline(admin.TabularInline):
+# Organiser-typed texts have one field per language (award/translation.py): English is required,
+# the others fall back to it when left empty.
+class CategoryInline(TranslationTabularInline):
     model = Category
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(TranslationStackedInline):
     model = Criterion
     extra = 0
 
 
-class RoundInline(admin.TabularInline):
+class RoundInline(TranslationTabularInline):
     model = Round
     extra = 0
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(TranslationAdmin):
     list_display = ["name", "year", "submissions_close_at", "aggregation_method", "blind_review"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline, CriterionInline, RoundInline]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "edition", "finalists_count", "position"]
     list_filter = ["edition"]
     search_fields = ["name"]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(TranslationAdmin):
     list_display = ["name", "edition", "weight", "min_value", "max_value", "step", "position"]
     list_filter = ["edition"]
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(TranslationAdmin):
     list_display = ["name", "edition", "number", "kind", "scoring_opens_at", "scoring_closes_at", "frozen"]
     list_filter = ["edition", "kind"]
 

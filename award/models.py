@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind, TieBreakRule
+from award.i18n import DefaultLanguageColumnMixin
 
 
 def _validate_timezone(value: str) -> None:
@@ -71,7 +72,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-class Edition(models.Model):
+class Edition(DefaultLanguageColumnMixin, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     year = models.PositiveIntegerField(_("year"))
@@ -145,7 +146,7 @@ class Edition(models.Model):
         return self.results_published_at is not None and self.results_published_at <= now
 
 
-class Category(models.Model):
+class Category(DefaultLanguageColumnMixin, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="categories", verbose_name=_("edition"))
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"))
@@ -165,7 +166,7 @@ class Category(models.Model):
         return self.name
 
 
-class Criterion(models.Model):
+class Criterion(DefaultLanguageColumnMixin, models.Model):
     """A rubric line. The rubric belongs to the edition (it is published with the call)."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("edition"))
@@ -198,7 +199,7 @@ class Criterion(models.Model):
         return [line.strip() for line in self.level_descriptors.splitlines() if line.strip()]
 
 
-class Round(models.Model):
+class Round(DefaultLanguageColumnMixin, models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("edition"))
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)

@@ -23,6 +23,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, so that its translation admin classes patch the admin's forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -134,6 +136,21 @@ LANGUAGES = [
     ("hu", _("Hungarian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, numbers and money as each language writes them (award/formats/<lang>/formats.py
+# overrides Django's defaults where they differ from the award's house style).
+FORMAT_MODULE_PATH = ["award.formats"]
+# Not grouped everywhere: ids, years, page numbers and references are printed by plain
+# {{ value }} in links and form values. Amounts and large counts are grouped on purpose with the
+# |money and |number filters (award/templatetags/award_format.py).
+USE_THOUSAND_SEPARATOR = False
+
+# Organiser-typed content (edition, categories, criteria, rounds, special awards) is stored per
+# language (award/translation.py, scoring/translation.py) and shown in the reader's language;
+# an empty translation falls back to English, which is the one language that must be filled in.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "sk", "cs", "pl", "hu")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",)}
+MODELTRANSLATION_AUTO_POPULATE = "default"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Bratislava")

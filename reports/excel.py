@@ -24,6 +24,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.xml import LXML
 
 from award.enums import AggregationMethod, Role
+from award.i18n import localized
 from award.models import Criterion, Edition, EditionRole, Round
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment, Score
@@ -240,8 +241,8 @@ def workbook_score_matrix(out: IO[bytes], *, edition: Edition, anonymise: bool =
             "assignment__project__reference",
             "assignment__project__title",
             "assignment__project__organisation_name",
-            "assignment__project__category__name",
-            "assignment__round__name",
+            localized("assignment__project__category__name"),
+            localized("assignment__round__name"),
             "assignment__juror_id",
             "assignment__juror__first_name",
             "assignment__juror__last_name",
@@ -324,8 +325,8 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
     sheet = Sheet(wb, _sheet_title(_("Juror progress"), set()), columns)
     rows = (
         Assignment.objects.filter(round__edition=edition)
-        .values("round__number", "round__name", "juror_id", "juror__first_name", "juror__last_name", "juror__email",
-                "juror__organisation", "juror__country")
+        .values("round__number", "juror_id", "juror__first_name", "juror__last_name", "juror__email",
+                "juror__organisation", "juror__country", round__name=localized("round__name"))
         .annotate(
             assigned=Count("id", filter=~Q(status=AssignmentStatus.RECUSED)),
             completed=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)),

@@ -7,8 +7,10 @@ import io
 import logging
 import zipfile
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django_tasks import task
 
 from award.models import Round
@@ -76,15 +78,18 @@ def certificate_batch_run(batch_id: int) -> int:
 
 @task()
 def export_run(job_id: int) -> int:
-    job = ExportJob.objects.select_related("edition").get(pk=job_id)
+    job = ExportJob.objects.select_related("edition", "created_by").get(pk=job_id)
     ExportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    # The worker has no request: the workbook speaks the language of the organiser who asked.
+    language = (job.created_by.language if job.created_by else None) or settings.LANGUAGE_CODE
 
     def progress(done: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(done=done)
 
     try:
         buffer = io.BytesIO()
-        rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=progress)
+        with translation.override(language):
+            rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=progress)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         job.refresh_from_db()
         job.file.save(f"{job.kind}-{job.edition.slug}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False)

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
+from scoring import demo_i18n
+from scoring.demo_i18n import translated
 from scoring.enums import AssignmentStatus, ConflictSource
 from scoring.models import Assignment, ConflictOfInterest, Score
 from submissions.enums import ProjectStatus
@@ -174,26 +176,33 @@ def demo_seed() -> DemoSummary:
         submissions_close_at=(today - timedelta(days=30)).replace(hour=23, minute=59, second=59),
         ceremony_at=(today + timedelta(days=45)).replace(hour=18, minute=0),
         ceremony_place="Bratislava, Slovakia",
+        **translated("ceremony_place", demo_i18n.CEREMONY_PLACE),
         results_published_at=(today + timedelta(days=45)).replace(hour=21, minute=0),
         jurors_per_project=JURORS_PER_PROJECT,
         aggregation_method=AggregationMethod.STANDARDISED,
     )
     categories = [
-        Category.objects.create(edition=edition, slug=slug, name=name, description=desc, finalists_count=n, position=i)
+        Category.objects.create(
+            edition=edition, slug=slug, name=name, description=desc, finalists_count=n, position=i,
+            **translated("name", demo_i18n.CATEGORY_NAMES[slug]),
+            **translated("description", demo_i18n.CATEGORY_DESCRIPTIONS[slug]),
+        )
         for i, (slug, name, desc, n) in enumerate(CATEGORIES)
     ]
     criteria = [
         Criterion.objects.create(
-            edition=edition, name=name, guidance=guidance, level_descriptors=LEVELS, weight=Decimal(str(weight)), position=i
+            edition=edition, name=name, guidance=guidance, level_descriptors=LEVELS, weight=Decimal(str(weight)), position=i,
+            **translated("name", demo_i18n.CRITERION_NAMES[name]),
+            **translated("level_descriptors", demo_i18n.LEVELS),
         )
         for i, (name, guidance, weight) in enumerate(CRITERIA)
     ]
     round1 = Round.objects.create(
-        edition=edition, number=1, name="Round 1: shortlist", kind=RoundKind.SHORTLIST,
+        edition=edition, number=1, name="Round 1: shortlist", kind=RoundKind.SHORTLIST, **translated("name", demo_i18n.ROUND_NAMES[1]),
         scoring_opens_at=today - timedelta(days=20), scoring_closes_at=(today + timedelta(days=10)).replace(hour=23, minute=59),
     )
     Round.objects.create(
-        edition=edition, number=2, name="Round 2: final", kind=RoundKind.FINAL,
+        edition=edition, number=2, name="Round 2: final", kind=RoundKind.FINAL, **translated("name", demo_i18n.ROUND_NAMES[2]),
         scoring_opens_at=today + timedelta(days=15), scoring_closes_at=(today + timedelta(days=30)).replace(hour=23, minute=59),
     )
 

@@ -6,6 +6,7 @@ organiser's upload (input), and reports/ sits above scoring in the import order.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -93,7 +94,13 @@ def jurors_import_preview(*, edition: Edition, file) -> list[ImportRow]:
     else:
         start = 2
     categories = {c.slug: c for c in edition.categories.all()}
-    by_name = {c.name.casefold(): c for c in categories.values()}
+    # A panel may be written by its name in any of the edition's languages.
+    by_name = {
+        text.casefold(): c
+        for c in categories.values()
+        for text in (getattr(c, f"name_{code}") for code, _name in settings.LANGUAGES)
+        if text
+    }
     result: list[ImportRow] = []
     seen: set[str] = set()
     for line, values in enumerate(rows, start=start):

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 
+from award.i18n import localized
 from award.models import Edition, User
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment
@@ -25,7 +26,7 @@ def edition_dashboard(edition: Edition) -> dict:
     """Counts for the organiser's dashboard, in a fixed number of queries."""
     by_category = (
         Project.objects.filter(edition=edition)
-        .values("category__name", "category__position")
+        .values("category__position", category__name=localized("category__name"))
         .annotate(
             total=Count("id"),
             draft=Count("id", filter=Q(status=ProjectStatus.DRAFT)),

@@ -1,6 +1,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from award.i18n import localized
 from award.models import Edition, User
 from award.selectors import editions_organised_by
 from submissions.enums import ProjectStatus
@@ -84,7 +85,7 @@ def screening_counts(qs: QuerySet[Project]) -> dict[str, list[dict]]:
     """Counts per category and per country over a (filtered) screening queryset: two queries."""
     base = qs.order_by()
     by_category = list(
-        base.values("category__name", "category__position").annotate(n=Count("id")).order_by("category__position")
+        base.values("category__position", category__name=localized("category__name")).annotate(n=Count("id")).order_by("category__position")
     )
     by_country = list(base.values("country").annotate(n=Count("id")).order_by("country"))
     return {"category": by_category, "country": by_country}

@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from award.enums import Role
 from tests.factories import (
@@ -96,6 +97,15 @@ class S3Bucket:
 
     def acl_grants(self, key: str) -> list[dict]:
         return self.client.get_object_acl(Bucket=self.name, Key=key)["Grants"]
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    """Every test starts in English. A request leaves its language active in the thread, and
+    assigning a translated field (`category.name = …`) writes the active language's column."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

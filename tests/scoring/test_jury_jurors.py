@@ -145,3 +145,15 @@ def test_juror_profile_edit(client_for, organiser, juror, edition):
     assert list(role.panels.all()) == [city]
     body = client.get(reverse("scoring:jurors", args=[edition.slug])).content.decode()
     assert "New Org" in body and city.name in body
+
+
+def test_import_matches_panels_named_in_any_language(edition):
+    from scoring.jurors_import import jurors_import_preview
+
+    CategoryFactory(edition=edition, name="Smart City", name_sk="Inteligentné mesto", slug="smart-city")
+    CategoryFactory(edition=edition, name="Cyber Security", name_hu="Kiberbiztonság", slug="cyber-security")
+    upload = _sheet([["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "Inteligentné mesto, KIBERBIZTONSÁG", "Smart City"]])
+    (row,) = jurors_import_preview(edition=edition, file=upload)
+    assert row.errors == []
+    assert row.data["panels"] == ["smart-city", "cyber-security"]
+    assert row.data["expertise"] == ["smart-city"]

@@ -1,0 +1,12 @@
+# Czech house style: "23. 11. 2026" (ČSN 01 6910 spaces the parts of a numeric date) and a
+# non-breaking space between thousands: "1 234,50 €".
+from django.conf.locale.cs.formats import *  # noqa: F403
+from django.conf.locale.cs.formats import DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS
+
+SHORT_DATE_FORMAT = "j. n. Y"
+SHORT_DATETIME_FORMAT = "j. n. Y G:i"
+DATE_INPUT_FORMATS = ["%d. %m. %Y", *DATE_INPUT_FORMATS]
+DATETIME_INPUT_FORMATS = ["%d. %m. %Y %H:%M", *DATETIME_INPUT_FORMATS]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
