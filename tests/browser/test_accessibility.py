@@ -85,6 +85,19 @@ def axe_violations(page) -> list[str]:
         # evaluate() runs outside the page's Content-Security-Policy, which forbids inline scripts.
         page.evaluate(AXE_SOURCE)
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    # Then again with every disclosure open (confirmation steps, menus, level descriptors).
+    opened = page.evaluate(
+        """async () => {
+            // The account menu drops down from the header: open it only while the header is in view.
+            const which = window.scrollY > 0 ? 'details:not([open]):not(.dropdown)' : 'details:not([open])';
+            const closed = [...document.querySelectorAll(which)];
+            closed.forEach((d) => { d.open = true; });
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            closed.forEach((d) => { d.open = false; });
+            return result;
+        }"""
+    )
+    result["violations"] += opened["violations"]
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])

@@ -118,7 +118,7 @@ def test_applicant_form_and_scoring_page_in_each_language(page, login_as, langua
             applicant,
             f"/applications/{draft.pk}/edit/",
             "applicant-form",
-            ["Save draft", "Submit the application…", "Sections of the application"],
+            ["Save draft", "Submit the application…", "Consent and submission"],
         ),
         (juror, f"/jury/assignments/{a.pk}/", "scoring", ["Your scores", "Save draft", "Finalise…", "Overall comment"]),
     ]:
