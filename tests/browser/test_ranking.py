@@ -38,9 +38,7 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
     from scoring.rules import juror_is_conflicted
 
     expected = 0
-    for result in Result.objects.filter(category__slug="smart-city", kind=ResultKind.FINALIST).select_related(
-        "project"
-    ):
+    for result in Result.objects.filter(category__slug="smart-city", kind=ResultKind.FINALIST).select_related("project"):
         panel = EditionRole.objects.filter(role="juror", panels=result.project.category).select_related("user")
         expected += sum(1 for role in panel if not juror_is_conflicted(role.user, result.project))
     assert expected >= finalists * 5
