@@ -110,7 +110,9 @@ def export_file(request, slug: str, pk: int):
     job = get_object_or_404(exports_of(edition), pk=pk, status=JobStatus.DONE)
     if not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX)
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX
+    )
 
 
 @login_required
@@ -122,6 +124,7 @@ def batch_start(request, slug: str):
         messages.error(request, _("Choose at least one kind of certificate."))
         return redirect("reports:home", slug=edition.slug)
     batch = certificate_batch_start(edition=edition, kinds=kinds, actor=request.user, base_url=_base_url(request))
+    messages.success(request, _("The certificates are being generated; this page shows the progress."))
     return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
 
 
@@ -140,7 +143,9 @@ def batch_file(request, slug: str, pk: int, part: str):
     if not field:
         raise Http404
     content_type = "application/pdf" if part == "pdf" else "application/zip"
-    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type)
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type
+    )
 
 
 @login_required

@@ -107,11 +107,13 @@ def test_applicant_registers_drafts_submits_and_organiser_screens(page, login_as
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("“plan.pdf” was attached.").wait_for()
 
-    page.get_by_role("button", name="Submit the application").click()
+    page.get_by_test_id("submit-open").click()
+    page.get_by_role("button", name="Yes, submit the application").click()
     assert page.get_by_text("You must accept the rules of the award to submit.").is_visible()
     page.get_by_label("I accept the rules of the award").check()
     page.get_by_label("I consent to the processing of personal data").check()
-    page.get_by_role("button", name="Submit the application").click()
+    page.get_by_test_id("submit-open").click()
+    page.get_by_role("button", name="Yes, submit the application").click()
     page.wait_for_url(re.compile(r".*/applications/\d+/$"))
     assert page.get_by_test_id("reference").inner_text() == "V4A-2026-0001"
     assert page.get_by_test_id("status").inner_text() == "Submitted"

@@ -36,6 +36,7 @@ def score_one(page, a, criteria, values, comment):
     page.get_by_label(criteria[1].name, exact=True).fill(values[1])
     page.get_by_label("Overall comment").fill(comment)
     expect(status).to_contain_text("Saved at")
+    page.get_by_test_id("finalise-open").click()
     page.get_by_test_id("finalise").click()
     expect(page.get_by_text("Your review is finalised")).to_be_visible()
 

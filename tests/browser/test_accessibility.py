@@ -1,0 +1,371 @@
+"""Accessibility walk: every page that each role can reach goes through axe-core (vendored in
+tests/browser/vendor/axe-core/) inside Chromium; any serious or critical violation fails the test.
+
+The URL names are enumerated from the urlconfs: a page added to the site without a place in
+this walk (or an explicit reason in NOT_WALKED) fails `test_every_page_is_in_the_walk`."""
+
+from pathlib import Path
+
+import pyotp
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from award.models import Edition, EditionRole, Round, TwoFactorDevice, User
+from reports.enums import CertificateKind, ExportKind, JobStatus
+from reports.models import CertificateBatch, ExportJob
+from reports.services import certificates_issue
+from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, JUROR_EMAIL, ORGANISER_EMAIL
+from scoring.enums import AssignmentStatus
+from scoring.models import Assignment
+from submissions.enums import ProjectStatus
+from submissions.models import Project
+from tests.factories import EditionFactory, ProjectFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js").read_text()
+BLOCKING = {"serious", "critical"}
+
+# URL names that are not pages a person reads: files, JSON, form targets that only accept POST
+# (their pages are walked where the form lives), and third-party pages we do not own.
+NOT_WALKED = {
+    "set_language": "POST target of the language switcher",
+    "logout": "POST target; its result (logged_out) is walked",
+    "account_data": "zip download",
+    "schema": "OpenAPI YAML",
+    "api-docs": "Swagger UI, third-party",
+    "submissions:new": "POST target; redirects to the application form",
+    "submissions:reopen": "POST target on the status page",
+    "submissions:summary_pdf": "PDF download",
+    "submissions:attachment": "file download",
+    "submissions:screening_eligibility": "POST target on the screening detail page",
+    "submissions:screening_reopen": "POST target on the screening detail page",
+    "submissions:screening_dossier": "PDF download",
+    "scoring:attachment": "file download",
+    "scoring:reopen": "POST target on the progress page",
+    "results:public_json": "JSON",
+    "results:special_award": "POST target on the ranking overview",
+    "results:special_award_remove": "POST target on the ranking overview",
+    "results:round_freeze": "POST target on the ranking overview",
+    "results:finalists": "POST target on the ranking page",
+    "results:override": "POST target on the ranking page",
+    "results:final_round": "POST target on the ranking page",
+    "results:winner": "POST target on the ranking page",
+    "results:winner_override": "POST target on the ranking page",
+    "reports:certificate_download": "PDF download",
+    "reports:excel": "xlsx download",
+    "reports:export_file": "xlsx download",
+    "reports:batch_start": "POST target on the reports page",
+    "reports:batch_file": "PDF/zip download",
+    "reports:certificate_revoke": "POST target on the reports page",
+}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin" or str(pattern.pattern).startswith("api/"):
+                    continue  # Django's admin and the JSON API are not our pages
+                inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def axe_violations(page) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # evaluate() runs outside the page's Content-Security-Policy, which forbids inline scripts.
+        page.evaluate(AXE_SOURCE)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    # Then again with every disclosure open (confirmation steps, menus, level descriptors).
+    opened = page.evaluate(
+        """async () => {
+            // The account menu drops down from the header: open it only while the header is in view.
+            const which = window.scrollY > 0 ? 'details:not([open]):not(.dropdown)' : 'details:not([open])';
+            const closed = [...document.querySelectorAll(which)];
+            closed.forEach((d) => { d.open = true; });
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            closed.forEach((d) => { d.open = false; });
+            return result;
+        }"""
+    )
+    result["violations"] += opened["violations"]
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+class Walk:
+    def __init__(self, browser, base_url):
+        self.browser = browser
+        self.base_url = base_url
+        self.visited: set[str] = set()
+        self.failures: list[str] = []
+
+    def context(self, email=None):
+        context = self.browser.new_context(
+            base_url=self.base_url, locale="en-GB", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        if email:
+            page.goto("/accounts/login/")
+            page.get_by_label("Email").fill(email)
+            page.get_by_label("Password").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_url("**/")
+        return context, page
+
+    def check(self, page, role, name, url=None, *, status=200):
+        if url is not None:
+            response = page.goto(url)
+            if response.status != status:
+                self.failures.append(f"[{role}] {name} {url}: HTTP {response.status} instead of {status}")
+        self.visited.add(name)
+        for violation in axe_violations(page):
+            self.failures.append(f"[{role}] {name} {page.url}: {violation}")
+
+
+def test_axe_reports_a_serious_violation(page, live_server):
+    # The walk below is only worth something if this harness really sees violations.
+    page.goto("/privacy/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=/static/favicon.svg>')")
+    assert any(v.startswith("image-alt (critical)") for v in axe_violations(page))
+
+
+def test_every_page_is_in_the_walk():
+    missing = url_names() - WALKED - set(NOT_WALKED)
+    assert missing == set(), f"add these pages to the accessibility walk: {sorted(missing)}"
+
+
+WALKED = {
+    "home",
+    "login",
+    "login_verify",
+    "two_factor",
+    "signup",
+    "signup_done",
+    "account_confirm_resend",
+    "account_confirm",
+    "profile",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "privacy",
+    "account_delete",
+    "api_tokens",
+    "audit_log",
+    "submissions:call_current",
+    "submissions:call",
+    "submissions:status",
+    "submissions:edit",
+    "submissions:withdraw",
+    "submissions:screening_current",
+    "submissions:screening",
+    "submissions:screening_detail",
+    "scoring:dashboard",
+    "scoring:score",
+    "scoring:declare_conflict",
+    "scoring:invitation_accept",
+    "scoring:manage",
+    "scoring:jurors",
+    "scoring:jurors_import",
+    "scoring:juror_edit",
+    "scoring:assignments",
+    "scoring:progress",
+    "results:index",
+    "results:public",
+    "results:project",
+    "results:overview",
+    "results:ranking",
+    "reports:current",
+    "reports:my_certificates",
+    "reports:home",
+    "reports:export",
+    "reports:batch",
+    "verify",
+}
+
+
+def test_every_page_of_every_role_passes_axe(browser, live_server):
+    call_command("seed_demo", verbosity=0)
+    edition = Edition.objects.get()
+    slug = edition.slug
+    organiser = User.objects.get(email=ORGANISER_EMAIL)
+    applicant = User.objects.get(email=APPLICANT_EMAIL)
+    juror = User.objects.get(email=JUROR_EMAIL)
+    # The demo's call is closed (its jury is at work): an open call lets the applicant edit a draft.
+    draft = ProjectFactory(
+        edition=EditionFactory(name="Open Call 2027", slug="open-call-2027", year=2027), owner=applicant
+    )
+    eligible = Project.objects.filter(owner=applicant, status=ProjectStatus.ELIGIBLE).first()
+    round1 = Round.objects.get(edition=edition, number=1)
+    category = eligible.category
+    open_assignment = (
+        Assignment.objects.filter(juror=juror, round=round1).exclude(status=AssignmentStatus.COMPLETED).first()
+    )
+    done_assignment = Assignment.objects.filter(juror=juror, status=AssignmentStatus.COMPLETED).first()
+    juror_role = EditionRole.objects.filter(edition=edition, user=juror).first()
+    certificate = certificates_issue(edition=edition, kinds=[CertificateKind.PARTICIPANT], actor=organiser)[0]
+    now = timezone.now()
+    export = ExportJob.objects.create(
+        edition=edition, kind=ExportKind.values[0], status=JobStatus.DONE, total=10, done=10, finished_at=now
+    )
+    batch = CertificateBatch.objects.create(
+        edition=edition, kinds=[CertificateKind.PARTICIPANT], status=JobStatus.DONE, total=3, done=3, finished_at=now
+    )
+
+    walk = Walk(browser, live_server.url)
+
+    # Anonymous visitors.
+    context, page = walk.context()
+    for name, url in [
+        ("home", "/"),
+        ("submissions:call", reverse("submissions:call", args=[slug])),
+        ("login", reverse("login")),
+        ("signup", reverse("signup")),
+        ("signup_done", reverse("signup_done")),
+        ("account_confirm_resend", reverse("account_confirm_resend")),
+        ("password_reset", reverse("password_reset")),
+        ("password_reset_done", reverse("password_reset_done")),
+        ("password_reset_confirm", reverse("password_reset_confirm", args=["MQ", "not-a-token"])),
+        ("password_reset_complete", reverse("password_reset_complete")),
+        ("privacy", reverse("privacy")),
+        ("verify", reverse("verify", args=[certificate.code])),
+    ]:
+        walk.check(page, "anonymous", name, url)
+    walk.check(
+        page, "anonymous", "verify (unknown code)", reverse("verify", args=["not-a-real-code-at-all"]), status=404
+    )
+    invitation = reverse("scoring:invitation_accept", args=["MQ", "not-a-token"])
+    walk.check(page, "anonymous", "scoring:invitation_accept", invitation, status=400)
+    walk.check(page, "anonymous", "account_confirm", reverse("account_confirm", args=["bad-token"]), status=400)
+    page.goto(reverse("submissions:call_current"))
+    walk.check(page, "anonymous", "submissions:call_current")
+    walk.check(page, "anonymous", "404", "/no-such-page/", status=404)
+    walk.check(
+        page, "anonymous", "results:public (not yet published)", reverse("results:public", args=[slug]), status=404
+    )
+    # A form posted without its CSRF cookie: the 403 page.
+    page.goto(reverse("login"))
+    context.clear_cookies()
+    page.get_by_label("Email").fill(APPLICANT_EMAIL)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Log in").click()
+    assert answer.value.status == 403
+    page.wait_for_load_state()
+    walk.check(page, "anonymous", "403 (CSRF)")
+    context.close()
+
+    # The applicant.
+    context, page = walk.context(APPLICANT_EMAIL)
+    for name, url in [
+        ("home", "/"),
+        ("profile", reverse("profile")),
+        ("two_factor", reverse("two_factor")),
+        ("api_tokens", reverse("api_tokens")),
+        ("password_change", reverse("password_change")),
+        ("password_change_done", reverse("password_change_done")),
+        ("account_delete", reverse("account_delete")),
+        ("submissions:edit", reverse("submissions:edit", args=[draft.pk])),
+        ("submissions:status", reverse("submissions:status", args=[draft.pk])),
+        ("submissions:status (eligible)", reverse("submissions:status", args=[eligible.pk])),
+        ("submissions:withdraw", reverse("submissions:withdraw", args=[eligible.pk])),
+        ("reports:my_certificates", reverse("reports:my_certificates")),
+    ]:
+        walk.check(page, "applicant", name, url)
+    # Every section of the long application form, reached through its section menu.
+    page.goto(reverse("submissions:edit", args=[draft.pk]))
+    for link in page.locator("nav.section-menu a").all():
+        link.click()
+        walk.check(page, "applicant", "submissions:edit section " + (link.get_attribute("href") or ""))
+    # A save with errors: messages are announced and linked to their fields.
+    page.get_by_label("Website").fill("not a web address")
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_load_state()
+    walk.check(page, "applicant", "submissions:edit (with errors)")
+    walk.check(
+        page,
+        "applicant",
+        "results:project (not yet published)",
+        reverse("results:project", args=[slug, eligible.pk]),
+        status=404,
+    )
+    context.close()
+
+    # A juror.
+    context, page = walk.context(JUROR_EMAIL)
+    for name, url in [
+        ("home", "/"),
+        ("scoring:dashboard", reverse("scoring:dashboard")),
+        ("scoring:score", reverse("scoring:score", args=[open_assignment.pk])),
+        ("scoring:score (finalised)", reverse("scoring:score", args=[done_assignment.pk])),
+        ("scoring:declare_conflict", reverse("scoring:declare_conflict", args=[open_assignment.pk])),
+    ]:
+        walk.check(page, "juror", name, url)
+    context.close()
+
+    # The organiser.
+    context, page = walk.context(ORGANISER_EMAIL)
+    for name, url in [
+        ("home", "/"),
+        ("submissions:screening", reverse("submissions:screening", args=[slug])),
+        ("submissions:screening_detail", reverse("submissions:screening_detail", args=[slug, eligible.pk])),
+        ("scoring:jurors", reverse("scoring:jurors", args=[slug])),
+        ("scoring:jurors_import", reverse("scoring:jurors_import", args=[slug])),
+        ("scoring:juror_edit", reverse("scoring:juror_edit", args=[slug, juror_role.pk])),
+        ("scoring:assignments", reverse("scoring:assignments", args=[round1.pk])),
+        ("scoring:progress", reverse("scoring:progress", args=[round1.pk])),
+        ("results:overview", reverse("results:overview", args=[slug])),
+        ("results:ranking", reverse("results:ranking", args=[slug, 1, category.slug])),
+        ("results:public", reverse("results:public", args=[slug])),
+        ("results:project", reverse("results:project", args=[slug, eligible.pk])),
+        ("reports:home", reverse("reports:home", args=[slug])),
+        ("reports:export", reverse("reports:export", args=[slug, export.pk])),
+        ("reports:batch", reverse("reports:batch", args=[slug, batch.pk])),
+        ("audit_log", reverse("audit_log")),
+    ]:
+        walk.check(page, "organiser", name, url)
+    for name, url in [
+        ("submissions:screening_current", reverse("submissions:screening_current")),
+        ("scoring:manage", reverse("scoring:manage")),
+        ("results:index", reverse("results:index")),
+        ("reports:current", reverse("reports:current")),
+    ]:
+        page.goto(url)  # each redirects to the current edition's page
+        walk.check(page, "organiser", name)
+    # The logged-out page after the real logout button.
+    page.get_by_test_id("logout").click()
+    page.wait_for_load_state()
+    walk.check(page, "organiser", "logged out")
+    context.close()
+
+    # Two-factor login: the second step's page, and the setup page with a device.
+    second = User.objects.get(email=JUROR_EMAIL.replace("juror1", "juror2"))
+    TwoFactorDevice.objects.create(user=second, secret=pyotp.random_base32(), confirmed_at=now)
+    context, page = walk.context()
+    page.goto(reverse("login"))
+    page.get_by_label("Email").fill(second.email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**" + reverse("login_verify"))
+    walk.check(page, "juror with two-factor", "login_verify")
+    context.close()
+
+    assert walk.failures == [], "axe found serious or critical violations:\n" + "\n".join(walk.failures)
+    assert WALKED <= walk.visited, sorted(WALKED - walk.visited)
