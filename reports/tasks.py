@@ -9,7 +9,6 @@ import zipfile
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import F
 from django.utils import timezone, translation
 from django_tasks import task
 
