@@ -190,14 +190,20 @@ def test_api_organiser_sets_a_conflict(world, api):
     client = api(world.personas["organiser"])
     response = client.post(
         "/api/v1/conflicts/",
-        {"juror": world.personas["other_juror"].pk, "project": world.other_project.pk, "reason": "Former employer"},
+        {
+            "juror": world.personas["other_juror"].pk,
+            "project": world.other_project.pk,
+            "reason": "Former employer",
+            "source": "declared",
+            "edition": world.other_edition.pk,
+        },
     )
     assert response.status_code == 201
     world.other_assignment.refresh_from_db()
     assert world.other_assignment.status == AssignmentStatus.RECUSED
     listed = client.get("/api/v1/conflicts/", project=world.other_project.pk).json()["results"]
-    assert [(c["juror"], c["source"], c["reason"]) for c in listed] == [
-        (world.personas["other_juror"].pk, "organiser", "Former employer")
+    assert [(c["juror"], c["source"], c["reason"], c["edition"]) for c in listed] == [
+        (world.personas["other_juror"].pk, "organiser", "Former employer", world.edition.pk)
     ]
 
 
