@@ -85,7 +85,9 @@ def screening_counts(qs: QuerySet[Project]) -> dict[str, list[dict]]:
     """Counts per category and per country over a (filtered) screening queryset: two queries."""
     base = qs.order_by()
     by_category = list(
-        base.values("category__position", category__name=localized("category__name")).annotate(n=Count("id")).order_by("category__position")
+        base.values("category__position", category__name=localized("category__name"))
+        .annotate(n=Count("id"))
+        .order_by("category__position")
     )
     by_country = list(base.values("country").annotate(n=Count("id")).order_by("country"))
     return {"category": by_category, "country": by_country}

@@ -183,3 +183,19 @@ def test_edition_backup_round_trips_every_translation(edition, slovak_content):
     assert (restored.ceremony_place_en, restored.ceremony_place_sk) == ("Bratislava", "Bratislava, Slovensko")
     # The original column holds English again, not the language that was active at export.
     assert Category.objects.filter(pk=category.pk).values_list("name", flat=True).get() == "Smart City"
+
+
+def test_background_export_is_written_in_the_language_of_the_organiser_who_asked(edition, organiser, slovak_content):
+    from reports.enums import ExportKind
+    from reports.models import ExportJob
+    from reports.tasks import export_run
+
+    organiser.language = "sk"
+    organiser.save()
+    job = ExportJob.objects.create(edition=edition, kind=ExportKind.SCORE_MATRIX, created_by=organiser, total=8)
+    export_run.func(job.pk)  # the worker has no request and no active language of its own
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        rows = list(load_workbook(io.BytesIO(handle.read())).worksheets[0].iter_rows(values_only=True))
+    assert "Kategória" in rows[0]
+    assert {row[rows[0].index("Kategória")] for row in rows[1:]} == {SK_CATEGORY}

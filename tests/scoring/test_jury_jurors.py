@@ -152,7 +152,9 @@ def test_import_matches_panels_named_in_any_language(edition):
 
     CategoryFactory(edition=edition, name="Smart City", name_sk="Inteligentné mesto", slug="smart-city")
     CategoryFactory(edition=edition, name="Cyber Security", name_hu="Kiberbiztonság", slug="cyber-security")
-    upload = _sheet([["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "Inteligentné mesto, KIBERBIZTONSÁG", "Smart City"]])
+    upload = _sheet(
+        [["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "Inteligentné mesto, KIBERBIZTONSÁG", "Smart City"]]
+    )
     (row,) = jurors_import_preview(edition=edition, file=upload)
     assert row.errors == []
     assert row.data["panels"] == ["smart-city", "cyber-security"]

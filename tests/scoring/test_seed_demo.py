@@ -84,3 +84,20 @@ def test_demo_logins_work():
     call_command("seed_demo", stdout=StringIO())
     for email in (ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
         assert authenticate(username=email, password=DEMO_PASSWORD) is not None, email
+
+
+def test_demo_rubric_speaks_every_language_with_english_fallback(client):
+    from django.utils import translation
+
+    call_command("seed_demo", stdout=StringIO())
+    edition = Edition.objects.get()
+    with translation.override("sk"):
+        assert [c.name for c in edition.categories.order_by("position")][:2] == ["Inteligentné mesto", "Inteligentný región"]
+        innovation = edition.criteria.get(position=0)
+        assert (innovation.name, innovation.levels[-1]) == ("Inovatívnosť", "9–10: vynikajúce, vzor pre ostatných")
+        # Guidance is English only in the demo: the fallback shows.
+        assert innovation.guidance.startswith("How new is the solution")
+    with translation.override("hu"):
+        assert edition.rounds.get(number=1).name == "1. forduló: előválogatás"
+    call = client.get(f"/call/{edition.slug}/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "Cyberbezpieczeństwo" in call and "Innowacyjność" in call
