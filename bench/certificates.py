@@ -7,8 +7,9 @@ into one PDF per certificate, zip them and store the merged PDF and the zip.
 
 The baseline is what one certificate costs on its own: `certificates_render([certificate])`, the
 single download's code path, called for 100 certificates (BENCH_SLOW_SAMPLE) and extrapolated to
-1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer and a font subset
-of its own; nothing is cached between calls except the parsed font metrics.
+1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer and font subsets
+of its own; between calls nothing is kept but what is read from the font files (metrics, raw
+tables) and the QR code's fixed patterns per version.
 
     python bench/certificates.py          # temporary SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/certificates.py

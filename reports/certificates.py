@@ -3,8 +3,9 @@
 What an edition, kind and language share (frame, brand or logo, heading, signatories) is the
 artwork: one WeasyPrint run renders it once per combination for the whole batch. What differs per
 recipient (award, name, project, category, ceremony, verification code and its QR code) is
-written straight into each page's content stream by reports.pdfdraw, ~50 times cheaper than
-laying it out with WeasyPrint. A single download goes through the same code with one certificate.
+written straight into each page's content stream by reports.pdfdraw: a few milliseconds per
+certificate, where WeasyPrint's layout of the same lines took 15–30 ms. A single download goes
+through the same code with one certificate.
 """
 
 import base64

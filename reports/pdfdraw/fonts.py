@@ -1,34 +1,21 @@
-"""Text and QR codes written straight into PDF content streams, on top of artwork pages that
-WeasyPrint rendered once.
-
-Laying out a few lines per certificate with WeasyPrint costs 15–30 ms each; here a line is
-measured with the font's advance widths (fontTools), broken greedily at spaces and after "/"
-(or anywhere in a word longer than the line), and drawn as glyph ids of an embedded TrueType
-font (Type0/CIDFontType2, Identity-H, with a ToUnicode map so that the text can be searched and
-copied). Each font is subset once per document to the glyphs the document uses. No shaping:
-no kerning and no ligatures, which Latin text does without. User text never becomes markup,
-so nothing in it can make the renderer fetch anything.
-"""
+"""Shipped TrueType fonts: metrics, line breaking, subsetting and embedding as PDF fonts."""
 
 import hashlib
-import io
 import re
 import struct
 import unicodedata
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import qrcode
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-from qrcode import util as qr_util
-from qrcode.constants import ERROR_CORRECT_M
 
 from reports.pdf import static_roots
+
+if TYPE_CHECKING:
+    from reports.pdfdraw.compose import Canvas
 
 REPLACEMENT = "\ufffd"
 
@@ -81,132 +68,6 @@ def face(filename: str) -> Face:
     )
 
 
-# QR codes: qrcode builds the matrix, but its Reed-Solomon step (polynomial objects, ~1.5 ms a
-# code) is replaced by a table-driven one, and the version is found once per text length.
-_EXP = [0] * 512
-_LOG = [0] * 256
-_value = 1
-for _power in range(255):
-    _EXP[_power] = _value
-    _LOG[_value] = _power
-    _value <<= 1
-    if _value & 0x100:
-        _value ^= 0x11D
-for _power in range(255, 512):
-    _EXP[_power] = _EXP[_power - 255]
-
-
-@cache
-def _rs_divisor(degree: int) -> tuple[int, ...]:
-    result = [0] * (degree - 1) + [1]
-    root = 1
-    for _ in range(degree):
-        for j in range(degree):
-            result[j] = _EXP[_LOG[result[j]] + _LOG[root]] if result[j] and root else 0
-            if j + 1 < degree:
-                result[j] ^= result[j + 1]
-        root = _EXP[_LOG[root] + 1]
-    return tuple(result)
-
-
-def _rs_remainder(data: list[int], degree: int) -> list[int]:
-    divisor = [_LOG[c] if c else None for c in _rs_divisor(degree)]
-    result = [0] * degree
-    for byte in data:
-        factor = byte ^ result.pop(0)
-        result.append(0)
-        if factor:
-            log = _LOG[factor]
-            for i, coefficient in enumerate(divisor):
-                if coefficient is not None:
-                    result[i] ^= _EXP[coefficient + log]
-    return result
-
-
-def _qr_codewords(version: int, data: bytes) -> list[int]:
-    """qrcode.util.create_data for one byte-mode segment, error correction by _rs_remainder."""
-    blocks = qrcode.base.rs_blocks(version, ERROR_CORRECT_M)
-    limit = sum(block.data_count * 8 for block in blocks)
-    bits = "0100" + format(len(data), "08b" if version < 10 else "016b") + "".join(format(b, "08b") for b in data)
-    bits += "0" * min(limit - len(bits), 4)
-    bits += "0" * (-len(bits) % 8)
-    stream = [int(bits[i : i + 8], 2) for i in range(0, len(bits), 8)]
-    stream += [qr_util.PAD0 if i % 2 == 0 else qr_util.PAD1 for i in range(limit // 8 - len(stream))]
-    data_blocks, ec_blocks = [], []
-    offset = 0
-    for block in blocks:
-        chunk = stream[offset : offset + block.data_count]
-        offset += block.data_count
-        data_blocks.append(chunk)
-        ec_blocks.append(_rs_remainder(chunk, block.total_count - block.data_count))
-    out = []
-    for group in (data_blocks, ec_blocks):
-        for i in range(max(len(b) for b in group)):
-            out.extend(b[i] for b in group if i < len(b))
-    return out
-
-
-class _Blank(qrcode.QRCode):
-    def map_data(self, data, mask_pattern):  # leave the data modules empty
-        pass
-
-
-@cache
-def _qr_layout(version: int) -> tuple[list[list[bool | None]], list[tuple[int, int, bool]]]:
-    """A version's function patterns and format bits (level M, mask 0) and, in qrcode's
-    map_data order, each data module with its mask bit."""
-    blank = _Blank(version=version, error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0)
-    blank.data_cache = []
-    blank.makeImpl(False, 0)
-    modules = blank.modules
-    count = len(modules)
-    mask = qr_util.mask_func(0)
-    order = []
-    row, step = count - 1, -1
-    for col in range(count - 1, 0, -2):
-        if col <= 6:
-            col -= 1
-        while True:
-            for c in (col, col - 1):
-                if modules[row][c] is None:
-                    order.append((row, c, bool(mask(row, c))))
-            row += step
-            if row < 0 or row >= count:
-                row -= step
-                step = -step
-                break
-    return modules, order
-
-
-_QR_VERSIONS: dict[int, int] = {}
-QR_BORDER = 2
-
-
-def qr_matrix(text: str) -> list[list[bool]]:
-    """The modules of `text` as a QR code: byte mode, level M, mask 0, a two-module quiet zone;
-    the same matrix as qrcode's with those settings (a fixed mask skips its mask scoring, and
-    any mask gives a valid code), ten times faster."""
-    data = text.encode()
-    if len(data) not in _QR_VERSIONS:
-        probe = qrcode.QRCode(error_correction=ERROR_CORRECT_M, mask_pattern=0)
-        probe.add_data(data, optimize=0)
-        probe.best_fit()
-        _QR_VERSIONS[len(data)] = probe.version
-    version = _QR_VERSIONS[len(data)]
-    template, order = _qr_layout(version)
-    bits = "".join(format(b, "08b") for b in _qr_codewords(version, data))
-    bits += "0" * (len(order) - len(bits))
-    rows = [[bool(cell) for cell in row] for row in template]
-    for (r, c, masked), bit in zip(order, bits, strict=False):
-        rows[r][c] = (bit == "1") != masked
-    edge = [False] * (len(rows) + 2 * QR_BORDER)
-    return (
-        [list(edge) for _ in range(QR_BORDER)]
-        + [[False] * QR_BORDER + row + [False] * QR_BORDER for row in rows]
-        + [list(edge) for _ in range(QR_BORDER)]
-    )
-
-
 @dataclass(frozen=True)
 class Style:
     """Faces tried in order for each character; the first is the style's own."""
@@ -222,7 +83,6 @@ class Style:
 Glyph = tuple[str, int, float, str]  # face file name, glyph id, advance (em), character
 _SPACES = re.compile(r"\s+")
 _BREAK_AFTER = "/"
-_DARK = re.compile(b"\x01+")
 
 
 def glyphs(text: str, style: Style) -> list[Glyph]:
@@ -255,10 +115,6 @@ def _glyph(char: str, style: Style) -> Glyph | tuple[()]:
             if gid:
                 return (name, gid, candidate.advances[gid], wanted)
     return ()
-
-
-def width(line: Sequence[Glyph], size: float) -> float:
-    return sum(g[2] for g in line) * size
 
 
 def wrap(text: str, style: Style, size: float, max_width: float) -> list[list[Glyph]]:
@@ -308,40 +164,6 @@ def wrap(text: str, style: Style, size: float, max_width: float) -> list[list[Gl
     if line:
         lines.append(line)
     return lines
-
-
-@dataclass
-class TextLine:
-    style: Style
-    size: float
-    x: float  # PDF points, from the left
-    baseline: float  # PDF points, from the bottom
-    glyphs: list[Glyph]
-
-
-@dataclass
-class Canvas:
-    """What is drawn on one page over its artwork: text lines (serialised once the fonts are
-    subset, since subsetting renumbers the glyphs) and ready-made vector operators."""
-
-    lines: list[TextLine] = field(default_factory=list)
-    vectors: list[bytes] = field(default_factory=list)
-
-    def text(self, line: list[Glyph], *, style: Style, size: float, x: float, baseline: float) -> None:
-        self.lines.append(TextLine(style, size, x, baseline, line))
-
-    def qr(self, matrix: Sequence[Sequence[bool]], *, x: float, y: float, size: float) -> None:
-        """Dark modules as filled rectangles (one per horizontal run), (x, y) the lower left corner."""
-        module = size / len(matrix)
-        last = len(matrix) - 1
-        rows = [
-            b"%d %d %d 1 re" % (run.start(), last - number, run.end() - run.start())
-            for number, row in enumerate(matrix)
-            for run in _DARK.finditer(bytes(row))
-        ]
-        self.vectors.append(
-            b"q 0 0 0 rg %.4f 0 0 %.4f %.4f %.4f cm\n%s\nf Q\n" % (module, module, x, y, b"\n".join(rows))
-        )
 
 
 @cache
@@ -480,7 +302,7 @@ class FontSet:
         self.remap: dict[str, dict[int, int]] = {}
         self.programs: dict[str, bytes] = {}
 
-    def add(self, canvas: Canvas) -> None:
+    def add(self, canvas: "Canvas") -> None:
         for line in canvas.lines:
             self.glyphs.update(line.glyphs)
 
@@ -496,7 +318,7 @@ class FontSet:
             self.programs[name] = program
             self.resource[name] = f"Cf{number}"
 
-    def content(self, canvas: Canvas) -> bytes:
+    def content(self, canvas: "Canvas") -> bytes:
         parts = [b"q\n"]
         hexes = self.hex
         colour = None
@@ -577,146 +399,3 @@ def _tounicode(chars: dict[int, str], remap: dict[int, int]) -> bytes:
 def stream(data: bytes, *, extra: str = "") -> bytes:
     packed = zlib.compress(data, 6)
     return b"<< /Length %d /Filter /FlateDecode %s >>\nstream\n%s\nendstream" % (len(packed), extra.encode(), packed)
-
-
-def _serialise(obj) -> bytes:
-    buffer = io.BytesIO()
-    obj.write_to_stream(buffer)
-    return buffer.getvalue()
-
-
-@dataclass
-class Composed:
-    """A composed document: every object serialised once, written whole or one page at a time."""
-
-    objects: dict[int, bytes]
-    pages: list[tuple[int, set[int]]]  # (page object number, the numbers that page needs)
-    pages_number: int
-    catalog: int
-
-    def merged(self) -> bytes:
-        return self._write(self.objects, self.catalog)
-
-    def single(self, index: int) -> bytes:
-        """Page `index` alone: the same objects under the same numbers, its own page tree."""
-        page, numbers = self.pages[index]
-        objects = {number: self.objects[number] for number in numbers}
-        objects[self.pages_number] = b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % page
-        objects[self.catalog] = self.objects[self.catalog]
-        return self._write(objects, self.catalog)
-
-    @staticmethod
-    def _write(objects: dict[int, bytes], catalog: int) -> bytes:
-        out = io.BytesIO()
-        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        offsets = {}
-        for number in sorted(objects):
-            offsets[number] = out.tell()
-            out.write(b"%d 0 obj\n%s\nendobj\n" % (number, objects[number]))
-        xref = out.tell()
-        # One subsection per run of consecutive numbers: the numbers a file does not hold are left out.
-        out.write(b"xref\n0 1\n0000000000 65535 f \n")
-        numbers = sorted(offsets)
-        start = 0
-        for end in range(1, len(numbers) + 1):
-            if end == len(numbers) or numbers[end] != numbers[end - 1] + 1:
-                out.write(b"%d %d\n" % (numbers[start], end - start))
-                out.write(b"".join(b"%010d 00000 n \n" % offsets[n] for n in numbers[start:end]))
-                start = end
-        out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(numbers) + 1, catalog, xref))
-        return out.getvalue()
-
-
-def pdf_compose(artwork: bytes, pages: Sequence[tuple[int, Canvas]], fonts: FontSet) -> Composed:
-    """Page i is artwork page pages[i][0] (its content stream and resources stored once however
-    many pages use it) with canvas pages[i][1] drawn over it."""
-    reader = PdfReader(io.BytesIO(artwork))
-    if pages and len(reader.pages) != max(index for index, _canvas in pages) + 1:
-        raise RuntimeError("an artwork took more than one page")
-    objects: dict[int, bytes] = {}
-    number = int(reader.trailer["/Size"])
-    backgrounds = []
-    closures: dict = {}
-    for page in reader.pages:
-        resources = page["/Resources"].get_object()
-        needed = reachable(DictionaryObject({"/R": page.raw_get("/Resources")}), closures)
-        for ref in needed:
-            if ref not in objects:
-                objects[ref] = _serialise(reader.get_object(ref))
-        objects[number] = stream(b"q\n" + page.get_contents().get_data() + b"\nQ\n")
-        backgrounds.append((number, resources, needed | {number}))
-        number += 1
-    fonts.subset()
-    font_numbers, font_objects = fonts.objects(number)
-    objects.update(font_objects)
-    number += len(font_objects)
-    font_entries = " ".join(f"/{name} {ref} 0 R" for name, ref in font_numbers.items()).encode()
-    shared = []
-    for contents, resources, needed in backgrounds:
-        entries = []
-        for key, value in resources.items():
-            if key == "/Font":
-                own = value.get_object()
-                if any(name[1:] in font_numbers for name in own):
-                    raise RuntimeError("font resource names clash")
-                inner = b" ".join(name.encode() + b" " + _serialise(ref) for name, ref in own.items())
-                entries.append(b"/Font << " + inner + b" " + font_entries + b" >>")
-            else:
-                entries.append(key.encode() + b" " + _serialise(value))
-        if "/Font" not in resources:
-            entries.append(b"/Font << " + font_entries + b" >>")
-        objects[number] = b"<< " + b" ".join(entries) + b" >>"
-        shared.append((contents, number, needed | set(font_objects) | {number}))
-        number += 1
-    pages_number = number
-    number += 1
-    laid = []
-    for index, canvas in pages:
-        contents, resources_number, needed = shared[index]
-        box = " ".join(f"{float(v):g}" for v in reader.pages[index].mediabox).encode()
-        objects[number] = stream(fonts.content(canvas))
-        objects[number + 1] = (
-            b"<< /Type /Page /Parent %d 0 R /MediaBox [%s] /Resources %d 0 R /Contents [%d 0 R %d 0 R] >>"
-            % (pages_number, box, resources_number, contents, number)
-        )
-        laid.append((number + 1, needed | {number, number + 1}))
-        number += 2
-    objects[pages_number] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
-        " ".join(f"{page} 0 R" for page, _needed in laid).encode(),
-        len(laid),
-    )
-    objects[number] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_number
-    return Composed(objects, laid, pages_number, number)
-
-
-def reachable(obj: DictionaryObject, closures: dict[int, set[int]]) -> set[int]:
-    """Numbers of the objects `obj` needs, not following /Parent (so not the other pages); what
-    an object needs is worked out once for all pages (the fonts and the artwork are shared)."""
-    numbers: set[int] = set()
-    for ref in _references(obj):
-        if ref.idnum not in closures:
-            closure = {ref.idnum}
-            stack: list = [ref.get_object()]
-            while stack:
-                for inner in _references(stack.pop()):
-                    if inner.idnum not in closure:
-                        closure.add(inner.idnum)
-                        stack.append(inner.get_object())
-            closures[ref.idnum] = closure
-        numbers |= closures[ref.idnum]
-    return numbers
-
-
-def _references(obj) -> list[IndirectObject]:
-    """The references directly inside `obj`, through its direct dictionaries and arrays."""
-    found = []
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, IndirectObject):
-            found.append(item)
-        elif isinstance(item, DictionaryObject):
-            stack.extend(value for key, value in item.items() if key not in ("/Parent", "/P"))
-        elif isinstance(item, ArrayObject):
-            stack.extend(item)
-    return found
