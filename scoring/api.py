@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from award.api_router import router
 from award.enums import Role
-from award.models import Category, Round, User
+from award.models import Category, Edition, Round, User
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from scoring import rules
@@ -30,6 +30,8 @@ from scoring.results import (
     final_round_prepare,
     finalist_override,
     finalists_select,
+    results_publish,
+    results_unpublish,
     round_freeze,
     special_award_remove,
     special_award_set,
@@ -44,14 +46,18 @@ from scoring.serializers import (
     ConflictDeclareSerializer,
     ConflictSerializer,
     ConflictSetSerializer,
+    EditionRefSerializer,
     FinaliseSerializer,
     FinalistOverrideSerializer,
     FinalistSelectionSerializer,
     FinalistsSelectSerializer,
     FinalRoundSerializer,
     OverrideSerializer,
+    PublicationSerializer,
     ReasonSerializer,
     ResultSerializer,
+    ResultsPublishSerializer,
+    ResultsUnpublishSerializer,
     RoundCategorySerializer,
     RoundFreezeSerializer,
     ScoresSaveSerializer,
@@ -562,6 +568,41 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
         rnd = _organised_round(request.user, _validated(RoundFreezeSerializer, request)["round"])
         rnd = round_freeze(round=rnd, actor=request.user)
         return Response({"round": rnd.pk, "frozen": rnd.frozen})
+
+    def _organised_edition(self, request) -> Edition:
+        """An edition the caller organises; any other (or none) is a 404, as on the pages."""
+        edition_id = _validated(EditionRefSerializer, request)["edition"]
+        return get_object_or_404(editions_organised_by(request.user), pk=edition_id)
+
+    @staticmethod
+    def _publication(edition: Edition) -> Response:
+        return Response(
+            PublicationSerializer(
+                {
+                    "edition": edition.pk,
+                    "results_published_at": edition.results_published_at,
+                    "public": edition.results_are_public(),
+                }
+            ).data
+        )
+
+    @extend_schema(request=ResultsPublishSerializer, responses=PublicationSerializer)
+    @action(detail=False, methods=["post"])
+    def publish(self, request):
+        """Publish the edition's results now, or schedule them (`at`); refused while a category
+        with finalists has no winner."""
+        edition = self._organised_edition(request)
+        with timezone.override(edition.tz):
+            data = _validated(ResultsPublishSerializer, request)
+        return self._publication(results_publish(edition=edition, actor=request.user, at=data["at"]))
+
+    @extend_schema(request=ResultsUnpublishSerializer, responses=PublicationSerializer)
+    @action(detail=False, methods=["post"])
+    def unpublish(self, request):
+        """Withdraw the publication (or cancel a scheduled one), with a reason."""
+        edition = self._organised_edition(request)
+        data = _validated(ResultsUnpublishSerializer, request)
+        return self._publication(results_unpublish(edition=edition, actor=request.user, reason=data["reason"]))
 
 
 router.register("assignments", AssignmentViewSet, basename="assignment")

@@ -7,9 +7,11 @@ which is kept (on the result, or in the audit log for a removal) and goes into t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Role, RoundKind
@@ -357,3 +359,73 @@ def round_freeze(*, round: Round, actor: User) -> Round:
     round.save(update_fields=["frozen"])
     audit_log(actor=actor, action="results.round_frozen", target=round, edition=round.edition)
     return round
+
+
+def results_unsettled_categories(edition: Edition) -> list[Category]:
+    """The categories whose ranking is not settled: they have finalists but no winner yet."""
+    with_finalists = Result.objects.filter(edition=edition, kind=ResultKind.FINALIST).values("category_id")
+    with_winner = Result.objects.filter(edition=edition, kind=ResultKind.WINNER).values("category_id")
+    return list(
+        edition.categories.filter(pk__in=with_finalists).exclude(pk__in=with_winner).order_by("position", "name")
+    )
+
+
+@transaction.atomic
+def results_publish(*, edition: Edition, actor: User, at: datetime | None = None) -> Edition:
+    """Make the edition's results public now (`at` None or in the past) or schedule them for `at`.
+
+    The ranking must be settled: the edition has at least one finalist, winner or special award,
+    and every category that has finalists has its winner (a shortlist without its winner is not
+    announced). Results that are already public are not re-published (that would move the date
+    printed as the publication date); withdraw them first. A scheduled time can be moved."""
+    _require_organiser(actor, edition)
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    now = timezone.now()
+    if edition.results_are_public(now):
+        raise ResultsError(_("The results are already public."), code="published")
+    if not Result.objects.filter(edition=edition).exists():
+        raise ResultsError(_("There is nothing to publish yet: no finalists, winners or special awards."), code="empty")
+    unsettled = results_unsettled_categories(edition)
+    if unsettled:
+        raise ResultsError(
+            _("The ranking is not settled: choose the winner of %(categories)s before publishing.")
+            % {"categories": ", ".join(c.name for c in unsettled)},
+            code="unsettled",
+        )
+    when = now if at is None or at <= now else at
+    previous = edition.results_published_at
+    edition.results_published_at = when
+    edition.save(update_fields=["results_published_at"])
+    audit_log(
+        actor=actor,
+        action="results.published" if when == now else "results.publication_scheduled",
+        target=edition,
+        edition=edition,
+        data={"at": when.isoformat(), "previous": previous.isoformat() if previous else None},
+    )
+    return edition
+
+
+@transaction.atomic
+def results_unpublish(*, edition: Edition, actor: User, reason: str) -> Edition:
+    """Withdraw the publication (or cancel a scheduled one), e.g. after a mistake is found;
+    the reason is required and kept in the audit log."""
+    _require_organiser(actor, edition)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ResultsError(_("Write the reason for withdrawing the results."), code="reason_required")
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    previous = edition.results_published_at
+    if previous is None:
+        raise ResultsError(_("The results are neither published nor scheduled."), code="not_published")
+    was_public = edition.results_are_public()
+    edition.results_published_at = None
+    edition.save(update_fields=["results_published_at"])
+    audit_log(
+        actor=actor,
+        action="results.unpublished",
+        target=edition,
+        edition=edition,
+        data={"reason": reason, "previous": previous.isoformat(), "was_public": was_public},
+    )
+    return edition

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<slug:edition>/ceremony/offline/", views.ceremony_offline, name="ceremony_offline"),
     path("<slug:edition>/project/<int:pk>/", views.project_result, name="project"),
     path("<slug:edition>/ranking/", views.overview, name="overview"),
+    path("<slug:edition>/ranking/publish/", views.publish_view, name="publish"),
+    path("<slug:edition>/ranking/unpublish/", views.unpublish_view, name="unpublish"),
     path("<slug:edition>/ranking/special/", views.special_award_view, name="special_award"),
     path(
         "<slug:edition>/ranking/special/<int:pk>/remove/", views.special_award_remove_view, name="special_award_remove"

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,8 @@ from scoring.results import (
     final_round_prepare,
     finalist_override,
     finalists_select,
+    results_publish,
+    results_unpublish,
     round_freeze,
     special_award_remove,
     special_award_set,
@@ -53,6 +56,24 @@ class SpecialAwardForm(forms.Form):
             (p.pk, f"{p.reference} · {p.title}")
             for p in edition.projects.filter(status=ProjectStatus.ELIGIBLE).order_by("reference")
         ]
+
+
+class PublishForm(forms.Form):
+    """The publication time, typed in the edition's time zone (validate under timezone.override)."""
+
+    at = forms.DateTimeField(
+        label=_("Schedule for"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the edition's time zone. Leave empty to publish now."),
+    )
+
+
+class UnpublishForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _organised_edition(request, slug: str) -> Edition:
@@ -96,6 +117,8 @@ def overview(request, edition: str):
             "special": special,
             "special_form": SpecialAwardForm(edition=edition),
             "is_public": edition.results_are_public(),
+            "publish_form": PublishForm(),
+            "unpublish_form": UnpublishForm(),
         },
     )
 
@@ -310,6 +333,42 @@ def special_award_remove_view(request, edition: str, pk: int):
     result = get_object_or_404(Result.objects.filter(edition=edition, kind=ResultKind.SPECIAL), pk=pk)
     result.edition = edition
     _run(request, lambda: special_award_remove(result=result, actor=request.user), _("Special award removed."))
+    return redirect("results:overview", edition=edition.slug)
+
+
+@require_POST
+@login_required
+def publish_view(request, edition: str):
+    edition = _organised_edition(request, edition)
+    form = PublishForm(request.POST)
+    with timezone.override(edition.tz):
+        valid = form.is_valid()
+    if not valid:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("at", [])))
+        return redirect("results:overview", edition=edition.slug)
+
+    def success(published) -> str:
+        if published.results_are_public():
+            return _("The results are public.")
+        return _("The publication of the results is scheduled.")
+
+    _run(request, lambda: results_publish(edition=edition, actor=request.user, at=form.cleaned_data["at"]), success)
+    return redirect("results:overview", edition=edition.slug)
+
+
+@require_POST
+@login_required
+def unpublish_view(request, edition: str):
+    edition = _organised_edition(request, edition)
+    form = UnpublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for withdrawing the results."))
+        return redirect("results:overview", edition=edition.slug)
+    _run(
+        request,
+        lambda: results_unpublish(edition=edition, actor=request.user, reason=form.cleaned_data["reason"]),
+        _("The results are withdrawn; the reason is recorded."),
+    )
     return redirect("results:overview", edition=edition.slug)
 
 

@@ -168,6 +168,27 @@ class SpecialAwardSerializer(serializers.Serializer):
     citation = serializers.CharField(max_length=4000, allow_blank=True)
 
 
+class EditionRefSerializer(serializers.Serializer):
+    edition = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class ResultsPublishSerializer(EditionRefSerializer):
+    """`at`: when the results become public; omitted, null or in the past means now. A time
+    without an offset is read in the edition's time zone."""
+
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ResultsUnpublishSerializer(EditionRefSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PublicationSerializer(serializers.Serializer):
+    edition = serializers.IntegerField()
+    results_published_at = serializers.DateTimeField(allow_null=True)
+    public = serializers.BooleanField()
+
+
 class RoundFreezeSerializer(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
 

@@ -309,3 +309,93 @@ def test_api_results_decisions_of_another_edition_are_refused(world, api):
     assert mismatched.status_code == 400
     assert mismatched.json()["errors"] == {"category": ["Choose one of this edition's categories."]}
     assert not Result.objects.exists()
+
+
+# --- Publication of the results ----------------------------------------------------------------
+
+
+def _decided(world, *, winner: bool = True):
+    _eligible(world.project, world.other_project)
+    Result.objects.create(
+        edition=world.edition, category=world.category, project=world.project, kind=ResultKind.FINALIST
+    )
+    if winner:
+        Result.objects.create(
+            edition=world.edition, category=world.category, project=world.project, kind=ResultKind.WINNER
+        )
+
+
+def _public_results(api):
+    """What an anonymous caller reads (the api fixture shares one client: log in again after)."""
+    return [r["project"] for r in api(None).get("/api/v1/results/").json()["results"]]
+
+
+def test_api_results_publish_now_makes_them_public(world, api):
+    _decided(world)
+    assert _public_results(api) == []
+    response = api(world.personas["organiser"]).post(
+        "/api/v1/results/publish/", {"edition": world.edition.pk, "results_published_at": None}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["public"] is True
+    world.edition.refresh_from_db()
+    assert world.edition.results_are_public()
+    assert AuditEntry.objects.get(action="results.published").actor == world.personas["organiser"]
+    assert _public_results(api) == [world.project.pk, world.project.pk]
+
+
+def test_api_results_publish_scheduled_reads_a_local_time_in_the_edition_zone(world, api):
+    _decided(world)
+    client = api(world.personas["organiser"])
+    response = client.post("/api/v1/results/publish/", {"edition": world.edition.pk, "at": "2030-11-23T21:00"})
+    assert response.status_code == 200, response.content
+    assert response.json()["public"] is False
+    world.edition.refresh_from_db()
+    assert world.edition.results_published_at.isoformat() == "2030-11-23T20:00:00+00:00"
+    assert _public_results(api) == []
+    client = api(world.personas["organiser"])
+    with_offset = client.post("/api/v1/results/publish/", {"edition": world.edition.pk, "at": "2030-11-24T10:00Z"})
+    assert with_offset.status_code == 200
+    world.edition.refresh_from_db()
+    assert world.edition.results_published_at.isoformat() == "2030-11-24T10:00:00+00:00"
+    bad = client.post("/api/v1/results/publish/", {"edition": world.edition.pk, "at": "tomorrow"})
+    assert bad.status_code == 400
+    assert "at" in bad.json()["errors"]
+
+
+def test_api_results_publish_refuses_an_unsettled_ranking(world, api):
+    _decided(world, winner=False)
+    response = api(world.personas["organiser"]).post("/api/v1/results/publish/", {"edition": world.edition.pk})
+    assert response.status_code == 400
+    assert response.json()["detail"] == [
+        "The ranking is not settled: choose the winner of Smart City before publishing."
+    ]
+    world.edition.refresh_from_db()
+    assert world.edition.results_published_at is None
+
+
+def test_api_results_publish_of_another_edition_is_404(world, api):
+    _decided(world)
+    client = api(world.personas["other_organiser"])
+    assert client.post("/api/v1/results/publish/", {"edition": world.edition.pk}).status_code == 404
+    world.edition.results_published_at = timezone.now()
+    world.edition.save()
+    refused = client.post("/api/v1/results/unpublish/", {"edition": world.edition.pk, "reason": "Not mine"})
+    assert refused.status_code == 404
+    world.edition.refresh_from_db()
+    assert world.edition.results_are_public()
+
+
+def test_api_results_unpublish_needs_a_reason_and_hides_them(world, api):
+    _decided(world)
+    client = api(world.personas["organiser"])
+    client.post("/api/v1/results/publish/", {"edition": world.edition.pk})
+    refused = client.post("/api/v1/results/unpublish/", {"edition": world.edition.pk, "reason": "  "})
+    assert refused.status_code == 400
+    assert _public_results(api) != []
+    client = api(world.personas["organiser"])
+    response = client.post("/api/v1/results/unpublish/", {"edition": world.edition.pk, "reason": "Wrong winner"})
+    assert response.status_code == 200
+    assert response.json() == {"edition": world.edition.pk, "results_published_at": None, "public": False}
+    assert AuditEntry.objects.get(action="results.unpublished").data["reason"] == "Wrong winner"
+    assert _public_results(api) == []

@@ -99,6 +99,12 @@ def _special_award(w):
     )
 
 
+def _published(w):
+    _special_award(w)
+    w.edition.results_published_at = timezone.now() - timedelta(hours=1)
+    w.edition.save()
+
+
 def _certificate(w):
     w.edition.results_published_at = timezone.now() - timedelta(days=1)
     w.edition.save()
@@ -445,6 +451,24 @@ MATRIX = [
         lambda w: {"round": w.round.pk},
         None,
         _organiser_only(200),
+    ),
+    (
+        "result",
+        "publish",
+        "post",
+        lambda w: "/api/v1/results/publish/",
+        lambda w: {"edition": w.edition.pk},
+        _special_award,
+        _organiser_only(200, 404),
+    ),
+    (
+        "result",
+        "unpublish",
+        "post",
+        lambda w: "/api/v1/results/unpublish/",
+        lambda w: {"edition": w.edition.pk, "reason": "A wrong winner was announced"},
+        _published,
+        _organiser_only(200, 404),
     ),
     # --- Certificates
     ("certificate", "list", "get", lambda w: "/api/v1/certificates/", None, _certificate, _everyone(200)),

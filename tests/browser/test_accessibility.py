@@ -50,6 +50,8 @@ NOT_WALKED = {
     "results:special_award": "POST target on the ranking overview",
     "results:special_award_remove": "POST target on the ranking overview",
     "results:round_freeze": "POST target on the ranking overview",
+    "results:publish": "POST target on the ranking overview",
+    "results:unpublish": "POST target on the ranking overview",
     "results:finalists": "POST target on the ranking page",
     "results:override": "POST target on the ranking page",
     "results:final_round": "POST target on the ranking page",

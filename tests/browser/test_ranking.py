@@ -38,7 +38,9 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
     from scoring.rules import juror_is_conflicted
 
     expected = 0
-    for result in Result.objects.filter(category__slug="smart-city", kind=ResultKind.FINALIST).select_related("project"):
+    for result in Result.objects.filter(category__slug="smart-city", kind=ResultKind.FINALIST).select_related(
+        "project"
+    ):
         panel = EditionRole.objects.filter(role="juror", panels=result.project.category).select_related("user")
         expected += sum(1 for role in panel if not juror_is_conflicted(role.user, result.project))
     assert expected >= finalists * 5
@@ -53,3 +55,27 @@ def test_ranking_page_fits_a_phone(page, login_as):
     page.get_by_test_id("ranking-table").wait_for()
     # The wide table scrolls inside its wrapper; the page itself does not scroll sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+def test_organiser_publishes_the_results_after_confirming(page, login_as):
+    from award.models import Edition
+
+    call_command("seed_demo", verbosity=0)
+    edition = Edition.objects.get(slug="v4-smart-project-award-2026")
+    Result.objects.filter(edition=edition).exclude(kind=ResultKind.SPECIAL).delete()
+    project = edition.projects.filter(status="eligible").first()
+    Result.objects.create(
+        edition=edition, category=project.category, project=project, kind=ResultKind.SPECIAL, title="Jury prize"
+    )
+    Edition.objects.filter(pk=edition.pk).update(results_published_at=None)
+    login_as(ORGANISER_EMAIL, DEMO_PASSWORD)
+    page.goto(f"/results/{edition.slug}/ranking/")
+    state = page.get_by_test_id("publication-state")
+    assert "Not published" in state.inner_text()
+    assert not page.get_by_test_id("publish").is_visible()  # the real button waits behind the disclosure
+    page.get_by_test_id("publish-open").click()
+    page.get_by_test_id("publish").click()
+    page.get_by_text("The results are public.").wait_for()
+    assert page.get_by_test_id("publication-state").inner_text().startswith("Published on")
+    edition.refresh_from_db()
+    assert edition.results_are_public()

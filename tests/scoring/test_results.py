@@ -1,6 +1,6 @@
 """Finalists, winners, special awards, freezing, the ranking pages and the embargo."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,6 +18,8 @@ from scoring.results import (
     final_round_prepare,
     finalist_override,
     finalists_select,
+    results_publish,
+    results_unpublish,
     round_freeze,
     special_award_set,
     winner_override,
@@ -28,6 +30,7 @@ from tests.factories import (
     CategoryFactory,
     ConflictFactory,
     CriterionFactory,
+    EditionFactory,
     EditionRoleFactory,
     ProjectFactory,
     RoundFactory,
@@ -370,3 +373,128 @@ def test_team_feedback_hidden_when_edition_does_not_allow_it(decided, edition, a
     url = reverse("results:project", kwargs={"edition": edition.slug, "pk": decided["projects"][0].pk})
     text = client_for(applicant).get(url).content.decode()
     assert "Finalist" in text and "Well evidenced." not in text
+
+
+# --- Publication ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settled(decided, open_round):
+    """Finalists selected, a special award given and the category's winner named."""
+    Result.objects.create(
+        edition=open_round.edition,
+        category=decided["category"],
+        round=decided["final"],
+        project=decided["projects"][0],
+        kind=ResultKind.WINNER,
+    )
+    return decided
+
+
+def overview_url(edition):
+    return reverse("results:overview", kwargs={"edition": edition.slug})
+
+
+def publish_url(edition):
+    return reverse("results:publish", kwargs={"edition": edition.slug})
+
+
+def unpublish_url(edition):
+    return reverse("results:unpublish", kwargs={"edition": edition.slug})
+
+
+def test_results_publish_through_the_page_makes_the_winners_public(settled, edition, organiser, client_for, client):
+    assert client.get(reverse("results:public", kwargs={"edition": edition.slug})).status_code == 404
+    page = client_for(organiser).post(publish_url(edition), {"at": ""}, follow=True).content.decode()
+    assert "The results are public." in page
+    assert "Published on" in page
+    edition.refresh_from_db()
+    assert edition.results_published_at is not None and edition.results_are_public()
+    entry = AuditEntry.objects.get(action="results.published")
+    assert entry.actor == organiser and entry.edition == edition
+    client.logout()
+    text = client.get(reverse("results:public", kwargs={"edition": edition.slug})).content.decode()
+    assert "Project 90" in text and "For courage." in text
+
+
+def test_results_publish_scheduled_in_the_edition_time_zone_stays_hidden(
+    settled, edition, organiser, client_for, client
+):
+    page = client_for(organiser).post(publish_url(edition), {"at": "2030-11-23T21:00"}, follow=True).content.decode()
+    assert "The publication of the results is scheduled." in page
+    edition.refresh_from_db()
+    assert edition.results_published_at == datetime(2030, 11, 23, 20, 0, tzinfo=UTC)  # 21:00 CET
+    assert "Scheduled for Nov. 23, 2030, 9 p.m. CET; until then only the organisers see the results." in page
+    assert AuditEntry.objects.filter(action="results.publication_scheduled").count() == 1
+    client.logout()
+    assert client.get(reverse("results:public", kwargs={"edition": edition.slug})).status_code == 404
+
+
+def test_results_publish_at_a_past_time_means_now(settled, edition, organiser):
+    before = timezone.now()
+    results_publish(edition=edition, actor=organiser, at=before - timedelta(days=3))
+    edition.refresh_from_db()
+    assert edition.results_published_at >= before
+
+
+def test_results_publish_refuses_a_category_without_its_winner(decided, edition, organiser, client_for):
+    page = client_for(organiser).post(publish_url(edition), {"at": ""}, follow=True).content.decode()
+    assert "The ranking is not settled: choose the winner of Smart City before publishing." in page
+    edition.refresh_from_db()
+    assert edition.results_published_at is None
+    assert not AuditEntry.objects.filter(action__startswith="results.publi").exists()
+
+
+def test_results_publish_refuses_when_there_is_nothing_to_publish(edition, organiser):
+    with pytest.raises(ResultsError) as error:
+        results_publish(edition=edition, actor=organiser)
+    assert error.value.code == "empty"
+
+
+def test_results_publish_shows_a_bad_time_on_the_page(settled, edition, organiser, client_for):
+    page = client_for(organiser).post(publish_url(edition), {"at": "tomorrow"}, follow=True).content.decode()
+    assert "Enter a valid date/time." in page
+    edition.refresh_from_db()
+    assert edition.results_published_at is None
+
+
+@pytest.mark.parametrize("persona", ["juror", "applicant", "other_organiser"])
+def test_results_publish_page_is_404_for_others(settled, edition, persona, request, client_for):
+    if persona == "other_organiser":
+        user = UserFactory()
+        EditionRoleFactory(edition=EditionFactory(), user=user, role=Role.ORGANISER)
+    else:
+        user = request.getfixturevalue(persona)
+    client = client_for(user)
+    assert client.post(publish_url(edition), {"at": ""}).status_code == 404
+    assert client.post(unpublish_url(edition), {"reason": "Mistake"}).status_code == 404
+    edition.refresh_from_db()
+    assert edition.results_published_at is None
+
+
+def test_results_unpublish_needs_a_reason_and_hides_the_results(settled, edition, organiser, client_for, client):
+    results_publish(edition=edition, actor=organiser)
+    organiser_client = client_for(organiser)
+    page = organiser_client.post(unpublish_url(edition), {"reason": "  "}, follow=True).content.decode()
+    assert "Write the reason for withdrawing the results." in page
+    edition.refresh_from_db()
+    assert edition.results_are_public()
+    page = organiser_client.post(
+        unpublish_url(edition), {"reason": "Wrong winner in Smart City"}, follow=True
+    ).content.decode()
+    assert "The results are withdrawn; the reason is recorded." in page
+    assert "Not published" in page
+    edition.refresh_from_db()
+    assert edition.results_published_at is None
+    assert AuditEntry.objects.get(action="results.unpublished").data["reason"] == "Wrong winner in Smart City"
+    client.logout()
+    assert client.get(reverse("results:public", kwargs={"edition": edition.slug})).status_code == 404
+
+
+def test_results_publish_refuses_results_already_public(settled, edition, organiser):
+    results_publish(edition=edition, actor=organiser)
+    with pytest.raises(ResultsError) as error:
+        results_publish(edition=edition, actor=organiser)
+    assert error.value.code == "published"
+    with pytest.raises(PermissionDenied):
+        results_unpublish(edition=edition, actor=UserFactory(), reason="Not mine")
