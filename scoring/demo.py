@@ -178,6 +178,10 @@ def demo_seed() -> DemoSummary:
         ceremony_place="Bratislava, Slovakia",
         **translated("ceremony_place", demo_i18n.CEREMONY_PLACE),
         results_published_at=(today + timedelta(days=45)).replace(hour=21, minute=0),
+        signatories=[
+            {"name": "Ľubica Dvořáková", "title": "Chair of the jury"},
+            {"name": "Zsolt Kovács-Wiśniewski", "title": "Programme director"},
+        ],
         jurors_per_project=JURORS_PER_PROJECT,
         aggregation_method=AggregationMethod.STANDARDISED,
     )
