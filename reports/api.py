@@ -2,8 +2,8 @@
 
 Teams and jurors list and download their own certificates once the results are public;
 anyone verifies a certificate by its code; organisers revoke certificates, start certificate
-batches and Excel exports, poll their progress and download the files. Reads go through
-reports.selectors, writes through reports.services, the same as the pages."""
+batches, Excel exports and category dossiers, poll their progress and download the files.
+Reads go through reports.selectors, writes through reports.services, the same as the pages."""
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,7 +19,7 @@ from award.models import Edition
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from reports.certificates import certificate_filename, certificates_render
-from reports.enums import JobStatus
+from reports.enums import ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS
 from reports.models import Certificate, CertificateBatch, ExportJob
 from reports.selectors import certificates_visible_to
@@ -32,9 +32,8 @@ from reports.serializers import (
     ExportJobSerializer,
     ExportStartSerializer,
 )
-from reports.services import certificate_batch_start, certificate_revoke, export_start
+from reports.services import certificate_batch_start, certificate_revoke, dossier_start, export_start
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
 
 
@@ -118,7 +117,8 @@ class _JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
 
 class ExportViewSet(_JobViewSet):
-    """Excel exports in the background: start one, poll `percent`/`status`, download when done."""
+    """Excel exports and category dossiers (kind "dossier" with a `category`: a PDF) in the background:
+    start one, poll `percent`/`status`, download when done."""
 
     serializer_class = ExportJobSerializer
     filterset_fields = ["edition", "status", "kind"]
@@ -136,8 +136,19 @@ class ExportViewSet(_JobViewSet):
         serializer.is_valid(raise_exception=True)
         edition = _organised_edition(request, serializer.validated_data["edition"])
         kind = serializer.validated_data["kind"]
-        total = EXPORT_ROW_COUNTS.get(kind, lambda e: 0)(edition)
-        job = export_start(edition=edition, kind=kind, actor=request.user, total=total)
+        category_id = serializer.validated_data.get("category")
+        if kind == ExportKind.DOSSIER:
+            if category_id is None:
+                raise exceptions.ValidationError({"category": [_("Choose the category of the dossier.")]})
+            category = edition.categories.filter(pk=category_id).first()
+            if category is None:
+                raise exceptions.ValidationError({"category": [_("This category is not of this edition.")]})
+            job = dossier_start(edition=edition, category=category, actor=request.user)
+        else:
+            if category_id is not None:
+                raise exceptions.ValidationError({"category": [_("Only a dossier is of one category.")]})
+            total = EXPORT_ROW_COUNTS.get(kind, lambda e: 0)(edition)
+            job = export_start(edition=edition, kind=kind, actor=request.user, total=total)
         return Response(self.get_serializer(ExportJob.objects.get(pk=job.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
@@ -147,7 +158,7 @@ class ExportViewSet(_JobViewSet):
         self._not_ready(job)
         if not job.file:
             raise exceptions.NotFound
-        return _file_response(job.file, XLSX)
+        return _file_response(job.file, job.content_type)
 
 
 class CertificateBatchViewSet(_JobViewSet):

@@ -23,3 +23,4 @@ class ExportKind(models.TextChoices):
     SCORE_MATRIX_BLIND = "score_matrix_blind", _("Score matrix for jurors (names hidden)")
     JUROR_PROGRESS = "juror_progress", _("Juror progress")
     APPLICATIONS = "applications", _("Applications list")
+    DOSSIER = "dossier", _("Category dossier (PDF)")

@@ -10,6 +10,8 @@ from award.models import Category, Edition
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from submissions.models import Project
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def certificate_code_new() -> str:
     # 16 random bytes = 128 bits: far beyond guessing, short enough for a QR code and a URL.
@@ -47,13 +49,34 @@ class Job(models.Model):
 
 class ExportJob(Job):
     kind = models.CharField(_("kind"), max_length=30, choices=ExportKind.choices)
+    # Only a dossier is of one category; every other export covers the whole edition.
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
     file = models.FileField(_("file"), upload_to="exports/", blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("export")
         verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=ExportKind.DOSSIER) & Q(category__isnull=False))
+                | (~Q(kind=ExportKind.DOSSIER) & Q(category__isnull=True)),
+                name="exportjob_category_iff_dossier",
+            ),
+        ]
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.kind == ExportKind.DOSSIER
+
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.is_pdf else XLSX
 
     def __str__(self) -> str:
+        if self.category_id:
+            return f"{self.get_kind_display()}: {self.category} ({self.edition})"
         return f"{self.get_kind_display()} ({self.edition})"
 
 

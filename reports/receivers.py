@@ -1,20 +1,28 @@
 """Reactions to the applicant side: submissions cannot import reports, so it sends a signal
-and looks PDF renderers up in a registry that this module fills."""
+and looks PDF renderers and job starters up in registries that this module fills."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.dispatch import receiver
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from reports.applications import application_dossier_pdf, application_summary_pdf
+from reports.applications import application_summary_pdf
+from reports.services import dossier_start
 from submissions.models import Project
-from submissions.signals import pdf_renderer_register, project_submitted
+from submissions.signals import job_starter_register, pdf_renderer_register, project_submitted
+
+
+def dossier_job_start(*, edition, category, actor) -> str:
+    job = dossier_start(edition=edition, category=category, actor=actor)
+    return reverse("reports:export", args=[edition.slug, job.pk])
+
 
 pdf_renderer_register("application_summary", application_summary_pdf)
-pdf_renderer_register("application_dossier", application_dossier_pdf)
+job_starter_register("application_dossier", dossier_job_start)
 
 
 @task()

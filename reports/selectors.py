@@ -64,7 +64,11 @@ def batches_of(edition: Edition) -> QuerySet[CertificateBatch]:
 
 
 def exports_of(edition: Edition) -> QuerySet[ExportJob]:
-    return ExportJob.objects.filter(edition=edition).select_related("created_by").order_by("-created_at", "-id")
+    return (
+        ExportJob.objects.filter(edition=edition)
+        .select_related("created_by", "category")
+        .order_by("-created_at", "-id")
+    )
 
 
 def certificates_of(edition: Edition) -> QuerySet[Certificate]:

@@ -94,6 +94,7 @@ class ExportJobSerializer(JobSerializer):
             "id",
             "edition",
             "kind",
+            "category",
             "status",
             "status_label",
             "total",
@@ -153,6 +154,9 @@ class CertificateBatchSerializer(JobSerializer):
 class ExportStartSerializer(serializers.Serializer):
     edition = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     kind = serializers.ChoiceField(choices=ExportKind.choices)
+    category = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, help_text="Only with kind dossier."
+    )
 
 
 class CertificateBatchStartSerializer(serializers.Serializer):

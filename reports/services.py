@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from award.enums import Role
-from award.models import Edition, EditionRole, User
+from award.models import Category, Edition, EditionRole, User
 from award.services import audit_log
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import Certificate, CertificateBatch, ExportJob
@@ -14,6 +14,7 @@ from scoring.enums import ResultKind
 from scoring.models import Result
 from submissions.enums import ProjectStatus
 from submissions.models import Project
+from submissions.selectors import projects_for_dossier
 
 KIND_ORDER = [
     CertificateKind.WINNER,
@@ -121,12 +122,27 @@ def certificate_batch_start(*, edition: Edition, kinds: Iterable[str], actor: Us
     return batch
 
 
-def export_start(*, edition: Edition, kind: str, actor: User, total: int = 0) -> ExportJob:
+def export_start(
+    *, edition: Edition, kind: str, actor: User, total: int = 0, category: Category | None = None
+) -> ExportJob:
+    """Queue an export; a dossier needs a category of `edition`, the other kinds take none."""
     from reports.tasks import export_run
 
     if kind not in ExportKind.values:
         raise ValueError(kind)
+    if (kind == ExportKind.DOSSIER) != (category is not None):
+        raise ValueError("a dossier, and only a dossier, is of one category")
+    if category is not None and category.edition_id != edition.pk:
+        raise ValueError("the category is not of this edition")
     with transaction.atomic():
-        job = ExportJob.objects.create(edition=edition, created_by=actor, kind=kind, total=total, status=JobStatus.QUEUED)
+        job = ExportJob.objects.create(
+            edition=edition, created_by=actor, kind=kind, category=category, total=total, status=JobStatus.QUEUED
+        )
         transaction.on_commit(lambda: export_run.enqueue(job_id=job.pk))
     return job
+
+
+def dossier_start(*, edition: Edition, category: Category, actor: User) -> ExportJob:
+    """The printable dossier of a category, rendered by a worker (it grows with the category)."""
+    total = projects_for_dossier(edition, category.pk).count()
+    return export_start(edition=edition, kind=ExportKind.DOSSIER, actor=actor, total=total, category=category)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from award.models import Round
+from reports.applications import application_dossier_pdf
 from reports.certificates import certificate_filename, certificates_document
 from reports.enums import ExportKind, JobStatus
 from reports.excel import (
@@ -22,6 +23,7 @@ from reports.excel import (
     workbook_score_matrix,
 )
 from reports.models import CertificateBatch, ExportJob
+from submissions.selectors import projects_for_dossier
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ def certificate_batch_run(batch_id: int) -> int:
 
 @task()
 def export_run(job_id: int) -> int:
-    job = ExportJob.objects.select_related("edition", "created_by").get(pk=job_id)
+    job = ExportJob.objects.select_related("edition", "created_by", "category").get(pk=job_id)
     ExportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
     # The worker has no request: the workbook speaks the language of the organiser who asked.
     language = (job.created_by.language if job.created_by else None) or settings.LANGUAGE_CODE
@@ -88,10 +90,17 @@ def export_run(job_id: int) -> int:
     try:
         buffer = io.BytesIO()
         with translation.override(language):
-            rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=progress)
+            if job.kind == ExportKind.DOSSIER:
+                rows = dossier_write(buffer, edition=job.edition, category=job.category, language=language)
+            else:
+                rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=progress)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         job.refresh_from_db()
-        job.file.save(f"{job.kind}-{job.edition.slug}-{stamp}.xlsx", ContentFile(buffer.getvalue()), save=False)
+        if job.kind == ExportKind.DOSSIER:
+            name = f"{job.edition.slug}-{job.category.slug}-dossier-{stamp}.pdf"
+        else:
+            name = f"{job.kind}-{job.edition.slug}-{stamp}.xlsx"
+        job.file.save(name, ContentFile(buffer.getvalue()), save=False)
         job.status = JobStatus.DONE
         job.done = job.total = max(rows, job.total)
         job.finished_at = timezone.now()
@@ -100,6 +109,13 @@ def export_run(job_id: int) -> int:
     except Exception as exc:
         _fail(ExportJob, job_id, exc)
         raise
+
+
+def dossier_write(out, *, edition, category, language: str) -> int:
+    """The category's dossier PDF to `out`; returns the number of projects in it."""
+    projects = list(projects_for_dossier(edition, category.pk))
+    out.write(application_dossier_pdf(edition=edition, category=category, projects=projects, language=language))
+    return len(projects)
 
 
 def export_write(out, *, kind: str, edition, progress=None) -> int:

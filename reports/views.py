@@ -48,7 +48,7 @@ def reports_home(request, slug: str):
         {
             "edition": edition,
             "rounds": list(Round.objects.filter(edition=edition).order_by("number")),
-            "exports": [(k.value, k.label) for k in ExportKind if k != ExportKind.RANKING],
+            "exports": [(k.value, k.label) for k in ExportKind if k not in {ExportKind.RANKING, ExportKind.DOSSIER}],
             "kinds": kinds,
             "batches": list(batches_of(edition)[:5]),
             "jobs": list(exports_of(edition)[:5]),
@@ -68,7 +68,8 @@ def reports_current(request):
 @login_required
 def excel_download(request, slug: str, kind: str):
     edition = edition_for_organiser(request.user, slug)
-    if kind not in ExportKind.values:
+    # A dossier is a PDF of one category, started from the screening page.
+    if kind not in ExportKind.values or kind == ExportKind.DOSSIER:
         raise Http404
     stamp = timezone.localtime(timezone.now(), edition.tz).strftime("%Y%m%d-%H%M")
     filename = f"{slugify(kind)}-{edition.slug}-{stamp}.xlsx"
@@ -111,7 +112,10 @@ def export_file(request, slug: str, pk: int):
     if not job.file:
         raise Http404
     return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1], content_type=XLSX
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=job.content_type,
     )
 
 

@@ -4,8 +4,10 @@
 receivers that do slow work must defer it with `transaction.on_commit`.
 
 `pdf_renderers` maps a document name to a callable that an upper app (reports) registers
-from its AppConfig.ready: "application_summary"(project) -> bytes and
-"application_dossier"(edition, category, projects) -> bytes.
+from its AppConfig.ready: "application_summary"(project) -> bytes.
+
+`job_starters` maps a slow document to a callable that queues it as a background job and
+returns the address of the job's progress page: "application_dossier"(edition, category, actor) -> str.
 """
 
 from collections.abc import Callable
@@ -19,3 +21,10 @@ pdf_renderers: dict[str, Callable[..., bytes]] = {}
 
 def pdf_renderer_register(name: str, renderer: Callable[..., bytes]) -> None:
     pdf_renderers[name] = renderer
+
+
+job_starters: dict[str, Callable[..., str]] = {}
+
+
+def job_starter_register(name: str, starter: Callable[..., str]) -> None:
+    job_starters[name] = starter

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from award.enums import Country, OrganisationType
 from award.models import AuditEntry, Edition
@@ -27,13 +27,12 @@ from submissions.forms import (
 from submissions.models import Attachment, Project
 from submissions.selectors import (
     editions_open_for_submission,
-    projects_for_dossier,
     projects_for_screening,
     projects_owned_by,
     projects_visible_to,
     screening_counts,
 )
-from submissions.signals import pdf_renderers
+from submissions.signals import job_starters, pdf_renderers
 from submissions.validators import attachment_max_bytes, attachment_max_count
 
 SCREENING_PAGE_SIZE = 25
@@ -376,7 +375,7 @@ def screening_list(request, slug: str):
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "categories": list(edition.categories.all()),
-            "can_dossier": "application_dossier" in pdf_renderers,
+            "can_dossier": "application_dossier" in job_starters,
         },
         status=200 if filters.is_bound is False or filters.is_valid() else 400,
     )
@@ -462,13 +461,16 @@ def screening_reopen(request, slug: str, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def screening_dossier(request, slug: str, category_slug: str):
+    """Queue the category's dossier and show the job's progress page: the PDF grows with the
+    category, so it is never rendered in the request. The screening page posts here; the old
+    GET link starts the job the same way."""
     edition = _organised_edition(request, slug)
     category = get_object_or_404(edition.categories, slug=category_slug)
-    renderer = pdf_renderers.get("application_dossier")
-    if renderer is None:
+    starter = job_starters.get("application_dossier")
+    if starter is None:
         raise Http404
-    pdf = renderer(edition=edition, category=category, projects=list(projects_for_dossier(edition, category.pk)))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{edition.slug}-{category.slug}-dossier.pdf"'
-    return response
+    job_url = starter(edition=edition, category=category, actor=request.user)
+    messages.info(request, _("The dossier is being prepared in the background."))
+    return redirect(job_url)

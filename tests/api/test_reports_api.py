@@ -228,3 +228,61 @@ def test_api_jobs_lists_query_count_constant(world, api, django_assert_num_queri
         batches = client.get("/api/v1/certificate-batches/")
     assert len(exports.json()["results"]) == n
     assert len(batches.json()["results"]) == n
+
+
+def test_api_dossier_start_poll_download(world, api, django_capture_on_commit_callbacks):
+    for project in (world.project, world.other_project):
+        project.status = ProjectStatus.SUBMITTED
+        project.save(update_fields=["status"])
+    client = api(world.personas["organiser"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/v1/exports/", {"edition": world.edition.pk, "kind": "dossier", "category": world.category.pk}
+        )
+    assert response.status_code == 201, response.content
+    job_id = response.json()["id"]
+    polled = client.get(f"/api/v1/exports/{job_id}/").json()
+    assert (polled["status"], polled["percent"], polled["kind"], polled["category"]) == (
+        "done",
+        100,
+        "dossier",
+        world.category.pk,
+    )
+    assert (polled["done"], polled["total"]) == (2, 2)
+    assert polled["download_url"].endswith(f"/api/v1/exports/{job_id}/download/")
+    download = client.get(f"/api/v1/exports/{job_id}/download/")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert ".pdf" in download["Content-Disposition"]
+    text = _pdf_text(b"".join(download.streaming_content))
+    assert "Bus stops" in text and "Other lights" in text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "dossier"},
+        {"kind": "dossier", "category": "other"},
+        {"kind": "dossier", "category": 2**31 - 1},
+        {"kind": "applications", "category": "own"},
+    ],
+    ids=["no-category", "other-editions-category", "unknown-category", "category-on-a-workbook"],
+)
+def test_api_dossier_category_must_be_of_the_edition(world, api, body):
+    body = {**body, "edition": world.edition.pk}
+    body["category"] = {"other": world.other_category.pk, "own": world.category.pk}.get(
+        body.get("category"), body.get("category")
+    )
+    body = {key: value for key, value in body.items() if value is not None}
+    response = api(world.personas["organiser"]).post("/api/v1/exports/", body)
+    assert response.status_code == 400
+    assert "category" in response.json()["errors"]
+    assert not ExportJob.objects.exists()
+
+
+def test_api_dossier_for_another_edition_is_refused(world, api):
+    response = api(world.personas["other_organiser"]).post(
+        "/api/v1/exports/", {"edition": world.edition.pk, "kind": "dossier", "category": world.category.pk}
+    )
+    assert response.status_code == 403
+    assert not ExportJob.objects.exists()

@@ -42,7 +42,7 @@ NOT_WALKED = {
     "submissions:attachment": "file download",
     "submissions:screening_eligibility": "POST target on the screening detail page",
     "submissions:screening_reopen": "POST target on the screening detail page",
-    "submissions:screening_dossier": "PDF download",
+    "submissions:screening_dossier": "POST target on the screening page: starts the dossier job",
     "scoring:attachment": "file download",
     "scoring:reopen": "POST target on the progress page",
     "results:public_json": "JSON",

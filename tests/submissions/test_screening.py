@@ -5,9 +5,12 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from award.enums import Country, OrganisationType
-from award.models import AuditEntry
+from award.enums import Country, OrganisationType, Role
+from award.models import AuditEntry, EditionRole
+from reports.applications import application_dossier_pdf
+from reports.models import ExportJob
 from submissions.enums import ProjectStatus
+from submissions.selectors import projects_for_dossier
 from submissions.services import attachment_add
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
 from tests.submissions.conftest import PDF_BYTES, upload
@@ -186,16 +189,115 @@ def test_organiser_reopen_is_audited(client_for, organiser, edition, category):
     assert AuditEntry.objects.get(action="project.reopened").data["reason"] == "Missing budget page"
 
 
-def test_dossier_pdf_has_one_section_per_project(client_for, organiser, edition, category):
+def _dossier_download(client, response) -> PdfReader:
+    """Follow the dossier job page to its download link and read the PDF back."""
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reports:export", args=[job.edition.slug, job.pk])
+    page = client.get(response["Location"])
+    download_url = reverse("reports:export_file", args=[job.edition.slug, job.pk])
+    assert download_url in page.content.decode()
+    download = client.get(download_url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert ".pdf" in download["Content-Disposition"]
+    return PdfReader(io.BytesIO(b"".join(download.streaming_content)))
+
+
+def test_dossier_pdf_has_one_section_per_project(
+    client_for, organiser, edition, category, django_capture_on_commit_callbacks
+):
     submitted(edition, category, 1, title="Smart benches", problem="Nobody counts footfall")
     submitted(edition, category, 2, title="Řízení dopravy", organisation_name="Győr Önkormányzat")
     ProjectFactory(edition=edition, category=category, title="Secret draft")
-    response = client_for(organiser).get(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    client = client_for(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
+    job = ExportJob.objects.get()
+    assert (job.kind, job.category, job.created_by, job.status) == ("dossier", category, organiser, "done")
+    assert (job.done, job.total) == (2, 2)
+    reader = _dossier_download(client, response)
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Smart benches" in text and "Nobody counts footfall" in text
     assert "Řízení dopravy" in text and "Győr Önkormányzat" in text
     assert "Secret draft" not in text
     assert len(reader.pages) >= 3  # cover + one section per project
+
+
+def test_dossier_is_not_rendered_in_the_request(client_for, organiser, edition, category):
+    submitted(edition, category, 1, title="Smart benches")
+    # Without running the on-commit callbacks the worker has not run yet: the request only queued the job.
+    response = client_for(organiser).post(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert (job.status, job.total, bool(job.file)) == ("queued", 1, False)
+    page = client_for(organiser).get(response["Location"])
+    assert "The dossier is being prepared in the background." in page.content.decode()
+    assert "This page refreshes by itself until the files are ready." in page.content.decode()
+
+
+def test_dossier_old_get_link_starts_the_job(
+    client_for, organiser, edition, category, django_capture_on_commit_callbacks
+):
+    submitted(edition, category, 1, title="Smart benches")
+    client = client_for(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
+    reader = _dossier_download(client, response)
+    assert "Smart benches" in "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_dossier_in_the_organisers_language(
+    client_for, organiser, edition, category, django_capture_on_commit_callbacks
+):
+    submitted(edition, category, 1, title="Smart benches")
+    organiser.language = "sk"
+    organiser.save(update_fields=["language"])
+    client = client_for(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
+    job = ExportJob.objects.get()
+    projects = list(projects_for_dossier(edition, category.pk))
+    english = application_dossier_pdf(edition=edition, category=category, projects=projects, language="en")
+    slovak = application_dossier_pdf(edition=edition, category=category, projects=projects, language="sk")
+    cover = {
+        lang: PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for lang, pdf in (("en", english), ("sk", slovak))
+    }
+    assert cover["en"] != cover["sk"]
+    reader = _dossier_download(client, response)
+    assert reader.pages[0].extract_text() == cover["sk"]
+    assert job.file.name.endswith(".pdf")
+
+
+def test_screening_page_offers_a_dossier_form_per_category(client_for, organiser, edition, category):
+    second = CategoryFactory(edition=edition, name="Mobility")
+    html = client_for(organiser).get(reverse("submissions:screening", args=[edition.slug])).content.decode()
+    for cat in (category, second):
+        action = reverse("submissions:screening_dossier", args=[edition.slug, cat.slug])
+        assert f'<form method="post" action="{action}"' in html
+    assert html.count('data-testid="dossier-form"') == 2
+    assert html.count("csrfmiddlewaretoken") >= 2
+    assert "Prepare dossier (PDF): Mobility" in html
+
+
+@pytest.mark.parametrize("persona", ["juror", "applicant", "other_organiser"])
+def test_dossier_of_someone_elses_edition_is_404(client_for, edition, category, juror, applicant, persona):
+    submitted(edition, category, 1, title="Smart benches")
+    users = {"juror": juror, "applicant": applicant}
+    if persona == "other_organiser":
+        other = EditionFactory()
+        users[persona] = UserFactory()
+        EditionRole.objects.create(edition=other, user=users[persona], role=Role.ORGANISER)
+    client = client_for(users[persona])
+    url = reverse("submissions:screening_dossier", args=[edition.slug, category.slug])
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert not ExportJob.objects.exists()
+
+
+def test_dossier_of_another_editions_category_is_404(client_for, organiser, edition):
+    foreign = CategoryFactory(edition=EditionFactory())
+    response = client_for(organiser).post(reverse("submissions:screening_dossier", args=[edition.slug, foreign.slug]))
+    assert response.status_code == 404
+    assert not ExportJob.objects.exists()
