@@ -464,10 +464,12 @@ def screening_reopen(request, slug: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def screening_dossier(request, slug: str, category_slug: str):
     """Queue the category's dossier and show the job's progress page: the PDF grows with the
-    category, so it is never rendered in the request. The screening page posts here; the old
-    GET link starts the job the same way."""
+    category, so it is never rendered in the request. The screening page posts here; a GET (an
+    old bookmark, a link preview) starts nothing and leads back to the screening page's form."""
     edition = _organised_edition(request, slug)
     category = get_object_or_404(edition.categories, slug=category_slug)
+    if request.method == "GET":
+        return redirect(reverse("submissions:screening", args=[edition.slug]) + "#dossiers")
     starter = job_starters.get("application_dossier")
     if starter is None:
         raise Http404

@@ -237,15 +237,15 @@ def test_dossier_is_not_rendered_in_the_request(client_for, organiser, edition, 
     assert "This page refreshes by itself until the files are ready." in page.content.decode()
 
 
-def test_dossier_old_get_link_starts_the_job(
-    client_for, organiser, edition, category, django_capture_on_commit_callbacks
-):
+def test_dossier_get_starts_nothing_and_leads_to_the_form(client_for, organiser, edition, category):
     submitted(edition, category, 1, title="Smart benches")
     client = client_for(organiser)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
-    reader = _dossier_download(client, response)
-    assert "Smart benches" in "\n".join(page.extract_text() for page in reader.pages)
+    response = client.get(reverse("submissions:screening_dossier", args=[edition.slug, category.slug]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("submissions:screening", args=[edition.slug]) + "#dossiers"
+    assert ExportJob.objects.count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert f'action="{reverse("submissions:screening_dossier", args=[edition.slug, category.slug])}"' in page
 
 
 def test_dossier_in_the_organisers_language(
