@@ -5,7 +5,6 @@ anyone verifies a certificate by its code; organisers revoke certificates, start
 batches, Excel exports and category dossiers, poll their progress and download the files.
 Reads go through reports.selectors, writes through reports.services, the same as the pages."""
 
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,10 +14,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from award.api_router import router
+from award.downloads import stored_file_response
 from award.models import Edition
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
-from reports.certificates import certificate_filename, certificates_render
 from reports.enums import ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS
 from reports.models import Certificate, CertificateBatch, ExportJob
@@ -33,12 +32,9 @@ from reports.serializers import (
     ExportStartSerializer,
 )
 from reports.services import certificate_batch_start, certificate_revoke, dossier_start, export_start
+from reports.views import certificate_pdf_response, site_base_url
 
 BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
-
-
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _organised_edition(request, edition_id: int) -> Edition:
@@ -46,14 +42,6 @@ def _organised_edition(request, edition_id: int) -> Edition:
     if not is_organiser(request.user, edition):
         raise exceptions.PermissionDenied(_("Only an organiser can do this."))
     return edition
-
-
-def _file_response(field, content_type: str) -> FileResponse:
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise exceptions.NotFound from None
-    return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type)
 
 
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
@@ -78,14 +66,7 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def pdf(self, request, code=None):
         """The printable PDF (a revoked certificate is not printed again)."""
-        certificate = self.get_object()
-        if certificate.is_revoked:
-            raise exceptions.NotFound
-        response = HttpResponse(
-            certificates_render([certificate], base_url=_base_url(request)), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate)}"'
-        return response
+        return certificate_pdf_response(request, self.get_object())
 
     @extend_schema(responses=CertificateVerificationSerializer)
     @action(detail=True, methods=["get"])
@@ -158,7 +139,7 @@ class ExportViewSet(_JobViewSet):
         self._not_ready(job)
         if not job.file:
             raise exceptions.NotFound
-        return _file_response(job.file, job.content_type)
+        return stored_file_response(job.file, content_type=job.content_type)
 
 
 class CertificateBatchViewSet(_JobViewSet):
@@ -180,7 +161,7 @@ class CertificateBatchViewSet(_JobViewSet):
         serializer.is_valid(raise_exception=True)
         edition = _organised_edition(request, serializer.validated_data["edition"])
         batch = certificate_batch_start(
-            edition=edition, kinds=serializer.validated_data["kinds"], actor=request.user, base_url=_base_url(request)
+            edition=edition, kinds=serializer.validated_data["kinds"], actor=request.user, base_url=site_base_url(request)
         )
         return Response(
             self.get_serializer(CertificateBatch.objects.get(pk=batch.pk)).data, status=status.HTTP_201_CREATED
@@ -193,7 +174,7 @@ class CertificateBatchViewSet(_JobViewSet):
         self._not_ready(batch)
         if not batch.merged_pdf:
             raise exceptions.NotFound
-        return _file_response(batch.merged_pdf, "application/pdf")
+        return stored_file_response(batch.merged_pdf, content_type="application/pdf")
 
     @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
@@ -202,7 +183,7 @@ class CertificateBatchViewSet(_JobViewSet):
         self._not_ready(batch)
         if not batch.zip_file:
             raise exceptions.NotFound
-        return _file_response(batch.zip_file, "application/zip")
+        return stored_file_response(batch.zip_file, content_type="application/zip")
 
 
 router.register("certificates", CertificateViewSet, basename="certificate")

@@ -2,7 +2,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.downloads import stored_file_response
 from award.models import Round
 from award.selectors import edition_current
 from reports.certificates import certificate_filename, certificates_render
@@ -33,7 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_SYNC_MAX_ROWS = 5000
 
 
-def _base_url(request) -> str:
+def site_base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
@@ -111,12 +112,7 @@ def export_file(request, slug: str, pk: int):
     job = get_object_or_404(exports_of(edition), pk=pk, status=JobStatus.DONE)
     if not job.file:
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.file.name.rsplit("/", 1)[-1],
-        content_type=job.content_type,
-    )
+    return stored_file_response(job.file, content_type=job.content_type)
 
 
 @login_required
@@ -127,7 +123,7 @@ def batch_start(request, slug: str):
     if not kinds:
         messages.error(request, _("Choose at least one kind of certificate."))
         return redirect("reports:home", slug=edition.slug)
-    batch = certificate_batch_start(edition=edition, kinds=kinds, actor=request.user, base_url=_base_url(request))
+    batch = certificate_batch_start(edition=edition, kinds=kinds, actor=request.user, base_url=site_base_url(request))
     messages.success(request, _("The certificates are being generated; this page shows the progress."))
     return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
 
@@ -147,9 +143,7 @@ def batch_file(request, slug: str, pk: int, part: str):
     if not field:
         raise Http404
     content_type = "application/pdf" if part == "pdf" else "application/zip"
-    return FileResponse(
-        field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type
-    )
+    return stored_file_response(field, content_type=content_type)
 
 
 @login_required
@@ -157,9 +151,14 @@ def certificate_download(request, code: str):
     """A team's or a juror's own certificate (after the results are public), or any certificate
     of an edition the user organises."""
     certificate = get_object_or_404(certificates_visible_to(request.user), code=code)
+    return certificate_pdf_response(request, certificate)
+
+
+def certificate_pdf_response(request, certificate: Certificate) -> HttpResponse:
+    """One certificate as a PDF download, for the page and the API (a revoked one is not printed)."""
     if certificate.is_revoked:
         raise Http404
-    pdf = certificates_render([certificate], base_url=_base_url(request))
+    pdf = certificates_render([certificate], base_url=site_base_url(request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate)}"'
     return response

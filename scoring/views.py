@@ -8,7 +8,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.encoding import force_str
@@ -16,6 +16,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.downloads import stored_file_response
 from award.enums import Role
 from award.models import EditionRole, Round, User
 from award.selectors import edition_current, editions_organised_by
@@ -205,11 +206,7 @@ def attachment(request, pk: int, attachment_pk: int):
         raise Http404
     item = get_object_or_404(assignment.project.attachments.all(), pk=attachment_pk)
     name = item.original_name if not assignment.round.edition.blind_review else _("attachment-%(n)s") % {"n": item.pk}
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=item.content_type)
+    return stored_file_response(item.file, filename=name, content_type=item.content_type)
 
 
 def invitation_accept_view(request, uidb64: str, token: str):

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from award.api_router import router
+from award.downloads import stored_file_response
 from award.models import User
 from submissions import rules
 from submissions.models import Attachment, Project
@@ -264,14 +264,8 @@ class AttachmentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, project_pk=None, pk=None):
         attachment = self.get_object()
-        try:
-            handle = attachment.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise exceptions.NotFound from None
         name = self.get_serializer(attachment).data["name"]
-        response = FileResponse(handle, as_attachment=True, filename=name, content_type=attachment.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return stored_file_response(attachment.file, filename=name, content_type=attachment.content_type)
 
 
 router.register(r"projects/(?P<project_pk>[0-9]+)/attachments", AttachmentViewSet, basename="attachment")

@@ -58,3 +58,20 @@ def test_reports_page_query_count_is_constant(client_for, edition, scored, organ
     body = response.content.decode()
     assert INJECTION in body.replace("&quot;", '"') or "Mesto Žilina" in body
     assert "<img" not in body
+
+
+def test_export_whose_file_is_gone_from_storage_is_a_404(client_for, edition, organiser):
+    from django.core.files.base import ContentFile
+
+    from reports.enums import ExportKind, JobStatus
+    from reports.models import ExportJob
+
+    job = ExportJob.objects.create(edition=edition, kind=ExportKind.APPLICATIONS, created_by=organiser, status=JobStatus.DONE)
+    job.file.save("applications.xlsx", ContentFile(b"PK"), save=True)
+    client = client_for(organiser)
+    url = reverse("reports:export_file", args=[edition.slug, job.pk])
+    assert b"".join(client.get(url).streaming_content) == b"PK"
+    job.file.storage.delete(job.file.name)  # the row outlived its object (a restore without media)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert ExportJob.objects.filter(pk=job.pk).exists()
