@@ -79,6 +79,20 @@ class CertificateRevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+# What every background job tells the one polling it.
+JOB_PROGRESS_FIELDS = [
+    "status",
+    "status_label",
+    "total",
+    "done",
+    "percent",
+    "finished",
+    "error",
+    "created_at",
+    "finished_at",
+]
+
+
 class JobSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     percent = serializers.IntegerField(read_only=True)
@@ -95,15 +109,7 @@ class ExportJobSerializer(JobSerializer):
             "edition",
             "kind",
             "category",
-            "status",
-            "status_label",
-            "total",
-            "done",
-            "percent",
-            "finished",
-            "error",
-            "created_at",
-            "finished_at",
+            *JOB_PROGRESS_FIELDS,
             "download_url",
         ]
         read_only_fields = fields
@@ -125,15 +131,7 @@ class CertificateBatchSerializer(JobSerializer):
             "id",
             "edition",
             "kinds",
-            "status",
-            "status_label",
-            "total",
-            "done",
-            "percent",
-            "finished",
-            "error",
-            "created_at",
-            "finished_at",
+            *JOB_PROGRESS_FIELDS,
             "pdf_url",
             "zip_url",
         ]
