@@ -215,12 +215,22 @@ def pytest_runtest_makereport(item, call):
 def page(request, browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
+    # Requests still in flight when the test ends (an autosave) would reach the live server while
+    # the test database is being flushed, on the same SQLite connection: wait for their answers.
+    in_flight: set = set()
+    context.on("request", lambda req: in_flight.add(req))
+    context.on("requestfinished", lambda req: in_flight.discard(req))
+    context.on("requestfailed", lambda req: in_flight.discard(req))
     page = context.new_page()
     yield page
     if request.node.stash.get("failed", False):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    for _ in range(100):  # at most 5 s
+        if not in_flight or page.is_closed():
+            break
+        page.wait_for_timeout(50)
     context.close()
 
 
