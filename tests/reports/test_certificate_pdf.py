@@ -218,3 +218,24 @@ def test_single_downloads_in_polish_and_hungarian_share_the_alphabets_font_subse
     info = font_subset_cached.cache_info()
     assert info.misses == info.currsize >= 2
     assert info.hits == 3 * info.misses
+
+
+def _embedded_glyph_counts(pdf: bytes) -> list[int]:
+    """The number of glyphs in each font program the text layer (not the artwork) embeds."""
+    counts = []
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    for name, font in page["/Resources"]["/Font"].items():
+        if name.startswith("/Cf"):  # pdfdraw's resource names
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            program = descriptor["/FontFile2"].get_object().get_data()
+            counts.append(TTFont(io.BytesIO(program))["maxp"].numGlyphs)
+    return counts
+
+
+def test_batch_fonts_hold_the_glyphs_drawn_and_a_single_download_its_alphabet(edition, scored, organiser):
+    certificates = certificates_issue(edition=edition, kinds=["participant", "juror"], actor=organiser)
+    batch = _embedded_glyph_counts(certificates_render(certificates, base_url=BASE))
+    single = _embedded_glyph_counts(certificates_render(certificates[:1], base_url=BASE))
+    assert batch and all(count < 120 for count in batch)
+    # ASCII, Latin-1 and Latin Extended-A: any Slovak, Czech, Polish or Hungarian name is in it.
+    assert single and all(count > 300 for count in single)
