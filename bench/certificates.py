@@ -2,14 +2,15 @@
 
 The batch is the background task as organisers run it (reports.tasks.certificate_batch_run):
 issue, render the whole batch as one document (WeasyPrint renders the artwork once per edition,
-kind and language; each recipient's lines and QR code are written into the PDF directly), cut it
-into one PDF per certificate, zip them and store the merged PDF and the zip.
+kind and language; each recipient's lines and QR code are written into the PDF directly), write
+it whole and one page per file into a zip, and store the merged PDF and the zip.
 
 The baseline is what one certificate costs on its own: `certificates_render([certificate])`, the
 single download's code path, called for 100 certificates (BENCH_SLOW_SAMPLE) and extrapolated to
-1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer and font subsets
-of its own; between calls nothing is kept but what is read from the font files (metrics, raw
-tables) and the QR code's fixed patterns per version.
+1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer of its own;
+between calls nothing is kept but what a server process keeps for single downloads too: the
+fonts' metrics, their subsets per alphabet (made by the first call) and the QR version per URL
+length.
 
     python bench/certificates.py          # temporary SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/certificates.py
