@@ -224,12 +224,45 @@ def project_missing(project: Project) -> dict[str, list]:
     return errors
 
 
+def _reference_number(reference: str) -> int:
+    tail = reference.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _references_highest(edition: Edition) -> int:
+    """The highest number among the edition's references of its own prefix and year (0 if none)."""
+    references = Project.objects.filter(
+        edition=edition, reference__startswith=f"{edition.reference_prefix}-{edition.year}-"
+    ).values_list("reference", flat=True)
+    return max((_reference_number(r) for r in references), default=0)
+
+
 def _reference_next(edition: Edition) -> str:
     # The UPDATE takes the edition row's lock until commit, so two submissions never get the
     # same number and a number is never reused.
     Edition.objects.filter(pk=edition.pk).update(reference_counter=F("reference_counter") + 1)
-    counter = Edition.objects.values_list("reference_counter", flat=True).get(pk=edition.pk)
-    return f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
+    edition = Edition.objects.only("reference_prefix", "year", "reference_counter").get(pk=edition.pk)
+    counter = edition.reference_counter
+    reference = f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
+    if Project.objects.filter(edition=edition, reference=reference).exists():
+        # The counter lags behind the references (rows imported or written by hand without it):
+        # still under the lock, jump past the highest number in use instead of failing the
+        # submission on the unique constraint, and every later one with it.
+        counter = max(counter, _references_highest(edition)) + 1
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=counter)
+        reference = f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
+    return reference
+
+
+def edition_reference_counter_sync(*, edition: Edition) -> int:
+    """Move the edition's reference counter up to the highest reference in use (never down),
+    for code that writes references itself (restore from a backup, the demo). Returns it."""
+    with transaction.atomic():
+        counter = Edition.objects.select_for_update().values_list("reference_counter", flat=True).get(pk=edition.pk)
+        counter = max(counter, _references_highest(edition))
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=counter)
+    edition.reference_counter = counter
+    return counter
 
 
 def project_submit(*, actor: User, project: Project, status_url: str = "", now: datetime | None = None) -> Project:
