@@ -229,12 +229,16 @@ def _reference_number(reference: str) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _references_highest(edition: Edition) -> int:
-    """The highest number among the edition's references of its own prefix and year (0 if none)."""
+def _references_in_use(edition: Edition) -> set[int]:
+    """The numbers of the edition's references that carry its own prefix and year."""
     references = Project.objects.filter(
         edition=edition, reference__startswith=f"{edition.reference_prefix}-{edition.year}-"
     ).values_list("reference", flat=True)
-    return max((_reference_number(r) for r in references), default=0)
+    return {_reference_number(r) for r in references}
+
+
+def _reference_format(edition: Edition, number: int) -> str:
+    return f"{edition.reference_prefix}-{edition.year}-{number:04d}"
 
 
 def _reference_next(edition: Edition) -> str:
@@ -242,16 +246,16 @@ def _reference_next(edition: Edition) -> str:
     # same number and a number is never reused.
     Edition.objects.filter(pk=edition.pk).update(reference_counter=F("reference_counter") + 1)
     edition = Edition.objects.only("reference_prefix", "year", "reference_counter").get(pk=edition.pk)
-    counter = edition.reference_counter
-    reference = f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
-    if Project.objects.filter(edition=edition, reference=reference).exists():
-        # The counter lags behind the references (rows imported or written by hand without it):
-        # still under the lock, jump past the highest number in use instead of failing the
-        # submission on the unique constraint, and every later one with it.
-        counter = max(counter, _references_highest(edition)) + 1
-        Edition.objects.filter(pk=edition.pk).update(reference_counter=counter)
-        reference = f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
-    return reference
+    number = edition.reference_counter
+    if Project.objects.filter(edition=edition, reference=_reference_format(edition, number)).exists():
+        # The counter lags behind references written without it (a restore, a script): still
+        # under the lock, take the next free number and move the counter there, instead of
+        # failing this submission, and every later one, on the unique constraint.
+        in_use = _references_in_use(edition)
+        while number in in_use:
+            number += 1
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=number)
+    return _reference_format(edition, number)
 
 
 def edition_reference_counter_sync(*, edition: Edition) -> int:
@@ -259,7 +263,7 @@ def edition_reference_counter_sync(*, edition: Edition) -> int:
     for code that writes references itself (restore from a backup, the demo). Returns it."""
     with transaction.atomic():
         counter = Edition.objects.select_for_update().values_list("reference_counter", flat=True).get(pk=edition.pk)
-        counter = max(counter, _references_highest(edition))
+        counter = max([counter, *_references_in_use(edition)])
         Edition.objects.filter(pk=edition.pk).update(reference_counter=counter)
     edition.reference_counter = counter
     return counter
