@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from award.enums import Role
@@ -13,13 +13,17 @@ def edition_current(request=None) -> Edition | None:
     if request is not None and hasattr(request, "_edition_current"):
         return request._edition_current
     now = timezone.now()
-    newest = Edition.objects.order_by("-year", "-id")
+    being_judged = (
+        Q(submissions_close_at__lte=now)
+        & (Q(results_published_at__isnull=True) | Q(results_published_at__gt=now))
+        & (Q(ceremony_at__isnull=True) | Q(ceremony_at__gt=now))
+    )
+    # One query: the editions being judged first, then the newest.
     edition = (
-        newest.filter(submissions_close_at__lte=now)
-        .filter(Q(results_published_at__isnull=True) | Q(results_published_at__gt=now))
-        .filter(Q(ceremony_at__isnull=True) | Q(ceremony_at__gt=now))
+        Edition.objects.annotate(being_judged=Case(When(being_judged, then=Value(1)), default=Value(0)))
+        .order_by("-being_judged", "-year", "-id")
         .first()
-    ) or newest.first()
+    )
     if request is not None:
         request._edition_current = edition
     return edition
