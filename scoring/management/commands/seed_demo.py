@@ -1,6 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from scoring.demo import ADMIN_EMAIL, APPLICANT_EMAIL, DEMO_PASSWORD, JUROR_EMAIL, ORGANISER_EMAIL, demo_seed
+from scoring.demo import (
+    ADMIN_EMAIL,
+    APPLICANT_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_SLUGS,
+    JUROR_EMAIL,
+    ORGANISER_EMAIL,
+    demo_seed,
+)
 
 
 class Command(BaseCommand):
@@ -18,6 +26,14 @@ class Command(BaseCommand):
                 f"assignments={summary.assignments} completed={summary.completed_assignments} "
                 f"scores={summary.scores} results={summary.results} certificates={summary.certificates} "
                 f"round1_completion={summary.completion_percent}%"
+            )
+        if len(summaries) < len(DEMO_SLUGS):
+            # Seeding is idempotent per database: one seeded by an older version keeps its old demo.
+            self.stdout.write(
+                self.style.WARNING(
+                    "This database holds the demo of an older version (one edition, its call closed). "
+                    "Delete db.sqlite3 and run `make demo` again for the current demo."
+                )
             )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
