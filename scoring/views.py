@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from award.downloads import stored_file_response
 from award.enums import Role
 from award.models import EditionRole, Round, User
-from award.selectors import edition_current, editions_organised_by
+from award.selectors import edition_current, edition_current_organised_by, editions_organised_by
 from scoring.forms import (
     AssignmentAddForm,
     AssignmentSwapForm,
@@ -243,7 +243,8 @@ def invitation_accept_view(request, uidb64: str, token: str):
 
 @login_required
 def manage_current(request):
-    edition = editions_organised_by(request.user).order_by("-year", "-id").first()
+    # The jury's work is on the edition being judged, even when the next call is already open.
+    edition = edition_current_organised_by(request.user)
     if edition is None:
         raise Http404
     return redirect("scoring:jurors", slug=edition.slug)

@@ -224,12 +224,49 @@ def project_missing(project: Project) -> dict[str, list]:
     return errors
 
 
+def _reference_number(reference: str) -> int:
+    tail = reference.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _references_in_use(edition: Edition) -> set[int]:
+    """The numbers of the edition's references that carry its own prefix and year."""
+    references = Project.objects.filter(
+        edition=edition, reference__startswith=f"{edition.reference_prefix}-{edition.year}-"
+    ).values_list("reference", flat=True)
+    return {_reference_number(r) for r in references}
+
+
+def _reference_format(edition: Edition, number: int) -> str:
+    return f"{edition.reference_prefix}-{edition.year}-{number:04d}"
+
+
 def _reference_next(edition: Edition) -> str:
     # The UPDATE takes the edition row's lock until commit, so two submissions never get the
     # same number and a number is never reused.
     Edition.objects.filter(pk=edition.pk).update(reference_counter=F("reference_counter") + 1)
-    counter = Edition.objects.values_list("reference_counter", flat=True).get(pk=edition.pk)
-    return f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
+    edition = Edition.objects.only("reference_prefix", "year", "reference_counter").get(pk=edition.pk)
+    number = edition.reference_counter
+    if Project.objects.filter(edition=edition, reference=_reference_format(edition, number)).exists():
+        # The counter lags behind references written without it (a restore, a script): still
+        # under the lock, take the next free number and move the counter there, instead of
+        # failing this submission, and every later one, on the unique constraint.
+        in_use = _references_in_use(edition)
+        while number in in_use:
+            number += 1
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=number)
+    return _reference_format(edition, number)
+
+
+def edition_reference_counter_sync(*, edition: Edition) -> int:
+    """Move the edition's reference counter up to the highest reference in use (never down),
+    for code that writes references itself (restore from a backup, the demo). Returns it."""
+    with transaction.atomic():
+        counter = Edition.objects.select_for_update().values_list("reference_counter", flat=True).get(pk=edition.pk)
+        counter = max([counter, *_references_in_use(edition)])
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=counter)
+    edition.reference_counter = counter
+    return counter
 
 
 def project_submit(*, actor: User, project: Project, status_url: str = "", now: datetime | None = None) -> Project:
