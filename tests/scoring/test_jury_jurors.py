@@ -93,7 +93,7 @@ def test_import_preview_shows_row_errors_then_imports_valid_rows(
     response = client.post(url, {"file": upload})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "2 rows can be imported; 3 rows have errors" in body
+    assert "Rows that can be imported: 2. Rows with errors, which will be skipped: 3." in body
     assert "“not-an-email” is not a valid email address." in body
     assert "Unknown country “Atlantis”" in body and "Unknown category “Unknown Cat”" in body
     assert User.objects.filter(email="anna@uni.sk").count() == 0  # preview saves nothing
