@@ -159,3 +159,14 @@ def test_import_matches_panels_named_in_any_language(edition):
     assert row.errors == []
     assert row.data["panels"] == ["smart-city", "cyber-security"]
     assert row.data["expertise"] == ["smart-city"]
+
+
+def test_import_preview_heads_the_name_column_as_a_person_name(client_for, organiser, edition):
+    # Issue 21: the column showed "Názov" (a thing's name) in Slovak.
+    organiser.language = "sk"
+    organiser.save()
+    upload = _sheet([["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "", ""]])
+    response = client_for(organiser).post(reverse("scoring:jurors_import", args=[edition.slug]), {"file": upload})
+    body = response.content.decode()
+    assert '<th scope="col">Meno</th>' in body
+    assert '<th scope="col">Názov</th>' not in body
