@@ -2,6 +2,7 @@
 every msgstr whose msgid holds the English term must use one of its accepted forms, so that a new string
 cannot bring a second word (žiadateľ next to prihlasovateľ, évad next to kiírás) back."""
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -103,3 +104,11 @@ def test_glossary_matches_english_precisely():
 @pytest.mark.parametrize("lang", LANGS)
 def test_catalogue_uses_the_glossary_terms(lang):
     assert glossary_problems(lang) == []
+
+
+def test_glossary_readme_is_current():
+    # The readable page is generated from the JSON files; a stale page would mislead translators.
+    spec = importlib.util.spec_from_file_location("glossary_render", GLOSSARY / "render.py")
+    render = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render)
+    assert (GLOSSARY / "README.md").read_text(encoding="utf-8") == render.render()
