@@ -513,3 +513,13 @@ def test_winner_tie_message_uses_the_plural_form_of_the_organisers_language(setu
     )
     assert "Rovnosť: o prvé miesto sa delia 2 projekty;" in response.content.decode()
     assert not Result.objects.filter(kind=ResultKind.WINNER).exists()
+
+
+def test_ranking_page_counts_the_finalists_to_select_with_the_plural_form(
+    setup, edition, open_round, organiser, client_for
+):
+    # Issue 21: "Select the top %(n)s as finalists" read "prvních 2" in Czech, wrong for 2–4.
+    organiser.language = "cs"
+    organiser.save()
+    text = client_for(organiser).get(ranking_url(edition, open_round, setup["category"])).content.decode()
+    assert "Vybrat 2 nejlepší projekty jako finalisty" in text
