@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
@@ -198,7 +199,10 @@ def finalists_select_view(request, edition: str, round: int, category: str):
         lambda: finalists_select(
             category=cat, round=rnd, actor=request.user, replace=request.POST.get("replace") == "1"
         ),
-        lambda o: _("%(count)s finalists selected.") % {"count": len(o.selected)},
+        lambda o: (
+            ngettext("%(count)s finalist selected.", "%(count)s finalists selected.", len(o.selected))
+            % {"count": len(o.selected)}
+        ),
     )
     if outcome is not None:
         if outcome.undecided:
@@ -210,7 +214,11 @@ def finalists_select_view(request, edition: str, round: int, category: str):
         if outcome.incomplete:
             messages.warning(
                 request,
-                _("%(count)s projects have missing reviews and were not considered.")
+                ngettext(
+                    "%(count)s project has missing reviews and was not considered.",
+                    "%(count)s projects have missing reviews and were not considered.",
+                    len(outcome.incomplete),
+                )
                 % {"count": len(outcome.incomplete)},
             )
     return redirect(_ranking_url(edition, rnd, cat))
@@ -254,7 +262,10 @@ def final_round_prepare_view(request, edition: str, round: int, category: str):
     outcome = _run(
         request,
         lambda: final_round_prepare(category=cat, source_round=rnd, final_round=final, actor=request.user),
-        lambda n: _("%(count)s final-round assignments created.") % {"count": n},
+        lambda n: (
+            ngettext("%(count)s final-round assignment created.", "%(count)s final-round assignments created.", n)
+            % {"count": n}
+        ),
     )
     if outcome is not None:
         return redirect(_ranking_url(edition, final, cat))

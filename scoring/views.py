@@ -14,6 +14,7 @@ from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.downloads import stored_file_response
@@ -338,7 +339,11 @@ def jurors_import_view(request, slug: str):
             messages.error(request, _("The preview has expired. Please upload the file again."))
             return redirect("scoring:jurors_import", slug=edition.slug)
         count = jurors_import(actor=request.user, edition=edition, rows=rows, site_url=_site_url(request))
-        messages.success(request, _("%(count)s jurors imported and invited.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s juror imported and invited.", "%(count)s jurors imported and invited.", count)
+            % {"count": count},
+        )
         return redirect("scoring:jurors", slug=edition.slug)
     form = JurorImportForm(request.POST or None, request.FILES or None)
     status = 200
@@ -377,22 +382,31 @@ def assignments(request, pk: int):
                 report = assignments_generate(actor=request.user, round=rnd)
                 messages.success(
                     request,
-                    _("%(created)s assignments created; the loads differ by at most %(spread)s.")
+                    ngettext(
+                        "%(created)s assignment created; the loads differ by at most %(spread)s.",
+                        "%(created)s assignments created; the loads differ by at most %(spread)s.",
+                        report.created,
+                    )
                     % {"created": report.created, "spread": report.load_spread},
                 )
                 for project, available, needed in report.uncovered:
                     messages.error(
                         request,
-                        _(
-                            "%(project)s cannot get %(needed)s jurors: only %(available)s jurors have no conflict of interest with it."
+                        # Two counts: the plural follows "available"; "needed" stands after a colon, free of any noun.
+                        ngettext(
+                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s juror has no conflict of interest with it.",
+                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s jurors have no conflict of interest with it.",
+                            available,
                         )
                         % {"project": project.reference or project.title, "needed": needed, "available": available},
                     )
                 for project, available, _needed in report.warnings:
                     messages.warning(
                         request,
-                        _(
-                            "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added."
+                        ngettext(
+                            "The panel of %(project)s has only %(available)s juror without a conflict; jurors from other panels were added.",
+                            "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added.",
+                            available,
                         )
                         % {"project": project.reference or project.title, "available": available},
                     )
@@ -457,7 +471,11 @@ def progress(request, pk: int):
     rnd = _round_for_organiser(request, pk)
     if request.method == "POST":
         count = reminders_send(actor=request.user, round=rnd, site_url=_site_url(request))
-        messages.success(request, _("Reminders sent to %(count)s jurors.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("Reminders sent to %(count)s juror.", "Reminders sent to %(count)s jurors.", count)
+            % {"count": count},
+        )
         return redirect("scoring:progress", pk=rnd.pk)
     return render(
         request, "scoring/progress.html", {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)}

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from award.enums import Country, OrganisationType
 from award.models import Category, Edition
@@ -21,9 +22,8 @@ class DateInput(forms.DateInput):
 class ProjectForm(forms.ModelForm):
     """The application as a draft: nothing is required here; `project_submit` checks completeness."""
 
-    website = forms.URLField(
-        label=Project._meta.get_field("website").verbose_name, required=False, assume_scheme="https", max_length=200
-    )
+    # The model's verbose name is lower case ("website"); a form label starts with a capital.
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Project
@@ -91,7 +91,8 @@ class ProjectForm(forms.ModelForm):
 
 
 class TeamMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    # A person's name, not a thing's: several languages use different words (sk "Meno" vs "Názov").
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200, required=False)
     role = forms.CharField(label=_("Role in the project"), max_length=200, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
 
