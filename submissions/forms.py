@@ -2,13 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country, OrganisationType
+from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
 from award.models import Category, Edition
 from submissions.enums import ProjectStatus
-from submissions.models import SUMMARY_MAX_LENGTH, Project
+from submissions.models import Project, TeamMember
 from submissions.selectors import SCREENING_ORDERINGS
-from submissions.services import EDITABLE_FIELDS
-
-LONG_TEXT_MAX = 5000
+from submissions.services import EDITABLE_FIELDS, TEXT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -19,8 +18,12 @@ class DateInput(forms.DateInput):
 
 
 class ProjectForm(forms.ModelForm):
-    """The application as a draft: nothing is required here; `project_submit` checks completeness."""
+    """The application as a draft: nothing is required here; `project_submit` checks completeness.
+    Every text's limit (and the `maxlength` its character counter reads) is its model field's."""
 
+    # The version of the application this copy of the form was loaded at (optimistic locking, see
+    # project_update). Optional so that a post without it (an old page) saves as before.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     website = forms.URLField(
         label=Project._meta.get_field("website").verbose_name, required=False, assume_scheme="https", max_length=200
     )
@@ -28,6 +31,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
+        field_classes = {name: LimitedTextField for name in TEXT_FIELDS if name != "website"}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -42,7 +46,6 @@ class ProjectForm(forms.ModelForm):
             "partners": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "summary": _("At most 600 characters: what the project does, for whom, and with what result."),
             "budget_eur": _("Total budget in euros, e.g. 125000.50"),
             "sustainability": _("How the solution keeps running, and how other V4 municipalities could adopt it."),
         }
@@ -59,12 +62,12 @@ class ProjectForm(forms.ModelForm):
         self.fields["organisation_type"].choices = [("", _("Choose a type"))] + [
             (value, label) for value, label in OrganisationType.choices if value in edition.eligible_organisation_types
         ]
-        self.fields["summary"].max_length = SUMMARY_MAX_LENGTH
-        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX_LENGTH
-        for name in ["problem", "solution", "results", "innovation", "citizen_involvement", "sustainability"]:
-            self.fields[name].max_length = LONG_TEXT_MAX
-            self.fields[name].widget.attrs["maxlength"] = LONG_TEXT_MAX
-            self.fields[name].validators.append(forms.CharField(max_length=LONG_TEXT_MAX).validators[-1])
+        self.fields["summary"].help_text = _(
+            "At most %(limit)s characters: what the project does, for whom, and with what result."
+        ) % {"limit": max_length_of(Project, "summary")}
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
+            mark_over_limit(self, TEXT_FIELDS)
         self.fields["budget_eur"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
         self.fields["consent_privacy"].help_text = _("See the privacy notice.")
 
@@ -82,7 +85,7 @@ class ProjectForm(forms.ModelForm):
         """The fields that passed validation, to save even when others did not."""
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
-        changes = {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        changes = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
         # The two dates are checked together: keep both out if either is wrong.
         if "start_date" in self.errors or "end_date" in self.errors:
             changes.pop("start_date", None)
@@ -91,8 +94,8 @@ class ProjectForm(forms.ModelForm):
 
 
 class TeamMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    role = forms.CharField(label=_("Role in the project"), max_length=200, required=False)
+    name = form_field_for(TeamMember, "name", label=_("Name"), required=False)
+    role = form_field_for(TeamMember, "role", label=_("Role in the project"), required=False)
     email = forms.EmailField(label=_("Email"), required=False)
 
     def clean(self):
@@ -119,8 +122,12 @@ class EligibilityForm(forms.Form):
         choices=[("eligible", _("Eligible")), ("ineligible", _("Not eligible"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (sent to the team when not eligible)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    reason = form_field_for(
+        Project,
+        "ineligibility_reason",
+        label=_("Reason (sent to the team when not eligible)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean(self):
