@@ -77,7 +77,9 @@ def test_legacy_over_limit_comment_is_shown_with_a_message_and_autosave_still_sa
     assert mine.overall_comment == legacy  # kept exactly as stored
 
     # Shortened: it saves.
-    response = client.post(url, page_data(criteria, 1, 7, None, None, overall="Short now."), headers={"X-Autosave": "1"})
+    response = client.post(
+        url, page_data(criteria, 1, 7, None, None, overall="Short now."), headers={"X-Autosave": "1"}
+    )
     assert response.json()["ok"] is True and response.json()["warnings"] == {}
     mine.refresh_from_db()
     assert mine.overall_comment == "Short now." and mine.version == 2
