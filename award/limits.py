@@ -69,9 +69,10 @@ def length_errors(model: type[models.Model], values: Mapping[str, Any], *, keys:
 
 
 def over_limit_message(length: int, limit: int) -> str:
+    # Worded without a noun after a number, so that no language needs plural forms here.
     return _(
-        "This text has %(length)s characters, more than the limit of %(limit)s. It was saved before the "
-        "limit applied and is kept as it is; shorten it to %(limit)s characters to save a change to it."
+        "This text was saved before the current limit applied and is longer than it (characters: "
+        "%(length)s, limit: %(limit)s). It is kept as it is; shorten it to save a change to it."
     ) % {"length": length, "limit": limit}
 
 

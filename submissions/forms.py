@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from award.enums import Country, OrganisationType
 from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
@@ -62,9 +63,12 @@ class ProjectForm(forms.ModelForm):
         self.fields["organisation_type"].choices = [("", _("Choose a type"))] + [
             (value, label) for value, label in OrganisationType.choices if value in edition.eligible_organisation_types
         ]
-        self.fields["summary"].help_text = _(
-            "At most %(limit)s characters: what the project does, for whom, and with what result."
-        ) % {"limit": max_length_of(Project, "summary")}
+        limit = max_length_of(Project, "summary")
+        self.fields["summary"].help_text = ngettext(
+            "At most %(limit)s character: what the project does, for whom, and with what result.",
+            "At most %(limit)s characters: what the project does, for whom, and with what result.",
+            limit,
+        ) % {"limit": limit}
         if not self.is_bound:
             self.initial.setdefault("version", self.instance.version)
             mark_over_limit(self, TEXT_FIELDS)

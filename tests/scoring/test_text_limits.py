@@ -62,7 +62,7 @@ def test_legacy_over_limit_comment_is_shown_with_a_message_and_autosave_still_sa
     client = client_for(juror)
     url = reverse("scoring:score", args=[mine.pk])
     body = client.get(url).content.decode()
-    assert "This text has 8000 characters, more than the limit of 5000." in body
+    assert "longer than it (characters: 8000, limit: 5000)" in body
     assert legacy in body  # shown whole, not cut
 
     # The page's autosave sends the untouched comment back with a new score.

@@ -77,7 +77,7 @@ def test_legacy_over_limit_text_is_shown_flagged_kept_and_blocks_only_itself(cli
     Project.objects.filter(pk=draft.pk).update(problem=legacy)  # stored before the limit applied
     client = client_for(draft.owner)
     body = client.get(edit_url(draft)).content.decode()
-    assert "This text has 6000 characters, more than the limit of 5000." in body
+    assert "longer than it (characters: 6000, limit: 5000)" in body
     assert legacy in body
 
     # Saving the page as it is: the other fields save, the long text is kept and must be shortened.
