@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
-from award.limits import form_field_for, mark_over_limit
+from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
 from scoring.models import Assignment, ConflictOfInterest, Score
 from scoring.services import ScoreInput
@@ -109,7 +109,7 @@ class ConflictDeclareForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=MEDIUM_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from award.limits import max_length_of
+from award.limits import MEDIUM_TEXT, max_length_of
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
 
 
@@ -112,7 +112,7 @@ class AssignmentSwapSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    reason = serializers.CharField(max_length=MEDIUM_TEXT, allow_blank=True, required=False, default="")
 
 
 class ConflictDeclareSerializer(serializers.Serializer):
@@ -185,7 +185,7 @@ class ResultsPublishSerializer(EditionRefSerializer):
 
 
 class ResultsUnpublishSerializer(EditionRefSerializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=MEDIUM_TEXT)
 
 
 class PublicationSerializer(serializers.Serializer):
