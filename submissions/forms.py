@@ -134,6 +134,11 @@ class EligibilityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            mark_over_limit(self)
+
     def clean(self):
         data = super().clean()
         if data.get("decision") == "ineligible" and not (data.get("reason") or "").strip():

@@ -174,9 +174,17 @@ def project_update(
     with transaction.atomic():
         project = _locked(project)
         _require_editable(actor, project, now)
-        if expected_version is not None and expected_version != project.version:
-            changed = [name for name in EDITABLE_FIELDS if name in changes and changes[name] != getattr(project, name)]
-            raise StaleApplicationError(changed=changed, version=project.version)
+        # Compare-and-increment in one UPDATE, as score_save does: it holds on every database,
+        # SQLite included, where the row lock above is a no-op. Every write of the team's fields
+        # (and of the team) bumps the version, so a successful UPDATE also means that what was
+        # read above is still what is stored. A refused save below rolls the bump back.
+        stored = Project.objects.filter(pk=project.pk)
+        if expected_version is not None:
+            stored = stored.filter(version=expected_version)
+        if not stored.update(version=F("version") + 1):
+            current = Project.objects.get(pk=project.pk)
+            changed = [name for name in EDITABLE_FIELDS if name in changes and changes[name] != getattr(current, name)]
+            raise StaleApplicationError(changed=changed, version=current.version)
         errors = length_errors(Project, {name: value for name, value in changes.items() if name in TEXT_FIELDS})
         merged = {name: getattr(project, name) for name in EDITABLE_FIELDS}
         merged.update(changes)
@@ -187,8 +195,8 @@ def project_update(
             raise ValidationError(errors)
         for name, value in changes.items():
             setattr(project, name, value)
-        project.version += 1
-        project.save(update_fields=[*changes, "version", "updated_at"])
+        project.save(update_fields=[*changes, "updated_at"])
+        project.refresh_from_db(fields=["version"])
     return project
 
 
