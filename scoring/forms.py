@@ -72,7 +72,7 @@ class ScoreForm(forms.Form):
                 self.initial[f"comment_{criterion.pk}"] = score.comment
         self.fields["overall_comment"].widget.attrs["data-autosave"] = "1"
         self.fields["overall_comment"].disabled = disabled
-        if not self.is_bound:
+        if not self.is_bound and not disabled:
             mark_over_limit(self, self.comment_names())
 
     def comment_names(self) -> list[str]:

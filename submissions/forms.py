@@ -100,7 +100,7 @@ class ProjectForm(forms.ModelForm):
 class TeamMemberForm(forms.Form):
     name = form_field_for(TeamMember, "name", label=_("Name"), required=False)
     role = form_field_for(TeamMember, "role", label=_("Role in the project"), required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(label=_("Email"), required=False, max_length=max_length_of(TeamMember, "email"))
 
     def clean(self):
         data = super().clean()

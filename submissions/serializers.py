@@ -66,7 +66,9 @@ class TeamMemberWriteSerializer(serializers.Serializer):
     role = serializers.CharField(
         max_length=max_length_of(TeamMember, "role"), required=False, allow_blank=True, default=""
     )
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = serializers.EmailField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(TeamMember, "email")
+    )
 
 
 class ProjectWriteSerializer(serializers.ModelSerializer):

@@ -210,7 +210,9 @@ def project_team_replace(
         members = [member for member in members if member.get("name")]
         errors = {}
         for index, member in enumerate(members):
-            for key, messages in length_errors(TeamMember, {k: member.get(k) for k in ("name", "role")}).items():
+            for key, messages in length_errors(
+                TeamMember, {k: member.get(k) for k in ("name", "role", "email")}
+            ).items():
                 errors[f"team-{index}-{key}"] = messages
         if errors:
             raise ValidationError(errors)

@@ -148,3 +148,13 @@ def test_screening_reason_over_limit_is_refused_on_the_page(client_for, organise
     assert "at most 2000 characters" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "submitted"
+
+
+def test_team_member_email_longer_than_the_column_is_refused_not_a_server_error(client_for, draft):
+    email = "a" * 250 + "@example.org"  # a valid address, longer than the 254 characters stored
+    response = client_for(draft.owner).post(
+        edit_url(draft), form_data(draft, **{"team-0-name": "Ada", "team-0-email": email, "version": draft.version})
+    )
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
+    assert draft.team.count() == 0
