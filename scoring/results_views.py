@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
+from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
@@ -43,13 +44,13 @@ METHOD_LABELS = dict(AggregationMethod.choices)
 
 class ReasonForm(forms.Form):
     project = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = form_field_for(Result, "override_reason", label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SpecialAwardForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
-    title = forms.CharField(label=_("Award title"), max_length=200)
-    citation = forms.CharField(label=_("Citation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    title = form_field_for(Result, "title", label=_("Award title"))
+    citation = form_field_for(Result, "citation", label=_("Citation"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +74,7 @@ class PublishForm(forms.Form):
 
 class UnpublishForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for withdrawing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for withdrawing"), max_length=MEDIUM_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

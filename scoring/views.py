@@ -1,6 +1,8 @@
 """Pages of the jury side: the juror's dashboard and scoring page, and the organiser's juror,
 assignment and progress pages."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -129,17 +131,30 @@ def score(request, pk: int):
 
     form = ScoreForm(request.POST, criteria=criteria)
     finalise = "finalise" in request.POST
-    if not form.is_valid():
+    too_long = _comments_too_long(form)
+    if not form.is_valid() and (finalise or set(form.errors) != too_long):
         if wants_json:
             return JsonResponse({"ok": False, "errors": _form_errors(form)}, status=400)
         return _score_context(request, assignment, form, editable=scoring_is_open(assignment), status=400)
     try:
+        values = form.score_inputs()
+        # A comment over its limit (one stored before the limit applied, not yet shortened enough)
+        # must not cost the juror the scores: everything else is saved, that comment is kept in
+        # the database exactly as stored (comment=None; never cut), and the reply names it and
+        # asks to shorten it. Its text stays in the page as typed. Finalising still refuses it.
+        for cid in list(values):
+            if f"comment_{cid}" in too_long:
+                if values[cid].value is None:
+                    # Clearing the score would delete the row and its stored comment with it.
+                    del values[cid]
+                else:
+                    values[cid] = replace(values[cid], comment=None)
         kwargs = {
             "actor": request.user,
             "assignment": assignment,
             "expected_version": form.cleaned_data["version"],
-            "values": form.score_inputs(),
-            "overall_comment": form.cleaned_data["overall_comment"],
+            "values": values,
+            "overall_comment": None if "overall_comment" in too_long else form.cleaned_data["overall_comment"],
         }
         saved = assignment_finalise(**kwargs) if finalise else score_save(**kwargs)
     except ScoringError as error:
@@ -153,19 +168,45 @@ def score(request, pk: int):
         return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=status)
     if wants_json:
         local = timezone.localtime(timezone.now(), assignment.round.edition.tz)
+        message = _("Saved at %(time)s") % {"time": formats.time_format(local, "H:i")}
+        if too_long:
+            message = " ".join(
+                [message, _("A comment that is too long was not saved: shorten it (see the marked field).")]
+            )
         return JsonResponse(
             {
                 "ok": True,
                 "version": saved.version,
                 "status": saved.status,
-                "message": _("Saved at %(time)s") % {"time": formats.time_format(local, "H:i")},
+                "message": message,
+                # Fields the save left as stored, with why: the page marks them like errors.
+                "warnings": {name: errors for name, errors in _form_errors(form).items() if name in too_long},
             }
         )
+    if too_long:
+        # The scores are saved; the page comes back with the comment as typed, marked, and the
+        # new version (or the next save from this page would be refused as stale).
+        form.data = form.data.copy()
+        form.data["version"] = saved.version
+        messages.warning(
+            request, _("Your scores are saved. A comment that is too long was not saved: shorten it and save again.")
+        )
+        return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=400)
     if finalise:
         messages.success(request, _("Your review is finalised. Thank you!"))
         return redirect("scoring:dashboard")
     messages.success(request, _("Your draft is saved."))
     return redirect("scoring:score", pk=assignment.pk)
+
+
+def _comments_too_long(form: ScoreForm) -> set[str]:
+    """The comment fields whose only error is their length."""
+    form.is_valid()
+    return {
+        name
+        for name, errors in form.errors.as_data().items()
+        if name in form.comment_names() and all(error.code == "max_length" for error in errors)
+    }
 
 
 def _form_errors(form) -> dict:

@@ -1,15 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from award.enums import Country, OrganisationType
+from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
 from award.models import Category, Edition
 from submissions.enums import ProjectStatus
-from submissions.models import SUMMARY_MAX_LENGTH, Project
+from submissions.models import Project, TeamMember
 from submissions.selectors import SCREENING_ORDERINGS
-from submissions.services import EDITABLE_FIELDS
-
-LONG_TEXT_MAX = 5000
+from submissions.services import EDITABLE_FIELDS, TEXT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -20,14 +19,19 @@ class DateInput(forms.DateInput):
 
 
 class ProjectForm(forms.ModelForm):
-    """The application as a draft: nothing is required here; `project_submit` checks completeness."""
+    """The application as a draft: nothing is required here; `project_submit` checks completeness.
+    Every text's limit (and the `maxlength` its character counter reads) is its model field's."""
 
+    # The version of the application this copy of the form was loaded at (optimistic locking, see
+    # project_update). Optional so that a post without it (an old page) saves as before.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     # The model's verbose name is lower case ("website"); a form label starts with a capital.
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
+        field_classes = {name: LimitedTextField for name in TEXT_FIELDS if name != "website"}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -42,7 +46,6 @@ class ProjectForm(forms.ModelForm):
             "partners": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "summary": _("At most 600 characters: what the project does, for whom, and with what result."),
             "budget_eur": _("Total budget in euros, e.g. 125000.50"),
             "sustainability": _("How the solution keeps running, and how other V4 municipalities could adopt it."),
         }
@@ -59,12 +62,15 @@ class ProjectForm(forms.ModelForm):
         self.fields["organisation_type"].choices = [("", _("Choose a type"))] + [
             (value, label) for value, label in OrganisationType.choices if value in edition.eligible_organisation_types
         ]
-        self.fields["summary"].max_length = SUMMARY_MAX_LENGTH
-        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX_LENGTH
-        for name in ["problem", "solution", "results", "innovation", "citizen_involvement", "sustainability"]:
-            self.fields[name].max_length = LONG_TEXT_MAX
-            self.fields[name].widget.attrs["maxlength"] = LONG_TEXT_MAX
-            self.fields[name].validators.append(forms.CharField(max_length=LONG_TEXT_MAX).validators[-1])
+        limit = max_length_of(Project, "summary")
+        self.fields["summary"].help_text = ngettext(
+            "At most %(limit)s character: what the project does, for whom, and with what result.",
+            "At most %(limit)s characters: what the project does, for whom, and with what result.",
+            limit,
+        ) % {"limit": limit}
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
+            mark_over_limit(self, TEXT_FIELDS)
         self.fields["budget_eur"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
         self.fields["consent_privacy"].help_text = _("See the privacy notice.")
 
@@ -82,7 +88,7 @@ class ProjectForm(forms.ModelForm):
         """The fields that passed validation, to save even when others did not."""
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
-        changes = {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        changes = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
         # The two dates are checked together: keep both out if either is wrong.
         if "start_date" in self.errors or "end_date" in self.errors:
             changes.pop("start_date", None)
@@ -92,9 +98,9 @@ class ProjectForm(forms.ModelForm):
 
 class TeamMemberForm(forms.Form):
     # A person's name, not a thing's: several languages use different words (sk "Meno" vs "Názov").
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200, required=False)
-    role = forms.CharField(label=_("Role in the project"), max_length=200, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    name = form_field_for(TeamMember, "name", label=pgettext_lazy("person", "Name"), required=False)
+    role = form_field_for(TeamMember, "role", label=_("Role in the project"), required=False)
+    email = forms.EmailField(label=_("Email"), required=False, max_length=max_length_of(TeamMember, "email"))
 
     def clean(self):
         data = super().clean()
@@ -120,9 +126,18 @@ class EligibilityForm(forms.Form):
         choices=[("eligible", _("Eligible")), ("ineligible", _("Not eligible"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (sent to the team when not eligible)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    reason = form_field_for(
+        Project,
+        "ineligibility_reason",
+        label=_("Reason (sent to the team when not eligible)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            mark_over_limit(self)
 
     def clean(self):
         data = super().clean()

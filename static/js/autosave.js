@@ -70,7 +70,11 @@
         if (payload.ok) {
           versionInput.value = payload.version;
           say(payload.message, "ok");
-          if (!dirty) { forget(); } else { remember(); }
+          // A comment over its limit was left as stored (the scores were saved): mark it, and
+          // keep this tab's copy so that the typed text survives a reload until it is shortened.
+          var warned = payload.warnings && Object.keys(payload.warnings).length;
+          showErrors(payload.warnings);
+          if (!dirty && !warned) { forget(); } else { remember(); }
         } else if (payload.stale || response.status === 409) {
           stopped = true;
           var all = payload.errors && payload.errors.__all__;
