@@ -161,3 +161,18 @@ def test_bench_support_makes_a_temporary_sqlite_database_from_a_sqlite_url(tmp_p
     assert probe["exists_after"] is False
     assert probe["url_after"] == given
     assert not (tmp_path / "mine.sqlite3").exists()
+
+
+def test_requirements_pin_every_package_the_apps_import():
+    """pypdf was pinned only in requirements-dev.txt and fontTools came only through WeasyPrint, so
+    a deployment that installed requirements.txt could not make certificates. (.ci/run also
+    installs requirements.txt alone into a fresh virtualenv and imports every module.)"""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("import_all", root / ".ci" / "import_all.py")
+    import_all = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(import_all)
+
+    assert import_all.unpinned_imports() == []
+    assert {"pypdf", "fonttools"} <= import_all.pinned_distributions()
