@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from award.forms import EditionTimeZoneFormMixin, EditionTimeZoneInlineFormSet
 from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, Round, User
 
 
@@ -34,13 +36,20 @@ class CriterionInline(TranslationStackedInline):
     extra = 0
 
 
+class EditionTimeZoneAdminForm(EditionTimeZoneFormMixin, forms.ModelForm):
+    """Dates of an edition (its timeline, its rounds' windows) typed and shown in its time zone."""
+
+
 class RoundInline(TranslationTabularInline):
     model = Round
     extra = 0
+    form = EditionTimeZoneAdminForm
+    formset = EditionTimeZoneInlineFormSet
 
 
 @admin.register(Edition)
 class EditionAdmin(TranslationAdmin):
+    form = EditionTimeZoneAdminForm
     list_display = ["name", "year", "submissions_close_at", "aggregation_method", "blind_review"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline, CriterionInline, RoundInline]
@@ -61,6 +70,7 @@ class CriterionAdmin(TranslationAdmin):
 
 @admin.register(Round)
 class RoundAdmin(TranslationAdmin):
+    form = EditionTimeZoneAdminForm
     list_display = ["name", "edition", "number", "kind", "scoring_opens_at", "scoring_closes_at", "frozen"]
     list_filter = ["edition", "kind"]
 
