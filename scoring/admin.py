@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from award.admin import EditionTimeZoneAdminForm
+from award.admin import EditionTimeZoneAdminForm, EditionTimeZoneAdminMixin
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
 
 
@@ -23,7 +23,7 @@ class AssignmentAdminForm(EditionTimeZoneAdminForm):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(EditionTimeZoneAdminMixin, admin.ModelAdmin):
     form = AssignmentAdminForm
     list_display = ["juror", "project", "round", "status", "finalised_at"]
     list_filter = ["round__edition", "round", "status"]

@@ -68,6 +68,8 @@ def test_admin_edition_form_reads_and_shows_dates_in_the_edition_zone(client_for
     # The stored noon UTC is shown as 07:00 in New York, with the zone named beside the field.
     assert input_value(page, "submissions_close_at_1") == "07:00:00"
     assert "Time zone: America/New_York" in page
+    # The admin's "Now" button and its server-time note use the page's offset: New York's too.
+    assert 'data-admin-utc-offset="-18000"' in page
 
     data = form_data(page, "edition_form")
     data["submissions_close_at_0"] = ["2027-01-15"]
@@ -140,3 +142,18 @@ def test_results_publication_is_scheduled_in_the_edition_zone(client_for, organi
     assert input_value(page, "at") == "2027-01-15T18:00"
     assert "Time zone: America/New_York" in page
     assert "6 p.m. EST" in page
+
+
+def test_admin_project_reopened_until_is_read_in_its_edition_zone(client_for, staff_organiser, new_york_edition):
+    from submissions.models import Project
+    from tests.factories import ProjectFactory
+
+    client = client_for(staff_organiser)
+    project = ProjectFactory(edition=new_york_edition)
+    url = reverse("admin:submissions_project_change", args=[project.pk])
+    data = form_data(client.get(url).content.decode(), "project_form")
+    data["reopened_until_0"] = ["2027-01-15"]
+    data["reopened_until_1"] = ["18:00:00"]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Project.objects.get(pk=project.pk).reopened_until == SIX_PM_IN_NEW_YORK
