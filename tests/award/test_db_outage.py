@@ -127,9 +127,9 @@ def test_other_operational_errors_stay_a_500(client, edition):
 
 
 @contextmanager
-def backend_killed_at_first_query():
-    """At the request's first query, a second connection kills the request's backend; the query
-    then goes to a dead server process, exactly as when PostgreSQL connections are cut."""
+def backend_killed_at_first_query(when=lambda sql: True):
+    """At the request's first query (that `when` picks), a second connection kills the request's
+    backend; the query then goes to a dead server process, as when PostgreSQL connections are cut."""
     import psycopg
     from django.conf import settings
 
@@ -137,7 +137,7 @@ def backend_killed_at_first_query():
     done = threading.Event()
 
     def wrapper(execute, sql, params, many, context):
-        if not done.is_set():
+        if not done.is_set() and when(sql):
             done.set()
             pid = context["connection"].connection.info.backend_pid
             with psycopg.connect(
@@ -212,3 +212,24 @@ def test_killed_postgres_connection_in_a_middleware_answers_503_then_recovers(po
     assert response.status_code == 503
     assert "The service is briefly unavailable" in response.content.decode()
     assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_postgres_connection_inside_the_autosave_transaction_answers_503_then_saves(
+    postgres_only, client_for, juror, open_round
+):
+    criteria = rubric(open_round.edition)
+    mine = assignment(open_round, juror)
+    client = client_for(juror)
+    url = reverse("scoring:score", args=[mine.pk])
+    with backend_killed_at_first_query(when=lambda sql: "scoring_score" in sql) as killed:
+        response = client.post(url, post_data(criteria, 0, 5), headers={"X-Autosave": "1"})
+    assert killed.is_set()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["ok"] is False
+    assert Score.objects.count() == 0
+
+    response = client.post(url, post_data(criteria, 0, 5), headers={"X-Autosave": "1"})
+    assert response.json()["ok"] is True
+    assert list(Score.objects.values_list("value", flat=True)) == [5]
