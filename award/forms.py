@@ -40,7 +40,7 @@ def _zone(value) -> zoneinfo.ZoneInfo | None:
         return value
     try:
         return zoneinfo.ZoneInfo(str(value)) if value else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 

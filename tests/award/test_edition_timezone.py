@@ -157,3 +157,17 @@ def test_admin_project_reopened_until_is_read_in_its_edition_zone(client_for, st
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Project.objects.get(pk=project.pk).reopened_until == SIX_PM_IN_NEW_YORK
+
+
+def test_admin_edition_form_with_an_unknown_zone_says_so(client_for, staff_organiser, new_york_edition):
+    client = client_for(staff_organiser)
+    url = reverse("admin:award_edition_change", args=[new_york_edition.pk])
+    data = form_data(client.get(url).content.decode(), "edition_form")
+    data["timezone"] = ["America/Gotham"]
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Unknown time zone." in page
+    assert "Time zone: America/New_York" in page  # the dates are still read in the stored zone
+    new_york_edition.refresh_from_db()
+    assert new_york_edition.timezone == NEW_YORK
