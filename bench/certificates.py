@@ -22,47 +22,23 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 COUNT = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
 SLOW_SAMPLE = int(os.environ.get("BENCH_SLOW_SAMPLE", "100"))
 
 
 def main() -> None:
+    from _support import django_setup, temporary_database
+
     tmp = tempfile.mkdtemp(prefix="bench-certificates-")
-    admin_url = os.environ.get("DATABASE_URL")
-    db_name = None
-    if admin_url:
-        import psycopg
-
-        db_name = f"award_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
-        os.environ["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + "/" + db_name
-    else:
-        os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
     os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    try:
+    with temporary_database("certificates"):
+        django_setup()
         run()
-    finally:
-        if db_name:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
 
 
 def run() -> None:

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
+from award.forms import EditionTimeZoneFormMixin
 from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
 from award.rules import is_organiser
@@ -60,15 +60,15 @@ class SpecialAwardForm(forms.Form):
         ]
 
 
-class PublishForm(forms.Form):
-    """The publication time, typed in the edition's time zone (validate under timezone.override)."""
+class PublishForm(EditionTimeZoneFormMixin, forms.Form):
+    """The publication time, typed in the edition's time zone (pass edition_timezone=)."""
 
     at = forms.DateTimeField(
         label=_("Schedule for"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("In the edition's time zone. Leave empty to publish now."),
+        help_text=_("Leave empty to publish now."),
     )
 
 
@@ -119,7 +119,7 @@ def overview(request, edition: str):
             "special": special,
             "special_form": SpecialAwardForm(edition=edition),
             "is_public": edition.results_are_public(),
-            "publish_form": PublishForm(),
+            "publish_form": PublishForm(initial={"at": edition.results_published_at}, edition_timezone=edition.tz),
             "unpublish_form": UnpublishForm(),
         },
     )
@@ -352,10 +352,8 @@ def special_award_remove_view(request, edition: str, pk: int):
 @login_required
 def publish_view(request, edition: str):
     edition = _organised_edition(request, edition)
-    form = PublishForm(request.POST)
-    with timezone.override(edition.tz):
-        valid = form.is_valid()
-    if not valid:
+    form = PublishForm(request.POST, edition_timezone=edition.tz)
+    if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("at", [])))
         return redirect("results:overview", edition=edition.slug)
 
