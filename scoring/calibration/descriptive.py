@@ -37,7 +37,7 @@ Two guards keep the flag meaningful:
   (the quartiles of fewer jurors say nothing);
 - the juror must also differ from the panel's median by a material amount: ``GAP_STRAIGHT``
   (0.15: fifteen reviews in a hundred more than the typical juror straight-lined),
-  ``GAP_HALO`` (0.15 of correlation) or ``GAP_TIME`` (under half the panel's median time).
+  ``GAP_HALO`` (0.20 of correlation) or ``GAP_TIME`` (under half the panel's median time).
   Without it a panel in which nobody straight-lines (IQR 0) would flag a juror for a single
   straight-lined review.
 """
@@ -53,7 +53,7 @@ MIN_DURATIONS = 3
 MIN_PANEL = 5
 TUKEY_K = 1.5
 GAP_STRAIGHT = 0.15
-GAP_HALO = 0.15
+GAP_HALO = 0.20
 GAP_TIME = float(np.log(2.0))
 _EQUAL = 1e-9
 
