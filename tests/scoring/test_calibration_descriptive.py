@@ -20,6 +20,7 @@ from scoring.calibration.agreement import (
     decision_disagreement,
     krippendorff_alpha_interval,
     outlier_reviews,
+    pooled_residual_scale,
     project_residual_spread,
     robust_residual_scale,
 )
@@ -222,6 +223,9 @@ def test_decision_disagreement_by_hand():
     assert ss.tolist() == [536.0, 0.0] and count.tolist() == [3, 0]
     flags = decision_disagreement([True, True, False, True], [500.0, 700.0, 500.0, 900.0], [3, 7, 3, 1], 8.0)
     assert flags.tolist() == [True, False, False, False]
+    # Pooled scale: √((500 + 700 + 500) / (2 + 6 + 2)) = √170; the single review adds nothing.
+    assert pooled_residual_scale([500.0, 700.0, 500.0, 900.0], [3, 7, 3, 1]) == pytest.approx(170**0.5)
+    assert np.isnan(pooled_residual_scale([0.0], [1]))
 
 
 def _simulated_spread(rng, k: int, n_projects: int) -> tuple[np.ndarray, np.ndarray, float]:
@@ -236,8 +240,7 @@ def _simulated_spread(rng, k: int, n_projects: int) -> tuple[np.ndarray, np.ndar
     means = np.bincount(project, weights=totals) / k
     residuals = totals - means[project]
     ss, count = project_residual_spread(residuals, project, n_projects)
-    sigma = float(np.sqrt(ss.sum() / (count - 1).sum()))
-    return ss, count, sigma
+    return ss, count, pooled_residual_scale(ss, count)
 
 
 def test_decision_disagreement_rate_does_not_depend_on_the_number_of_jurors():
