@@ -4,9 +4,10 @@ Pure numpy/scipy, no Django import. The presenter translates the codes returned 
 
 Krippendorff's alpha (interval metric)
 --------------------------------------
-Input: one entry per review, its value (for the ranking: the review's total adjusted for its
-juror's leniency, so that a lenient juror does not count as disagreement) and its unit (the
-project). Missing values (NaN) are left out. Only *pairable* values count: those of units with
+Input: one entry per review, its value and its unit (the project). For the ranking the value is
+the review's total adjusted for its juror's leniency (and scale), y − b_j, or with a scale term
+c + (y − c − b_j) / s_j in the notation of ``model.py``, so that a lenient juror does not count
+as disagreement; alpha is computed per category. Missing values (NaN) are left out. Only *pairable* values count: those of units with
 at least two values. With n pairable values, m_u values in unit u and the interval metric
 δ²(c, k) = (c − k)²::
 
