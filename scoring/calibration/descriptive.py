@@ -93,15 +93,18 @@ def _counts(juror: np.ndarray, n_jurors: int) -> np.ndarray:
     return np.bincount(juror, minlength=n_jurors)
 
 
-def straight_lining_share(juror, values, *, n_jurors: int) -> np.ndarray:
-    """Per juror: the share of their reviews with the same normalised value on every criterion;
-    NaN with fewer than ``MIN_REVIEWS`` reviews or fewer than two criteria."""
+def straight_lining_share(juror, values, *, n_jurors: int, tolerance: float = _EQUAL) -> np.ndarray:
+    """Per juror: the share of their reviews with the same normalised value on every criterion
+    (largest minus smallest ≤ ``tolerance``); NaN with fewer than ``MIN_REVIEWS`` reviews or
+    fewer than two criteria. With criteria on different ranges (1–5 and 0–10) only 0, ½ and 1
+    are equal after normalising; pass half the coarsest normalised step as ``tolerance`` (0.125
+    for a 1–5 criterion) to count "4 of 5" and "8 of 10" as the same value."""
     juror = np.asarray(juror, dtype=np.intp)
     values = np.asarray(values, dtype=float)
     out = np.full(n_jurors, np.nan)
     if values.ndim != 2 or values.shape[1] < 2:
         return out
-    flat = (values.max(axis=1) - values.min(axis=1)) <= _EQUAL
+    flat = (values.max(axis=1) - values.min(axis=1)) <= tolerance
     count = _counts(juror, n_jurors)
     straight = np.bincount(juror, weights=flat.astype(float), minlength=n_jurors)
     ok = count >= MIN_REVIEWS
@@ -189,12 +192,16 @@ def panel_outliers(figure, *, side: str, min_gap: float) -> tuple[np.ndarray, fl
     return flagged, float(median), float(fence)
 
 
-def rater_descriptives(juror, values, durations, *, n_jurors: int, project=None) -> RaterDescriptives:
-    """All three figures per juror with their panel flags (see the module docstring)."""
+def rater_descriptives(
+    juror, values, durations, *, n_jurors: int, project=None, straight_tolerance: float = _EQUAL
+) -> RaterDescriptives:
+    """All three figures per juror with their panel flags (see the module docstring).
+    ``project`` (per review) centres the halo on each project's profile; ``straight_tolerance``
+    is passed to ``straight_lining_share``."""
     juror = np.asarray(juror, dtype=np.intp)
     if juror.size and (juror.min() < 0 or juror.max() >= n_jurors):
         raise ValueError("juror index out of range")
-    straight = straight_lining_share(juror, values, n_jurors=n_jurors)
+    straight = straight_lining_share(juror, values, n_jurors=n_jurors, tolerance=straight_tolerance)
     halo = halo_correlation(juror, values, n_jurors=n_jurors, project=project)
     seconds = median_seconds(juror, durations, n_jurors=n_jurors)
 

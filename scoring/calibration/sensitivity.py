@@ -52,6 +52,10 @@ _TOLERANCE = 1e-9
 
 @dataclass(frozen=True)
 class Flip:
+    """At the weights w₀ × (1 + STEP × moves), ``enters`` scores ``margin`` points above
+    ``leaves``. In a worst combination a 0 move is a criterion on which the two projects are
+    equal (its weight does not matter to them)."""
+
     decision: str
     moves: tuple[int, ...]
     enters: int

@@ -286,6 +286,15 @@ def test_straight_lining_share_by_hand():
     assert np.isnan(share[1]) and np.isnan(share[2])
 
 
+def test_straight_lining_share_tolerance_for_mixed_ranges():
+    # Criteria 1–5 and 0–10: "4 of 5" = 0.75 and "8 of 10" = 0.8 differ by 0.05 after
+    # normalising; with half the coarsest step (0.125) as tolerance they count as the same value.
+    values = np.array([[0.75, 0.8]] * 3 + [[0.25, 0.9]] * 2)
+    juror = np.zeros(5, dtype=int)
+    assert straight_lining_share(juror, values, n_jurors=1)[0] == 0.0
+    assert straight_lining_share(juror, values, n_jurors=1, tolerance=0.125)[0] == pytest.approx(0.6)
+
+
 def test_halo_correlation_by_hand():
     up = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
     # Criteria 1 and 2 equal (r = 1), criterion 3 reversed (r = −1 with each): mean = −1/3.
