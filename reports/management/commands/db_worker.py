@@ -4,8 +4,10 @@ It takes the place of the library's command (reports is listed before django_tas
 INSTALLED_APPS); options and behaviour are the library's."""
 
 import logging
+import os
 
 from django.db import DatabaseError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as LibraryCommand
 
 from reports.jobs import Sweeper, jobs_recover
@@ -17,6 +19,9 @@ class Command(LibraryCommand):
     help = LibraryCommand.help + " (and requeue the report jobs of workers that stopped; see recover_jobs)"
 
     def handle(self, *args, **options) -> None:
+        if options.get("reload") and not options.get("batch") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The autoreloader's parent process only watches files; its child is the worker.
+            return super().handle(*args, **options)
         # At once, so that a worker started after a crash (or with --batch) runs what was left;
         # then every half lease while it waits for tasks and while it runs them.
         try:
