@@ -4,12 +4,14 @@ The first two tests run real `db_worker` processes (tests/reports/job_worker.py)
 their own that every process opens: a SQLite file, or a PostgreSQL database when the suite runs
 on PostgreSQL. They wait on conditions with generous deadlines, never on fixed sleeps."""
 
+import io
 import json
 import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+import zipfile
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -19,6 +21,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from reports.enums import ExportKind, JobFailure, JobStatus
 from reports.models import Certificate, CertificateBatch, ExportJob
@@ -81,17 +84,43 @@ class JobDatabase:
         with sqlite3.connect(self.variables["SQLITE_PATH"], timeout=30) as conn:
             return conn.execute(sql, params).fetchall()
 
-    def batch(self, pk: int) -> dict:
-        (row,) = self.rows("SELECT status, done, total, attempts FROM reports_certificatebatch WHERE id = ?", (pk,))
-        return dict(zip(["status", "done", "total", "attempts"], row, strict=True))
-
-    def codes(self, batch: int) -> list[list]:
+    def batch(self, label: str) -> dict | None:
+        """The edition's latest certificate batch, or None before there is one."""
         rows = self.rows(
-            "SELECT id, code FROM reports_certificate WHERE edition_id = "
-            "(SELECT edition_id FROM reports_certificatebatch WHERE id = ?) ORDER BY id",
-            (batch,),
+            "SELECT b.id, b.status, b.done, b.total, b.attempts, b.merged_pdf, b.zip_file "
+            "FROM reports_certificatebatch b JOIN award_edition e ON e.id = b.edition_id "
+            "WHERE e.slug = ? ORDER BY b.id DESC",
+            (label,),
+        )
+        if not rows:
+            return None
+        return dict(zip(["id", "status", "done", "total", "attempts", "merged_pdf", "zip_file"], rows[0], strict=True))
+
+    def codes(self, label: str) -> list[list]:
+        rows = self.rows(
+            "SELECT c.id, c.code FROM reports_certificate c JOIN award_edition e ON e.id = c.edition_id "
+            "WHERE e.slug = ? ORDER BY c.id",
+            (label,),
         )
         return [list(row) for row in rows]
+
+    def tasks(self, batch: int) -> list[dict]:
+        """django-tasks' rows of the batch's tasks, oldest first: status and worker ids."""
+        rows = self.rows(
+            "SELECT status, worker_ids, args_kwargs FROM django_tasks_database_dbtaskresult "
+            "WHERE task_path LIKE ? ORDER BY enqueued_at",
+            ("%certificate_batch_run",),
+        )
+        # JSON columns: text on SQLite, decoded by psycopg on PostgreSQL.
+        loaded = [(status, *(json.loads(v) if isinstance(v, str) else v for v in rest)) for status, *rest in rows]
+        return [
+            {"status": status, "workers": workers}
+            for status, workers, call in loaded
+            if call["kwargs"].get("batch_id") == batch
+        ]
+
+    def media(self, name: str) -> bytes:
+        return (self.tmp / "media" / name).read_bytes()
 
 
 def _script(*args: str, env: dict) -> dict:
@@ -135,7 +164,7 @@ class Workers:
 
     def started(self, name: str) -> bool:
         """True once the worker process has set Django up and is about to enter its loop."""
-        return "pid" in (self.tmp / f"worker-{name}.log").read_text()
+        return f"worker {name} pid" in (self.tmp / f"worker-{name}.log").read_text()
 
     def logs(self) -> str:
         return "\n".join(
@@ -158,7 +187,7 @@ class Workers:
 def job_db(tmp_path_factory):
     database = JobDatabase(tmp_path_factory.mktemp("jobs"))
     try:
-        _script("migrate", env=database.env())
+        _script("migrate", "killed:52", "slow:12", env=database.env())
         yield database
     finally:
         database.drop()
@@ -171,68 +200,80 @@ def workers(tmp_path):
     running.stop_all()
 
 
+def _pdf_codes(pdf: bytes, codes: list[str]) -> list[str]:
+    """The verification code printed on each page (the address may wrap: compared without spaces)."""
+    pages = ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [next((code for code in codes if code in text), "") for text in pages]
+
+
 def test_killed_worker_batch_finishes_on_another_worker_with_the_same_codes(job_db, workers):
-    env = job_db.env(JOB_LEASE_SECONDS="3", JOB_MAX_ATTEMPTS="3")
-    batch = _script("seed", "killed", "52", env=env)["batch"]
-    # Worker A is slowed down per certificate cut into the zip, so that the kill lands mid-batch.
-    first = workers.start("A", env, "--item-delay", "0.3")
-    halfway = _wait(
-        lambda: (row := job_db.batch(batch))["status"] == "running" and 0 < row["done"] < row["total"] and row,
+    env = job_db.env(JOB_LEASE_SECONDS="6", JOB_MAX_ATTEMPTS="3")
+    # Worker A starts the batch as the organiser's page does and takes it; it is slowed down per
+    # certificate cut into the zip, so that it is still half-way when it is killed.
+    first = workers.start("A", env, "--start", "killed", "--item-delay", "2")
+    _wait(
+        lambda: (job_db.batch("killed") or {}).get("status") == "running",
         timeout=300,
-        what="worker A half-way through the batch",
+        what="A to take the batch",
         workers=workers,
     )
-    issued = job_db.codes(batch)
+    # B runs beside A meanwhile, sweeping every 3 s: it must leave A's live job alone.
+    workers.start("B", env)
+    halfway = _wait(
+        lambda: workers.started("B") and (row := job_db.batch("killed")) and 0 < row["done"] < row["total"] and row,
+        timeout=300,
+        what="B up and A half-way through the batch",
+        workers=workers,
+    )
+    issued = job_db.codes("killed")
     first.kill()  # SIGKILL: no goodbye, the task stays RUNNING in django-tasks' table
     first.wait(timeout=60)
-    assert halfway["total"] == len(issued) == 52
-    assert job_db.batch(batch)["status"] == "running"
+    assert (halfway["total"], len(issued), halfway["attempts"]) == (52, 52, 1)
 
-    workers.start("B", env)
-    _wait(
-        lambda: job_db.batch(batch)["status"] in {"done", "failed"},
+    final = _wait(
+        lambda: (row := job_db.batch("killed"))["status"] in {"done", "failed"} and row,
         timeout=300,
-        what="worker B to finish the batch",
+        what="B to finish the batch",
         workers=workers,
     )
-
-    state = _script("state", str(batch), env=env)
-    assert (state["status"], state["done"], state["total"], state["attempts"]) == ("done", 52, 52, 2)
-    # The certificates issued before the kill, unchanged, and no new ones: the same codes an
+    assert (final["id"], final["status"], final["done"], final["total"], final["attempts"]) == (
+        halfway["id"],
+        "done",
+        52,
+        52,
+        2,
+    )
+    # The certificates issued before the kill, unchanged, and no new ones: the codes an
     # uninterrupted run prints.
-    assert state["codes"] == issued
+    assert job_db.codes("killed") == issued
     codes = [code for _, code in issued]
     assert len(set(codes)) == 52
-    assert sorted(state["pdf_codes"]) == sorted(codes)
-    assert state["zip_entries"] == 52
+    assert sorted(_pdf_codes(job_db.media(final["merged_pdf"]), codes)) == sorted(codes)
+    assert len(zipfile.ZipFile(io.BytesIO(job_db.media(final["zip_file"]))).namelist()) == 52
     # The dead worker's task stays RUNNING in the library's table; the sweep queued a new one.
-    assert state["tasks"] == [
+    assert job_db.tasks(final["id"]) == [
         {"status": "RUNNING", "workers": ["A"]},
         {"status": "SUCCESSFUL", "workers": ["B"]},
     ]
 
 
 def test_slow_live_worker_keeps_its_job(job_db, workers):
-    env = job_db.env(JOB_LEASE_SECONDS="4", JOB_MAX_ATTEMPTS="3")
-    # Both workers are slow (14 s without progress before the PDF, 3.5 leases): whichever takes
-    # the batch holds it by its heartbeat, and the other one sweeps every 2 s meanwhile.
-    for name in ("A", "B"):
-        workers.start(name, env, "--render-delay", "14")
-    _wait(lambda: workers.started("A") and workers.started("B"), timeout=300, what="both workers up", workers=workers)
-    batch = _script("seed", "slow", "12", env=env)["batch"]
-    _wait(lambda: job_db.batch(batch)["status"] == "running", timeout=120, what="a worker to claim", workers=workers)
-    assert _script("recover", env=env) == {"retried": "0", "failed": "0"}
-    _wait(
-        lambda: job_db.batch(batch)["status"] in {"done", "failed"},
+    env = job_db.env(JOB_LEASE_SECONDS="5", JOB_MAX_ATTEMPTS="3")
+    # Both workers are slow (16 s without any progress before the PDF is drawn: three leases and
+    # more): whichever takes the batch holds it by its heartbeat while the other sweeps every 2.5 s.
+    workers.start("B", env, "--render-delay", "16")
+    _wait(lambda: workers.started("B"), timeout=300, what="B up", workers=workers)
+    workers.start("A", env, "--start", "slow", "--render-delay", "16")
+    final = _wait(
+        lambda: (row := job_db.batch("slow")) and row["status"] in {"done", "failed"} and row,
         timeout=300,
         what="the batch to finish",
         workers=workers,
     )
-
-    state = _script("state", str(batch), env=env)
-    assert (state["status"], state["attempts"]) == ("done", 1)
-    assert len(state["tasks"]) == 1 and state["tasks"][0]["status"] == "SUCCESSFUL"
-    assert len(state["codes"]) == 12
+    assert (final["status"], final["attempts"], final["done"]) == ("done", 1, 12)
+    (task,) = job_db.tasks(final["id"])
+    assert task["status"] == "SUCCESSFUL" and len(task["workers"]) == 1
+    assert len(job_db.codes("slow")) == 12
 
 
 def _stale(model, **fields):
