@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0002_exportjob_category"),
+        ("reports", "0003_revoked_reason_limit"),
     ]
 
     operations = [
