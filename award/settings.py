@@ -34,14 +34,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "django_tasks",
-    "django_tasks_db",
     "axes",
     "csp",
     "award",
     "submissions",
     "scoring",
     "reports",
+    # After reports: its `db_worker` (the library's worker plus the sweep for jobs of dead
+    # workers, reports/jobs.py) takes the place of django_tasks_db's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +177,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A worker holds a job for this long and renews it every third of it while it works; a job whose
+# worker stopped renewing is started again on another worker, at most JOB_MAX_ATTEMPTS starts in all.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

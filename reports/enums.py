@@ -17,6 +17,11 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class JobFailure(models.TextChoices):
+    ERROR = "error", _("The job stopped with an error")
+    WORKER_LOST = "worker_lost", _("The worker stopped responding")
+
+
 class ExportKind(models.TextChoices):
     RANKING = "ranking", _("Ranking workbook")
     SCORE_MATRIX = "score_matrix", _("Score matrix")

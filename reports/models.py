@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from award.enums import Language
 from award.limits import MEDIUM_TEXT
 from award.models import Category, Edition
-from reports.enums import CertificateKind, ExportKind, JobStatus
+from reports.enums import CertificateKind, ExportKind, JobFailure, JobStatus
 from submissions.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,6 +30,12 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("items"), default=0)
     done = models.PositiveIntegerField(_("items done"), default=0)
     error = models.TextField(_("error"), blank=True)
+    failure = models.CharField(_("reason of failure"), max_length=20, choices=JobFailure.choices, blank=True)
+    # The lease (reports/jobs.py): the worker holding `lease_token` runs the job until
+    # `lease_expires_at`, which its heartbeat keeps pushing forward; `attempts` counts the starts.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_token = models.CharField(_("lease"), max_length=32, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -46,6 +52,15 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.DONE, JobStatus.FAILED}
+
+    @property
+    def retry_attempt(self) -> int | None:
+        """The number of the start under way or awaited, when an earlier worker stopped; else None."""
+        if self.status == JobStatus.QUEUED and self.attempts:
+            return self.attempts + 1
+        if self.status == JobStatus.RUNNING and self.attempts > 1:
+            return self.attempts
+        return None
 
 
 class ExportJob(Job):

@@ -9,7 +9,7 @@ from award.enums import Role
 from award.models import Category, Edition, EditionRole, User
 from award.services import audit_log
 from reports.enums import CertificateKind, ExportKind, JobStatus
-from reports.models import Certificate, CertificateBatch, ExportJob
+from reports.models import Certificate, CertificateBatch, ExportJob, Job
 from scoring.enums import ResultKind
 from scoring.models import Result
 from submissions.enums import ProjectStatus
@@ -146,3 +146,14 @@ def dossier_start(*, edition: Edition, category: Category, actor: User) -> Expor
     """The printable dossier of a category, rendered by a worker (it grows with the category)."""
     total = projects_for_dossier(edition, category.pk).count()
     return export_start(edition=edition, kind=ExportKind.DOSSIER, actor=actor, total=total, category=category)
+
+
+def job_rerun(*, job: Job, actor: User) -> Job:
+    """A new job with what the failed `job` was asked to do; certificates keep their codes."""
+    if job.status != JobStatus.FAILED:
+        raise ValueError("only a failed job is run again")
+    if isinstance(job, CertificateBatch):
+        return certificate_batch_start(edition=job.edition, kinds=job.kinds, actor=actor, base_url=job.base_url)
+    if job.kind == ExportKind.DOSSIER:
+        return dossier_start(edition=job.edition, category=job.category, actor=actor)
+    return export_start(edition=job.edition, kind=job.kind, actor=actor, total=job.total)

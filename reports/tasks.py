@@ -1,7 +1,8 @@
 """Background work of the reports app, through Django's Tasks API (django-tasks on 5.2).
 
 Run workers with `manage.py db_worker`; any number of them, on any machines sharing the
-database, take tasks from the same queue and each task runs once."""
+database, take tasks from the same queue and each task runs once. A job whose worker dies is
+started again on another worker (reports/jobs.py)."""
 
 import io
 import logging
@@ -14,69 +15,70 @@ from django_tasks import task
 from award.models import Round
 from reports.applications import application_dossier_pdf
 from reports.certificates import certificates_document, certificates_zip
-from reports.enums import ExportKind, JobStatus
+from reports.enums import ExportKind
 from reports.excel import (
     workbook_applications,
     workbook_juror_progress,
     workbook_ranking,
     workbook_score_matrix,
 )
+from reports.jobs import JobLease, LeaseLost, job_claim, job_fail, job_finish
 from reports.models import CertificateBatch, ExportJob
 from submissions.selectors import projects_for_dossier
 
 logger = logging.getLogger(__name__)
 
-# The progress bar moves as the batch's pages are cut into single files.
-PROGRESS_EVERY = 100
 
-
-def _fail(model, pk: int, exc: Exception) -> None:
+def _fail(model, pk: int, token: str, exc: Exception) -> None:
     logger.exception("Report job %s %s failed", model.__name__, pk)
-    model.objects.filter(pk=pk).update(status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+    job_fail(model, pk, token=token, error=str(exc))
 
 
 @task()
 def certificate_batch_run(batch_id: int) -> int:
     from reports.services import certificates_issue
 
+    token = job_claim(CertificateBatch, batch_id)
+    if token is None:
+        return 0  # done, failed, or a live worker holds it
     batch = CertificateBatch.objects.select_related("edition", "created_by").get(pk=batch_id)
+    lease = JobLease(CertificateBatch, batch_id, token).start()
     try:
+        # Codes are issued once: a rerun after a dead worker gets the same certificates back.
         certificates = certificates_issue(edition=batch.edition, kinds=batch.kinds, actor=batch.created_by)
-        CertificateBatch.objects.filter(pk=batch_id).update(status=JobStatus.RUNNING, total=len(certificates), done=0)
+        CertificateBatch.objects.filter(pk=batch_id, lease_token=token).update(total=len(certificates), done=0)
         # One document for the whole batch: the artwork is rendered once and the fonts are
         # subset once; it is the merged PDF, and the zip holds its pages one by one
         # (the same objects, so no second parse).
         document = certificates_document(certificates, base_url=batch.base_url)
         merged = document.merged()
-
-        def progress(done: int) -> None:
-            if done % PROGRESS_EVERY == 0:
-                CertificateBatch.objects.filter(pk=batch_id).update(done=done)
-
-        archive = certificates_zip(certificates, document, progress=progress)
+        archive = certificates_zip(certificates, document, progress=lease.progress)
         batch.refresh_from_db()
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         batch.merged_pdf.save(f"certificates-{batch.edition.slug}-{stamp}.pdf", ContentFile(merged), save=False)
         batch.zip_file.save(f"certificates-{batch.edition.slug}-{stamp}.zip", ContentFile(archive), save=False)
-        batch.status = JobStatus.DONE
         batch.done = batch.total
-        batch.finished_at = timezone.now()
-        batch.save(update_fields=["merged_pdf", "zip_file", "status", "done", "finished_at"])
+        job_finish(batch, token=token, fields=["merged_pdf", "zip_file", "done"])
         return len(certificates)
+    except LeaseLost:
+        logger.warning("Certificate batch %s was taken over by another worker", batch_id)
+        return 0
     except Exception as exc:
-        _fail(CertificateBatch, batch_id, exc)
+        _fail(CertificateBatch, batch_id, token, exc)
         raise
+    finally:
+        lease.stop()
 
 
 @task()
 def export_run(job_id: int) -> int:
+    token = job_claim(ExportJob, job_id)
+    if token is None:
+        return 0  # done, failed, or a live worker holds it
     job = ExportJob.objects.select_related("edition", "created_by", "category").get(pk=job_id)
-    ExportJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING)
+    lease = JobLease(ExportJob, job_id, token).start()
     # The worker has no request: the workbook speaks the language of the organiser who asked.
     language = (job.created_by.language if job.created_by else None) or settings.LANGUAGE_CODE
-
-    def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job_id).update(done=done)
 
     try:
         buffer = io.BytesIO()
@@ -84,7 +86,7 @@ def export_run(job_id: int) -> int:
             if job.kind == ExportKind.DOSSIER:
                 rows = dossier_write(buffer, edition=job.edition, category=job.category, language=language)
             else:
-                rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=progress)
+                rows = export_write(buffer, kind=job.kind, edition=job.edition, progress=lease.progress)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         job.refresh_from_db()
         if job.kind == ExportKind.DOSSIER:
@@ -92,14 +94,17 @@ def export_run(job_id: int) -> int:
         else:
             name = f"{job.kind}-{job.edition.slug}-{stamp}.xlsx"
         job.file.save(name, ContentFile(buffer.getvalue()), save=False)
-        job.status = JobStatus.DONE
         job.done = job.total = max(rows, job.total)
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "done", "total", "finished_at"])
+        job_finish(job, token=token, fields=["file", "done", "total"])
         return rows
+    except LeaseLost:
+        logger.warning("Export %s was taken over by another worker", job_id)
+        return 0
     except Exception as exc:
-        _fail(ExportJob, job_id, exc)
+        _fail(ExportJob, job_id, token, exc)
         raise
+    finally:
+        lease.stop()
 
 
 def dossier_write(out, *, edition, category, language: str) -> int:

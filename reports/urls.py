@@ -11,8 +11,10 @@ urlpatterns = [
     path("<slug:slug>/excel/<str:kind>.xlsx", views.excel_download, name="excel"),
     path("<slug:slug>/exports/<int:pk>/", views.export_detail, name="export"),
     path("<slug:slug>/exports/<int:pk>/download", views.export_file, name="export_file"),
+    path("<slug:slug>/exports/<int:pk>/rerun", views.export_rerun, name="export_rerun"),
     path("<slug:slug>/certificates/batches/", views.batch_start, name="batch_start"),
     path("<slug:slug>/certificates/batches/<int:pk>/", views.batch_detail, name="batch"),
+    path("<slug:slug>/certificates/batches/<int:pk>/rerun", views.batch_rerun, name="batch_rerun"),
     path("<slug:slug>/certificates/batches/<int:pk>/<str:part>", views.batch_file, name="batch_file"),
     path("<slug:slug>/certificates/<str:code>/revoke", views.certificate_revoke_view, name="certificate_revoke"),
 ]

@@ -1,5 +1,6 @@
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -17,7 +18,9 @@ from award.selectors import edition_current
 from reports.certificates import certificate_filename, certificates_render
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
-from reports.models import Certificate
+from reports.jobs import job_recover_if_stale
+from reports.models import Certificate, CertificateBatch
+from reports.rules import can_rerun_job
 from reports.selectors import (
     batches_of,
     certificate_recipient_counts,
@@ -27,7 +30,7 @@ from reports.selectors import (
     edition_for_organiser,
     exports_of,
 )
-from reports.services import certificate_batch_start, certificate_revoke, export_start
+from reports.services import certificate_batch_start, certificate_revoke, export_start, job_rerun
 from reports.tasks import export_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -105,7 +108,37 @@ def _xlsx_response(buffer: io.BytesIO, filename: str) -> HttpResponse:
 def export_detail(request, slug: str, pk: int):
     edition = edition_for_organiser(request.user, slug)
     job = get_object_or_404(exports_of(edition), pk=pk)
-    return render(request, "reports/job.html", {"edition": edition, "job": job, "kind": "export"})
+    return _job_page(request, edition, job, "export")
+
+
+def _job_page(request, edition, job, kind: str):
+    # The page is where a stuck job shows: if its worker is gone, requeue or fail it now.
+    job = job_recover_if_stale(job)
+    context = {
+        "edition": edition,
+        "job": job,
+        "kind": kind,
+        "max_attempts": settings.JOB_MAX_ATTEMPTS,
+        "can_rerun": can_rerun_job(request.user, job),
+    }
+    return render(request, "reports/job.html", context)
+
+
+def _job_rerun(request, edition, job):
+    if not can_rerun_job(request.user, job):
+        raise Http404
+    new = job_rerun(job=job, actor=request.user)
+    messages.success(request, _("The job runs again; this page shows the progress."))
+    if isinstance(new, CertificateBatch):
+        return redirect("reports:batch", slug=edition.slug, pk=new.pk)
+    return redirect("reports:export", slug=edition.slug, pk=new.pk)
+
+
+@login_required
+@require_POST
+def export_rerun(request, slug: str, pk: int):
+    edition = edition_for_organiser(request.user, slug)
+    return _job_rerun(request, edition, get_object_or_404(exports_of(edition), pk=pk))
 
 
 @login_required
@@ -134,7 +167,14 @@ def batch_start(request, slug: str):
 def batch_detail(request, slug: str, pk: int):
     edition = edition_for_organiser(request.user, slug)
     batch = get_object_or_404(batches_of(edition), pk=pk)
-    return render(request, "reports/job.html", {"edition": edition, "job": batch, "kind": "batch"})
+    return _job_page(request, edition, batch, "batch")
+
+
+@login_required
+@require_POST
+def batch_rerun(request, slug: str, pk: int):
+    edition = edition_for_organiser(request.user, slug)
+    return _job_rerun(request, edition, get_object_or_404(batches_of(edition), pk=pk))
 
 
 @login_required
