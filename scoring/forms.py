@@ -1,16 +1,12 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
+from award.formatting import number
+from award.forms import LocalizedDecimalField
 from award.models import Category, Edition, User
+from award.numbers import trimmed
 from scoring.services import ScoreInput
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ScoreForm(forms.Form):
@@ -31,7 +27,7 @@ class ScoreForm(forms.Form):
             self.initial["overall_comment"] = assignment.overall_comment
         for criterion in self.criteria:
             score = scores.get(criterion.pk)
-            value_field = forms.DecimalField(
+            value_field = LocalizedDecimalField(
                 label=criterion.name,
                 required=False,
                 min_value=criterion.min_value,
@@ -40,17 +36,15 @@ class ScoreForm(forms.Form):
                 max_digits=5,
                 decimal_places=2,
                 disabled=disabled,
+                example=trimmed(criterion.min_value + criterion.step),
             )
-            # After construction: DecimalField writes its own min/max/step ("10.00") otherwise.
-            value_field.widget.attrs.update(
-                {
-                    "min": _plain(criterion.min_value),
-                    "max": _plain(criterion.max_value),
-                    "step": _plain(criterion.step),
-                    "inputmode": "decimal",
-                    "data-autosave": "1",
-                }
-            )
+            value_field.widget.attrs["data-autosave"] = "1"
+            # The range above the field, in the reader's format ("0–10, step 0,5").
+            value_field.range_text = {
+                "min": number(trimmed(criterion.min_value)),
+                "max": number(trimmed(criterion.max_value)),
+                "step": number(trimmed(criterion.step)),
+            }
             comment_field = forms.CharField(
                 label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
                 required=False,
@@ -61,7 +55,7 @@ class ScoreForm(forms.Form):
             self.fields[f"value_{criterion.pk}"] = value_field
             self.fields[f"comment_{criterion.pk}"] = comment_field
             if score is not None and not self.is_bound:
-                self.initial[f"value_{criterion.pk}"] = _plain(score.value)
+                self.initial[f"value_{criterion.pk}"] = trimmed(score.value)
                 self.initial[f"comment_{criterion.pk}"] = score.comment
         self.fields["overall_comment"].widget.attrs["data-autosave"] = "1"
         self.fields["overall_comment"].disabled = disabled

@@ -1,7 +1,11 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country, OrganisationType
+from award.formatting import number
+from award.forms import LocalizedDecimalField
 from award.models import Category, Edition
 from submissions.enums import ProjectStatus
 from submissions.models import SUMMARY_MAX_LENGTH, Project
@@ -9,6 +13,7 @@ from submissions.selectors import SCREENING_ORDERINGS
 from submissions.services import EDITABLE_FIELDS
 
 LONG_TEXT_MAX = 5000
+BUDGET_EXAMPLE = Decimal("125000.50")
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +33,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
+        field_classes = {"budget_eur": LocalizedDecimalField}
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -43,7 +49,6 @@ class ProjectForm(forms.ModelForm):
         }
         help_texts = {
             "summary": _("At most 600 characters: what the project does, for whom, and with what result."),
-            "budget_eur": _("Total budget in euros, e.g. 125000.50"),
             "sustainability": _("How the solution keeps running, and how other V4 municipalities could adopt it."),
         }
 
@@ -65,7 +70,11 @@ class ProjectForm(forms.ModelForm):
             self.fields[name].max_length = LONG_TEXT_MAX
             self.fields[name].widget.attrs["maxlength"] = LONG_TEXT_MAX
             self.fields[name].validators.append(forms.CharField(max_length=LONG_TEXT_MAX).validators[-1])
-        self.fields["budget_eur"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
+        # Here, not in Meta: the example is written the way the request's language writes it.
+        self.fields["budget_eur"].help_text = _("Total budget in euros, e.g. %(example)s") % {
+            "example": number(BUDGET_EXAMPLE)
+        }
+        self.fields["budget_eur"].example = BUDGET_EXAMPLE
         self.fields["consent_privacy"].help_text = _("See the privacy notice.")
 
     def clean(self):
