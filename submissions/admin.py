@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from award.admin import TYPED_DECIMALS
 from submissions.models import Attachment, Project, TeamMember
 
 
@@ -23,6 +24,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_select_related = ["category", "edition"]
     raw_id_fields = ["owner"]
     inlines = [TeamMemberInline, AttachmentInline]
+    formfield_overrides = TYPED_DECIMALS
 
 
 @admin.register(TeamMember)

@@ -4,6 +4,7 @@ that applies it to the active language."""
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from award.forms import LocalizedDecimalField
@@ -154,3 +155,30 @@ def test_localized_field_renders_a_text_input_in_the_readers_format():
     assert 'type="text"' in html and 'inputmode="decimal"' in html
     assert f'value="125{NBSP}000,50"' in html.replace("&nbsp;", NBSP)
     assert f'placeholder="125{NBSP}000,50"' in html.replace("&nbsp;", NBSP)
+
+
+@pytest.mark.django_db
+def test_admin_criterion_weight_is_typed_the_readers_way(client, organiser, edition):
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    from award.models import Criterion
+    from tests.factories import CriterionFactory
+
+    organiser.is_staff = organiser.is_superuser = True
+    organiser.language = "sk"
+    organiser.save()
+    criterion = CriterionFactory(edition=edition, weight=Decimal("1.5"))
+    client.force_login(organiser)
+    body = client.get(reverse("admin:award_criterion_change", args=[criterion.pk])).content.decode()
+    field = body[body.index('name="weight"') - 120 : body.index('name="weight"') + 120]
+    assert 'type="text"' in field and 'inputmode="decimal"' in field and 'value="1,50"' in field
+    request = RequestFactory().get("/")
+    request.user = organiser
+    form_class = admin.site._registry[Criterion].get_form(request, criterion)
+    with translation.override("sk"):
+        assert form_class.base_fields["weight"].clean("2,5") == Decimal("2.5")
+        with pytest.raises(ValidationError) as caught:
+            form_class.base_fields["step"].clean("1.500")
+    assert f"1{NBSP}500" in caught.value.messages[0]
