@@ -60,8 +60,14 @@ def test_budget_field_is_text_with_the_slovak_hint_and_value(client_for, draft, 
     field = body[body.index('name="budget_eur"') - 200 : body.index('name="budget_eur"') + 300]
     assert 'type="text"' in field and 'inputmode="decimal"' in field and 'type="number"' not in field
     assert f'value="125{NBSP}000,50"' in field
-    assert f"125{NBSP}000,50" in body[body.index('name="budget_eur"') :]  # the hint under the field
+    assert f"Celkový rozpočet v eurách, napr. 125{NBSP}000,50" in body  # the hint under the field
     assert "125000.50" not in body
+
+
+def test_budget_not_a_number_message_in_slovak_with_a_slovak_example(client_for, draft, confirmed_applicant):
+    response = _post(client_for, confirmed_applicant, draft, "sk", budget_eur="12,5 EUR")
+    assert response.status_code == 400
+    assert f"Zadajte číslo, napr. 125{NBSP}000,50." in response.content.decode().replace("&nbsp;", NBSP)
 
 
 @pytest.mark.parametrize("bad", ["1e309", "99999999999999999999", "nan", "inf", "-inf", "Infinity", "1" * 300])
