@@ -94,3 +94,19 @@ def test_plain_form_huge_or_infinite_is_400_with_a_message(client_for, juror, mi
     assert response.status_code == 400
     assert f'id="id_value_{criteria[0].pk}_error"' in response.content.decode()
     assert _scores(mine) == {}
+
+
+def test_score_save_messages_print_limits_the_readers_way(juror, mine, criteria):
+    from django.utils import translation
+
+    from scoring.services import ScoreInput, ScoringError, score_save
+
+    with translation.override("sk"), pytest.raises(ScoringError) as caught:
+        score_save(
+            actor=juror,
+            assignment=mine,
+            expected_version=0,
+            values={criteria[0].pk: ScoreInput(value=Decimal("7.3"), comment="")},
+        )
+    message = " ".join(caught.value.message_dict[f"value_{criteria[0].pk}"])
+    assert "0,5" in message and "0.5" not in message
