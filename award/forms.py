@@ -31,21 +31,13 @@ class DecimalInput(forms.TextInput):
     reaches the server unchanged and `LocalizedDecimalField` reads it by the language's rules.
     A stored value is shown the way the reader's language writes it ("125 000,50")."""
 
-    def __init__(self, attrs=None, example=None):
+    def __init__(self, attrs=None):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-        self.example = example
 
     def format_value(self, value):
         if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
             return number(value)
         return super().format_value(value)
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if self.example is not None and "placeholder" not in context["widget"]["attrs"]:
-            # At render time: the language of the request, not of the module's import.
-            context["widget"]["attrs"]["placeholder"] = number(self.example)
-        return context
 
 
 class LocalizedDecimalField(forms.DecimalField):
@@ -68,14 +60,9 @@ class LocalizedDecimalField(forms.DecimalField):
     }
 
     def __init__(self, *, example=None, **kwargs):
-        kwargs.setdefault("localize", False)
         super().__init__(**kwargs)
+        # Shown in the message for a text that is not a number, in the reader's format.
         self.example = example if example is not None else Decimal("7.5")
-        self.widget.example = example
-        # DecimalField.widget_attrs writes min/max/step for a number input; a text input
-        # takes none of them, and the page prints the range in the reader's format instead.
-        for attr in ("min", "max", "step"):
-            self.widget.attrs.pop(attr, None)
 
     def to_python(self, value):
         if value in self.empty_values:
