@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from award.formatting import number
-from award.numbers import NumberError, parse_decimal, trimmed
+from award.numbers import NumberError, parse_decimal, rules_for, trimmed
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -38,6 +38,12 @@ class DecimalInput(forms.TextInput):
         if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
             return number(value)
         return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # The request's decimal separator, for scripts that step or read the field.
+        context["widget"]["attrs"]["data-decimal"] = rules_for(translation.get_language()).decimal
+        return context
 
 
 class LocalizedDecimalField(forms.DecimalField):

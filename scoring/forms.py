@@ -38,7 +38,15 @@ class ScoreForm(forms.Form):
                 disabled=disabled,
                 example=trimmed(criterion.min_value + criterion.step),
             )
-            value_field.widget.attrs["data-autosave"] = "1"
+            # For the arrow keys (static/js/decimal-step.js), in plain machine form.
+            value_field.widget.attrs.update(
+                {
+                    "data-autosave": "1",
+                    "data-min": str(trimmed(criterion.min_value)),
+                    "data-max": str(trimmed(criterion.max_value)),
+                    "data-step": str(trimmed(criterion.step)),
+                }
+            )
             # The range above the field, in the reader's format ("0–10, step 0,5").
             value_field.range_text = {
                 "min": number(trimmed(criterion.min_value)),
