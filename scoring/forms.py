@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
 from award.formatting import number
-from award.forms import LocalizedDecimalField
+from award.forms import LocalizedDecimalField, ModelMultipleIdField
 from award.models import Category, Edition, User
 from award.numbers import trimmed
 from scoring.services import ScoreInput
@@ -108,13 +108,13 @@ class JurorForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices], required=False)
-    panels = forms.ModelMultipleChoiceField(
+    panels = ModelMultipleIdField(
         label=_("Category panels"),
         queryset=Category.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    expertise = forms.ModelMultipleChoiceField(
+    expertise = ModelMultipleIdField(
         label=_("Expertise"), queryset=Category.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

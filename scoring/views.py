@@ -66,7 +66,7 @@ def _posted_id(request, name: str) -> int | None:
     """An id posted by a page, or None (then a lookup finds nothing: a 404) for anything that
     is not one: the ORM raises ValueError, a 500, for "1e309" or "abc"."""
     value = request.POST.get(name, "")
-    if value.isascii() and value.isdigit() and int(value) < 2**63:
+    if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63:
         return int(value)
     return None
 

@@ -10,6 +10,7 @@ NASTY_NUMBERS = [
     "99999999999999999999",
     "-99999999999999999999",
     "9" * 400,
+    "9" * 5000,  # past Python's limit for int() of a string
     "nan",
     "NaN",
     "inf",

@@ -3,7 +3,7 @@ number that is not one gets a message (the API is fuzzed by tests/api/test_schem
 
 import pytest
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from award.numbers import NumberError, parse_decimal
@@ -64,7 +64,7 @@ def organiser_pages(setup, edition, open_round, organiser, client_for):  # noqa:
 
 
 @pytest.mark.parametrize("form", range(10))
-@page_fuzz
+@settings(page_fuzz, max_examples=15)  # ten forms: 150 requests in all
 @given(text=number_text)
 def test_organiser_forms_fuzz_never_5xx(organiser_pages, form, text):
     client, kwargs, some_assignment, edition, rnd, _, juror_role = organiser_pages
@@ -95,3 +95,22 @@ def test_organiser_forms_fuzz_never_5xx(organiser_pages, form, text):
     url, data = posts[form]
     response = client.post(url, data)
     assert response.status_code < 500, (url, data)
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999", "9" * 5000, "1e309", "-1"])
+def test_juror_edit_huge_panel_id_is_400_with_a_message(organiser_pages, bad):
+    client, _, _, edition, _, _, juror_role = organiser_pages
+    response = client.post(
+        reverse("scoring:juror_edit", args=[edition.slug, juror_role.pk]),
+        {"email": juror_role.user.email, "panels": bad},
+    )
+    assert response.status_code == 400
+    assert "is not a valid value." in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999", "9" * 5000, "1e309", "abc"])
+def test_assignment_remove_with_a_bad_id_is_404_not_500(organiser_pages, bad):
+    client, _, _, _, rnd, _, _ = organiser_pages
+    response = client.post(reverse("scoring:assignments", args=[rnd.pk]), {"action": "remove", "assignment": bad})
+    assert response.status_code == 404
+    assert Assignment.objects.filter(round=rnd).count() == 10
