@@ -22,7 +22,10 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo "Starting the server on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	@echo "Starting the server on http://$(HOST):$(PORT)/ and a task worker (Ctrl+C stops both)"
+	@# The worker sends the emails (a new applicant's confirmation link, printed on this console) and
+	@# writes the exports and certificate batches; without it they would wait in the queue forever.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

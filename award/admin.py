@@ -1,10 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from award.forms import LocalizedDecimalField
+from award.forms import EditionTimeZoneFormMixin, EditionTimeZoneInlineFormSet, LocalizedDecimalField
 from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, Round, User
 
 # Weights, ranges and thresholds typed the way the administrator's language writes decimals
@@ -41,13 +43,31 @@ class CriterionInline(TranslationStackedInline):
     formfield_overrides = TYPED_DECIMALS
 
 
+class EditionTimeZoneAdminForm(EditionTimeZoneFormMixin, forms.ModelForm):
+    """Dates of an edition (its timeline, its rounds' windows) typed and shown in its time zone."""
+
+
+class EditionTimeZoneAdminMixin:
+    """The whole change page in the edition's zone, not only its fields: the admin's "Now" button
+    and its "you are N hours ahead of server time" note read the page's UTC offset."""
+
+    form = EditionTimeZoneAdminForm
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        with timezone.override(context["adminform"].form.edition_timezone):
+            return response.render()
+
+
 class RoundInline(TranslationTabularInline):
     model = Round
     extra = 0
+    form = EditionTimeZoneAdminForm
+    formset = EditionTimeZoneInlineFormSet
 
 
 @admin.register(Edition)
-class EditionAdmin(TranslationAdmin):
+class EditionAdmin(EditionTimeZoneAdminMixin, TranslationAdmin):
     list_display = ["name", "year", "submissions_close_at", "aggregation_method", "blind_review"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline, CriterionInline, RoundInline]
@@ -69,7 +89,7 @@ class CriterionAdmin(TranslationAdmin):
 
 
 @admin.register(Round)
-class RoundAdmin(TranslationAdmin):
+class RoundAdmin(EditionTimeZoneAdminMixin, TranslationAdmin):
     list_display = ["name", "edition", "number", "kind", "scoring_opens_at", "scoring_closes_at", "frozen"]
     list_filter = ["edition", "kind"]
 

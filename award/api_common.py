@@ -13,6 +13,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, filters, pagination
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from award.db_outage import database_outage_kind, outage_response
 from award.models import ApiToken
 from award.services import API_TOKEN_PREFIX, api_token_hash
 
@@ -80,6 +81,10 @@ class StandardPagination(pagination.PageNumberPagination):
 def api_exception_handler(exc, context):
     """DRF's handler, extended to the errors services raise (Django's ValidationError,
     PermissionDenied, Http404), always as JSON with a translated `detail`."""
+    outage = database_outage_kind(exc)
+    if outage is not None:
+        # A lost connection or a lock timeout: try again, as Retry-After says.
+        return outage_response(context["request"], outage)
     if isinstance(exc, OverflowError):
         # A number too large for the database (e.g. ?edition=99999999999999999999 on SQLite).
         exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})

@@ -3,6 +3,17 @@
 import os
 from urllib.parse import parse_qs, unquote, urlparse
 
+import dj_database_url
+
+# IMMEDIATE transactions take the write lock at BEGIN, so two writers queue on the busy timeout
+# instead of failing with "database is locked" half-way through; WAL lets readers proceed while
+# one process writes.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+}
+
 
 def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
@@ -22,6 +33,22 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def database_settings(url: str, *, sqlite_path: str, sqlite_test_path: str = "", conn_max_age: int = 60) -> dict:
+    """The default database from DATABASE_URL, or the SQLite file at sqlite_path without one.
+
+    Every SQLite database gets SQLITE_OPTIONS, however it is named: with sqlite:///path the
+    options were once missing, and pages answered 500 "database is locked" while a worker wrote.
+    """
+    if url:
+        database = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    else:
+        database = {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+        database["TEST"] = {"NAME": sqlite_test_path or None}
+    return database
 
 
 def email_settings(url: str) -> dict:

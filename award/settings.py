@@ -4,11 +4,10 @@ the defaults are safe for development on SQLite and documented in README.md."""
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from award.env import email_settings, env_bool, env_int, env_list, env_str, media_storage
+from award.env import database_settings, email_settings, env_bool, env_int, env_list, env_str, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +46,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Its process_exception runs after every inner middleware's: a lost database connection
+    # raised by a view becomes a 503 with Retry-After (award/db_outage.py).
+    "award.db_outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -82,26 +84,16 @@ TEMPLATES = [
     },
 ]
 
-# SQLite is the embedded default. IMMEDIATE transactions take the write lock at BEGIN,
-# so two writers queue on the busy timeout instead of failing with "database is locked"
-# half-way through; WAL lets readers proceed while one process writes.
-_sqlite_path = env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
-DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True)}
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _sqlite_path,
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-            },
-            "TEST": {"NAME": env_str("SQLITE_TEST_PATH") or None},
-        }
-    }
+# SQLite is the embedded default (a file at SQLITE_PATH); DATABASE_URL names any other database,
+# SQLite included. Every SQLite database gets the same locking options (award.env.SQLITE_OPTIONS).
+DATABASES = {
+    "default": database_settings(
+        env_str("DATABASE_URL"),
+        sqlite_path=env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        sqlite_test_path=env_str("SQLITE_TEST_PATH"),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "award.User"

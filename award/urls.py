@@ -35,3 +35,6 @@ urlpatterns = [
     path("verify/<str:code>", certificate_verify, name="verify"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+# A database outage raised in a middleware (session, user) is a 503, everything else the 500 page.
+handler500 = "award.db_outage.server_error"

@@ -4,8 +4,9 @@
         django_setup()
         ...
 
-Without DATABASE_URL it is a temporary SQLite file; with DATABASE_URL (any database on the
-server, used only to connect) a fresh PostgreSQL database, dropped afterwards.
+Without DATABASE_URL, or with a sqlite:// one, it is a temporary SQLite file; with a PostgreSQL
+DATABASE_URL (any database on the server, used only to connect) a fresh PostgreSQL database,
+dropped afterwards.
 """
 
 import logging
@@ -30,10 +31,16 @@ def _admin_connection(url: str):
     return psycopg.connect(urlunsplit(urlsplit(url)._replace(scheme="postgresql")), autocommit=True)
 
 
+def _is_postgres(url: str) -> bool:
+    return urlsplit(url).scheme in {"postgres", "postgresql", "pgsql", "postgis"}
+
+
 @contextmanager
 def temporary_database(label: str) -> Iterator[dict[str, str]]:
     """Set SQLITE_PATH or DATABASE_URL to a new empty database; yield the variables it set."""
-    admin_url = os.environ.get("DATABASE_URL")
+    original_url = os.environ.get("DATABASE_URL")
+    # A sqlite:// URL once went to psycopg as a server named "tmp": it means "a SQLite file" here.
+    admin_url = original_url if original_url and _is_postgres(original_url) else None
     folder = tempfile.mkdtemp(prefix=f"award-bench-{label}-")
     name = f"award_bench_{label}_{uuid.uuid4().hex[:8]}"
     if admin_url:
@@ -41,7 +48,10 @@ def temporary_database(label: str) -> Iterator[dict[str, str]]:
             conn.execute(f'CREATE DATABASE "{name}"')
         variables = {"DATABASE_URL": urlunsplit(urlsplit(admin_url)._replace(path="/" + name))}
     else:
-        variables = {"SQLITE_PATH": str(Path(folder) / "bench.sqlite3")}
+        path = Path(folder) / "bench.sqlite3"
+        variables = {"SQLITE_PATH": str(path)}
+        if original_url:
+            variables["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.update(variables)
     try:
         yield variables
@@ -53,7 +63,8 @@ def temporary_database(label: str) -> Iterator[dict[str, str]]:
         if admin_url:
             with _admin_connection(admin_url) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            os.environ["DATABASE_URL"] = admin_url
+        if original_url:
+            os.environ["DATABASE_URL"] = original_url
         shutil.rmtree(folder, ignore_errors=True)
 
 

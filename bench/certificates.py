@@ -2,14 +2,15 @@
 
 The batch is the background task as organisers run it (reports.tasks.certificate_batch_run):
 issue, render the whole batch as one document (WeasyPrint renders the artwork once per edition,
-kind and language; each recipient's lines and QR code are written into the PDF directly), cut it
-into one PDF per certificate, zip them and store the merged PDF and the zip.
+kind and language; each recipient's lines and QR code are written into the PDF directly), write
+it whole and one page per file into a zip, and store the merged PDF and the zip.
 
 The baseline is what one certificate costs on its own: `certificates_render([certificate])`, the
 single download's code path, called for 100 certificates (BENCH_SLOW_SAMPLE) and extrapolated to
-1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer and font subsets
-of its own; between calls nothing is kept but what is read from the font files (metrics, raw
-tables) and the QR code's fixed patterns per version.
+1,000. Each call is one WeasyPrint run (the artwork) plus the same text layer of its own;
+between calls nothing is kept but what a server process keeps for single downloads too: the
+fonts' metrics, their subsets per alphabet (made by the first call) and the QR version per URL
+length.
 
     python bench/certificates.py          # temporary SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/certificates.py
@@ -21,47 +22,23 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 COUNT = int(os.environ.get("BENCH_CERTIFICATES", "1000"))
 SLOW_SAMPLE = int(os.environ.get("BENCH_SLOW_SAMPLE", "100"))
 
 
 def main() -> None:
+    from _support import django_setup, temporary_database
+
     tmp = tempfile.mkdtemp(prefix="bench-certificates-")
-    admin_url = os.environ.get("DATABASE_URL")
-    db_name = None
-    if admin_url:
-        import psycopg
-
-        db_name = f"award_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{db_name}"')
-        os.environ["DATABASE_URL"] = admin_url.rsplit("/", 1)[0] + "/" + db_name
-    else:
-        os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
     os.environ["MEDIA_ROOT"] = str(Path(tmp) / "media")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award.settings")
-    import django
-
-    django.setup()
-    import logging
-
-    logging.disable(logging.WARNING)
-    try:
+    with temporary_database("certificates"):
+        django_setup()
         run()
-    finally:
-        if db_name:
-            from django.db import connections
-
-            connections.close_all()
-            import psycopg
-
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{db_name}"')
 
 
 def run() -> None:

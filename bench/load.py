@@ -391,7 +391,7 @@ def main() -> None:
 
         connections.close_all()
         print(f"seeded {users} jurors, {sum(len(a) for _, a in plan['jurors'])} assignments; "
-              f"gunicorn 2 workers on {'PostgreSQL' if 'DATABASE_URL' in db_env else 'SQLite'}", flush=True)
+              f"gunicorn 2 workers on {'PostgreSQL' if 'SQLITE_PATH' not in db_env else 'SQLite'}", flush=True)
         with server(db_env) as (base, _master):
             clients = [
                 JurorClient(base, email, ids, plan["criteria"], seed=i) for i, (email, ids) in enumerate(plan["jurors"])

@@ -2,6 +2,7 @@
 
 Each pending file maps an English msgid to its translations, for example
     {"Save draft": {"sk": "Uložiť koncept", "cs": "Uložit koncept", "pl": "Zapisz szkic", "hu": "Piszkozat mentése"}}
+an entry with a context (pgettext) as "context\u0004msgid", e.g. "person\u0004Name";
 and, for a plural entry, lists of forms:
     {"%(n)s project": {"plural": "%(n)s projects", "sk": ["…", "…", "…"], ...}}
 Run: .venv/bin/python locale/apply_pending.py [--missing]   (--missing lists untranslated entries)
@@ -41,7 +42,10 @@ def main() -> int:
             for entry in po:
                 if entry.obsolete:
                     continue
-                given = pending.get(entry.msgid, {}).get(lang)
+                # An entry with a context (pgettext) is keyed "context\u0004msgid", as gettext does, so that
+                # "Name" of a thing never overwrites "Name" of a person.
+                key = f"{entry.msgctxt}\u0004{entry.msgid}" if entry.msgctxt else entry.msgid
+                given = pending.get(key, {}).get(lang)
                 if given is not None:
                     if entry.msgid_plural:
                         forms = given if isinstance(given, list) else [given]

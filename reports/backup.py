@@ -23,6 +23,7 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from award.models import Edition
+from submissions.services import edition_reference_counter_sync
 
 APPS = ("award", "submissions", "scoring", "reports")
 FORMAT_VERSION = 1
@@ -139,4 +140,8 @@ def edition_import(*, archive: bytes) -> Edition:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-    return Edition.objects.get(slug=payload["edition"])
+    edition = Edition.objects.get(slug=payload["edition"])
+    # An archive from an older version, or one whose counter lagged, would otherwise hand out a
+    # reference that a restored application already holds.
+    edition_reference_counter_sync(edition=edition)
+    return edition

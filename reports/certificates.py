@@ -12,25 +12,35 @@ import base64
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
 
 from award.models import Edition
 from reports.enums import CertificateKind
 from reports.models import Certificate
 from reports.pdf import SafeURLFetcher, pdf_render
-from reports.pdfdraw import Canvas, Composed, FontSet, Style, pdf_compose, qr_matrix, reachable, wrap
+from reports.pdfdraw import LATIN, Canvas, Composed, FontSet, Style, pdf_compose, qr_matrix, wrap
 
 # A certificate is printed in the recipient's language; anything else falls back to English.
 CERTIFICATE_LANGUAGES = {"en", "sk", "cs", "pl", "hu"}
-_XOBJECT_USE = re.compile(rb"/([^\s/\[\]<>()]+)\s+Do\b")
+# What a single download's fonts are subset to: its language's letters, LATIN and the characters
+# it draws. One subset per face and alphabet then serves every name written in it. The five
+# languages' letters all lie within LATIN (Latin-1 and Latin Extended-A), so today they share one.
+ALPHABETS = {
+    language: LATIN | frozenset(letters)
+    for language, letters in {
+        "en": "",
+        "sk": "áäčďéíĺľňóôŕšťúýžÁÄČĎÉÍĹĽŇÓÔŔŠŤÚÝŽ",
+        "cs": "áčďéěíňóřšťúůýžÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ",
+        "pl": "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ",
+        "hu": "áéíóöőúüűÁÉÍÓÖŐÚÜŰ",
+    }.items()
+}
 
 
 def verify_url(certificate: Certificate, base_url: str) -> str:
@@ -236,7 +246,10 @@ def certificates_document(
 ) -> Composed:
     """The certificates as one document, whatever the batch's size: one WeasyPrint run for the
     artwork (one page per edition, kind and language), each recipient's lines drawn over their
-    artwork (stored once in the file). `.merged()` is the PDF, `.single(i)` page i on its own."""
+    artwork (stored once in the file). `.merged()` is the PDF, `.single(i)` page i on its own.
+
+    A batch's fonts are subset once, to the glyphs it draws; a single certificate's to its
+    language's alphabet, which the next download in that alphabet reuses."""
     keys: dict[tuple, int] = {}
     representatives = []
     for certificate in certificates:
@@ -250,7 +263,7 @@ def certificates_document(
     # reverse() once: codes are URL-safe as they are.
     prefix, suffix = verify_url_parts(base_url)
     ceremonies: dict[int, object] = {}
-    fonts = FontSet()
+    fonts = FontSet(alphabet=ALPHABETS[_language(certificates[0])] if len(certificates) == 1 else None)
     pages = []
     for certificate in certificates:
         edition = certificate.edition
@@ -266,80 +279,6 @@ def certificates_document(
     return pdf_compose(artwork, pages, fonts)
 
 
-def pdf_split(pdf: bytes) -> Iterable[bytes]:
-    """Yield one single-page PDF per page of `pdf`.
-
-    WeasyPrint gives every page one shared resource dictionary holding every image of the
-    document; each page keeps only the images its content draws (a logo, signatures).
-
-    The files are written here rather than by a PdfWriter per page (which copies and
-    re-serialises the fonts for every page, most of the batch's time after layout): every object
-    keeps its number from `pdf` and is serialised once for all the files that use it, and a
-    cross-reference stream lists only the numbers a file holds."""
-    reader = PdfReader(io.BytesIO(pdf))
-    serialised: dict[int, bytes] = {}
-    closures: dict[int, set[int]] = {}
-    top = int(reader.trailer["/Size"])
-    page_number, pages_number, catalog_number, xref_number = top, top + 1, top + 2, top + 3
-    for source in reader.pages:
-        page = DictionaryObject({key: value for key, value in source.items() if key != "/Parent"})
-        page[NameObject("/Parent")] = IndirectObject(pages_number, 0, reader)
-        resources = page.get("/Resources")
-        if resources is not None:
-            resources = resources.get_object()
-            xobjects = resources.get("/XObject")
-            if xobjects:
-                used = set(_XOBJECT_USE.findall(source.get_contents().get_data()))
-                kept = DictionaryObject(
-                    {key: value for key, value in xobjects.get_object().items() if key[1:].encode() in used}
-                )
-                resources = DictionaryObject(resources)
-                resources[NameObject("/XObject")] = kept
-            page[NameObject("/Resources")] = resources
-        numbers = reachable(page, closures)
-        out = io.BytesIO()
-        out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-        offsets: dict[int, int] = {}
-        for number in sorted(numbers):
-            if number not in serialised:
-                body = io.BytesIO()
-                reader.get_object(number).write_to_stream(body)
-                serialised[number] = body.getvalue()
-            offsets[number] = out.tell()
-            out.write(b"%d 0 obj\n%s\nendobj\n" % (number, serialised[number]))
-        own = {
-            page_number: page,
-            pages_number: DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Pages"),
-                    NameObject("/Kids"): ArrayObject([IndirectObject(page_number, 0, reader)]),
-                    NameObject("/Count"): NumberObject(1),
-                }
-            ),
-            catalog_number: DictionaryObject(
-                {
-                    NameObject("/Type"): NameObject("/Catalog"),
-                    NameObject("/Pages"): IndirectObject(pages_number, 0, reader),
-                }
-            ),
-        }
-        for number, obj in own.items():
-            offsets[number] = out.tell()
-            body = io.BytesIO()
-            obj.write_to_stream(body)
-            out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body.getvalue()))
-        offsets[xref_number] = out.tell()
-        entries = sorted(offsets.items())
-        rows = b"".join(b"\x01" + offset.to_bytes(4, "big") + b"\x00\x00" for _, offset in entries)
-        index = " ".join(f"{number} 1" for number, _ in entries)
-        out.write(
-            b"%d 0 obj\n<< /Type /XRef /Size %d /Root %d 0 R /W [1 4 2] /Index [%s] /Length %d >>\nstream\n"
-            % (xref_number, xref_number + 1, catalog_number, index.encode(), len(rows))
-        )
-        out.write(rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[xref_number])
-        yield out.getvalue()
-
-
 def certificate_filename(certificate: Certificate) -> str:
     """`V4A-2026-0042_city-of-zilina.pdf`: reference and name, safe in any zip tool."""
     name = slugify(certificate.recipient_name)[:60]
@@ -349,20 +288,22 @@ def certificate_filename(certificate: Certificate) -> str:
 
 def certificates_zip(
     certificates: Sequence[Certificate],
-    merged_pdf: bytes,
+    document: Composed,
     *,
     progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """A zip of one PDF per certificate, cut from the merged PDF (pages are in the same order)."""
+    """A zip of one PDF per certificate, page i of `document` (certificates_document) for
+    certificates[i]: each file is written from the document's objects, already serialised, so
+    nothing is parsed again. `progress` is called with the number of files written."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for index, (certificate, single) in enumerate(zip(certificates, pdf_split(merged_pdf), strict=True), start=1):
+        for index, certificate in enumerate(certificates):
             name = certificate_filename(certificate)
             if name in used:
                 name = name.removesuffix(".pdf") + f"_{certificate.code[:6]}.pdf"
             used.add(name)
-            archive.writestr(name, single)
+            archive.writestr(name, document.single(index))
             if progress is not None:
-                progress(index)
+                progress(index + 1)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Language
+from award.limits import MEDIUM_TEXT
 from award.models import Category, Edition
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from submissions.models import Project
@@ -123,7 +124,7 @@ class Certificate(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_reason = models.TextField(_("reason for revocation"), max_length=MEDIUM_TEXT, blank=True)
 
     class Meta:
         ordering = ["edition", "kind", "reference", "recipient_name", "id"]

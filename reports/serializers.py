@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from award.limits import max_length_of
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import Certificate, CertificateBatch, ExportJob
 
@@ -76,7 +77,7 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
 
 
 class CertificateRevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=max_length_of(Certificate, "revoked_reason"))
 
 
 # What every background job tells the one polling it.

@@ -5,7 +5,6 @@ database, take tasks from the same queue and each task runs once."""
 
 import io
 import logging
-import zipfile
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,7 +13,7 @@ from django_tasks import task
 
 from award.models import Round
 from reports.applications import application_dossier_pdf
-from reports.certificates import certificate_filename, certificates_document
+from reports.certificates import certificates_document, certificates_zip
 from reports.enums import ExportKind, JobStatus
 from reports.excel import (
     workbook_applications,
@@ -49,24 +48,16 @@ def certificate_batch_run(batch_id: int) -> int:
         # (the same objects, so no second parse).
         document = certificates_document(certificates, base_url=batch.base_url)
         merged = document.merged()
-        archive_buffer = io.BytesIO()
-        used: set[str] = set()
-        with zipfile.ZipFile(archive_buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-            for index, certificate in enumerate(certificates, start=1):
-                single = document.single(index - 1)
-                name = certificate_filename(certificate)
-                if name in used:
-                    name = name.removesuffix(".pdf") + f"_{certificate.code[:6]}.pdf"
-                used.add(name)
-                archive.writestr(name, single)
-                if index % PROGRESS_EVERY == 0:
-                    CertificateBatch.objects.filter(pk=batch_id).update(done=index)
+
+        def progress(done: int) -> None:
+            if done % PROGRESS_EVERY == 0:
+                CertificateBatch.objects.filter(pk=batch_id).update(done=done)
+
+        archive = certificates_zip(certificates, document, progress=progress)
         batch.refresh_from_db()
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         batch.merged_pdf.save(f"certificates-{batch.edition.slug}-{stamp}.pdf", ContentFile(merged), save=False)
-        batch.zip_file.save(
-            f"certificates-{batch.edition.slug}-{stamp}.zip", ContentFile(archive_buffer.getvalue()), save=False
-        )
+        batch.zip_file.save(f"certificates-{batch.edition.slug}-{stamp}.zip", ContentFile(archive), save=False)
         batch.status = JobStatus.DONE
         batch.done = batch.total
         batch.finished_at = timezone.now()

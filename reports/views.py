@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from award.downloads import stored_file_response
+from award.limits import length_errors, max_length_of, normalize_newlines
 from award.models import Round
 from award.selectors import edition_current
 from reports.certificates import certificate_filename, certificates_render
@@ -54,6 +55,7 @@ def reports_home(request, slug: str):
             "batches": list(batches_of(edition)[:5]),
             "jobs": list(exports_of(edition)[:5]),
             "certificates": list(certificates_of(edition)[:500]),
+            "revoke_reason_max": max_length_of(Certificate, "revoked_reason"),
         },
     )
 
@@ -174,9 +176,13 @@ def my_certificates(request):
 def certificate_revoke_view(request, slug: str, code: str):
     edition = edition_for_organiser(request.user, slug)
     certificate = get_object_or_404(Certificate, edition=edition, code=code)
-    reason = request.POST.get("reason", "").strip()[:1000]
+    reason = normalize_newlines(request.POST.get("reason", "")).strip()
+    too_long = length_errors(Certificate, {"revoked_reason": reason})
     if not reason:
         messages.error(request, _("Give a reason for revoking the certificate."))
+    elif too_long:
+        # Refused, never cut: the organiser shortens it (the field's maxlength says the same limit).
+        messages.error(request, " ".join(too_long["revoked_reason"]))
     else:
         certificate_revoke(certificate=certificate, actor=request.user, reason=reason)
         messages.success(request, _("The certificate has been revoked; its verification page says so."))

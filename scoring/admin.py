@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from award.admin import EditionTimeZoneAdminForm, EditionTimeZoneAdminMixin
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
 
 
@@ -17,8 +18,13 @@ class ScoreInline(admin.TabularInline):
     extra = 0
 
 
+class AssignmentAdminForm(EditionTimeZoneAdminForm):
+    edition_path = "round.edition"
+
+
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(EditionTimeZoneAdminMixin, admin.ModelAdmin):
+    form = AssignmentAdminForm
     list_display = ["juror", "project", "round", "status", "finalised_at"]
     list_filter = ["round__edition", "round", "status"]
     search_fields = ["juror__email", "project__title", "project__reference"]

@@ -1,13 +1,22 @@
-"""The demo edition: a realistic, deterministic 'V4 Smart Project Award' for trying the system.
+"""The demo: a realistic, deterministic 'V4 Smart Project Award' for trying the system, seen on
+the day it is seeded as a real award could be on that day, so that every role has work to do:
 
-Everything random comes from one seeded generator, so two runs on two machines give the same
-projects, jurors, conflicts and scores; only the dates follow the day the demo is created, so
-that round 1 is always open for scoring when someone tries it.
+- 2025, finished: the call, two rounds, finalists and winners chosen from the ranking, the
+  ceremony held about ten months ago, results public, certificates issued;
+- 2026, being judged: the call closed a month ago, round 1 is open with about 70 % of the
+  reviews finalised and the rest open (the printed juror has open work), the ceremony ahead;
+- 2027, the call is open: a few applications already submitted, the applicant's draft, and a
+  new visitor can sign up, apply and submit.
+
+Everything random comes from seeded generators, so two runs on two machines give the same
+projects, jurors, conflicts and scores; only the dates follow the day the demo is created (in
+the editions' time zone).
 """
 
 import random
+import zoneinfo
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -18,13 +27,20 @@ from award.enums import AggregationMethod, Country, Language, OrganisationType, 
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
 from scoring import demo_i18n
 from scoring.demo_i18n import translated
-from scoring.enums import AssignmentStatus, ConflictSource
-from scoring.models import Assignment, ConflictOfInterest, Score
+from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
+from scoring.models import Assignment, ConflictOfInterest, Result, Score
+from scoring.ranking import ranking_for
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
+from submissions.services import edition_reference_counter_sync
 
-DEMO_SLUG = "v4-smart-project-award-2026"
+DEMO_SLUG = "v4-smart-project-award-2026"  # the edition being judged
+PAST_SLUG = "v4-smart-project-award-2025"  # finished, results public
+NEXT_SLUG = "v4-smart-project-award-2027"  # the call is open
+DEMO_SLUGS = (PAST_SLUG, DEMO_SLUG, NEXT_SLUG)
+DEMO_TIMEZONE = "Europe/Bratislava"
 DEMO_PASSWORD = "award-demo-2026"  # noqa: S105 (printed demo login)
+ADMIN_EMAIL = "admin@demo.v4award.eu"
 ORGANISER_EMAIL = "organiser@demo.v4award.eu"
 APPLICANT_EMAIL = "applicant@demo.v4award.eu"
 JUROR_EMAIL = "juror1@demo.v4award.eu"
@@ -47,6 +63,11 @@ CRITERIA = [
     ("Partnership", "Does the project bring together public bodies, businesses, academia and civil society?", 1),
     ("Cost-effectiveness", "Are the results proportionate to the money and effort spent?", 1),
 ]
+DESCRIPTION = (
+    "The award recognises smart-city and smart-region projects from Slovakia, Czechia, Poland and Hungary "
+    "that use digital solutions to meet social challenges: ageing, migration, environment, mobility, "
+    "public services, citizen participation and cyber security."
+)
 LEVELS = "0–3: weak or not demonstrated\n4–6: adequate, with clear gaps\n7–8: strong and well evidenced\n9–10: outstanding, a model for others"
 
 PLACES = {
@@ -107,9 +128,20 @@ JURORS = [
 ]
 
 
+OVERALL_COMMENTS = [
+    "A convincing project with clear, measured results.",
+    "Good idea, but the evidence of impact is thin.",
+    "Strong partnership; replicability could be better documented.",
+    "Solid and useful, though not very innovative.",
+]
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     created: bool
+    name: str
+    slug: str
+    stage: str
     categories: int
     criteria: int
     rounds: int
@@ -119,16 +151,28 @@ class DemoSummary:
     completed_assignments: int
     scores: int
     conflicts: int
+    results: int = 0
+    certificates: int = 0
 
     @property
     def completion_percent(self) -> int:
         return round(100 * self.completed_assignments / self.assignments) if self.assignments else 0
 
 
+STAGES = {
+    PAST_SLUG: "finished, results public",
+    DEMO_SLUG: "jury at work",
+    NEXT_SLUG: "call open",
+}
+
+
 def demo_summary(edition: Edition, *, created: bool) -> DemoSummary:
     assignments = Assignment.objects.filter(round__edition=edition)
     return DemoSummary(
         created=created,
+        name=edition.name,
+        slug=edition.slug,
+        stage=STAGES.get(edition.slug, ""),
         categories=edition.categories.count(),
         criteria=edition.criteria.count(),
         rounds=edition.rounds.count(),
@@ -138,6 +182,8 @@ def demo_summary(edition: Edition, *, created: bool) -> DemoSummary:
         completed_assignments=assignments.filter(status=AssignmentStatus.COMPLETED).count(),
         scores=Score.objects.filter(assignment__round__edition=edition).count(),
         conflicts=edition.conflicts.count(),
+        results=edition.results.count(),
+        certificates=edition.certificates.count(),
     )
 
 
@@ -153,31 +199,26 @@ def _step(value: float, lo: int = 0, hi: int = 10) -> Decimal:
     return Decimal(max(lo, min(hi, round(value))))
 
 
-@transaction.atomic
-def demo_seed() -> DemoSummary:
-    """Create the demo edition once; a second call changes nothing and reports the same counts."""
-    existing = Edition.objects.filter(slug=DEMO_SLUG).first()
-    if existing is not None:
-        return demo_summary(existing, created=False)
+def _at(day: datetime, days: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
+    """`days` from the seeding day at a wall-clock time of the edition's time zone."""
+    return (day + timedelta(days=days)).replace(hour=hour, minute=minute, second=second)
 
-    rng = random.Random(2026)
-    password_hash = make_password(DEMO_PASSWORD)
-    today = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
-    edition = Edition.objects.create(
-        name="V4 Smart Project Award 2026",
-        slug=DEMO_SLUG,
-        year=2026,
-        description=(
-            "The award recognises smart-city and smart-region projects from Slovakia, Czechia, Poland and Hungary "
-            "that use digital solutions to meet social challenges: ageing, migration, environment, mobility, "
-            "public services, citizen participation and cyber security."
-        ),
-        submissions_open_at=today - timedelta(days=90),
-        submissions_close_at=(today - timedelta(days=30)).replace(hour=23, minute=59, second=59),
-        ceremony_at=(today + timedelta(days=45)).replace(hour=18, minute=0),
+
+def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes: int, ceremony: int) -> Edition:
+    """An edition whose call opens and closes, and whose ceremony is held, that many days from
+    the seeding day; the results are published at 21:00 on the ceremony's day."""
+    return Edition.objects.create(
+        name=f"V4 Smart Project Award {year}",
+        slug=slug,
+        year=year,
+        description=DESCRIPTION,
+        timezone=DEMO_TIMEZONE,
+        submissions_open_at=_at(today, opens, 9),
+        submissions_close_at=_at(today, closes, 23, 59, 59),
+        ceremony_at=_at(today, ceremony, 18),
         ceremony_place="Bratislava, Slovakia",
         **translated("ceremony_place", demo_i18n.CEREMONY_PLACE),
-        results_published_at=(today + timedelta(days=45)).replace(hour=21, minute=0),
+        results_published_at=_at(today, ceremony, 21),
         signatories=[
             {"name": "Ľubica Dvořáková", "title": "Chair of the jury"},
             {"name": "Zsolt Kovács-Wiśniewski", "title": "Programme director"},
@@ -185,6 +226,11 @@ def demo_seed() -> DemoSummary:
         jurors_per_project=JURORS_PER_PROJECT,
         aggregation_method=AggregationMethod.STANDARDISED,
     )
+
+
+def _rubric_create(edition: Edition, today: datetime, rounds: int) -> tuple[list[Category], list[Criterion], list[Round]]:
+    """Categories, criteria and two rounds: round 1 opens `rounds` - 20 days from the seeding day
+    for 30 days, the final round opens 15 days after round 1 closes, for two weeks."""
     categories = [
         Category.objects.create(
             edition=edition, slug=slug, name=name, description=desc, finalists_count=n, position=i,
@@ -201,77 +247,213 @@ def demo_seed() -> DemoSummary:
         )
         for i, (name, guidance, weight) in enumerate(CRITERIA)
     ]
-    round1 = Round.objects.create(
-        edition=edition, number=1, name="Round 1: shortlist", kind=RoundKind.SHORTLIST, **translated("name", demo_i18n.ROUND_NAMES[1]),
-        scoring_opens_at=today - timedelta(days=20), scoring_closes_at=(today + timedelta(days=10)).replace(hour=23, minute=59),
-    )
-    Round.objects.create(
-        edition=edition, number=2, name="Round 2: final", kind=RoundKind.FINAL, **translated("name", demo_i18n.ROUND_NAMES[2]),
-        scoring_opens_at=today + timedelta(days=15), scoring_closes_at=(today + timedelta(days=30)).replace(hour=23, minute=59),
-    )
+    rounds = [
+        Round.objects.create(
+            edition=edition, number=1, name="Round 1: shortlist", kind=RoundKind.SHORTLIST, **translated("name", demo_i18n.ROUND_NAMES[1]),
+            scoring_opens_at=_at(today, rounds - 20, 9), scoring_closes_at=_at(today, rounds + 10, 23, 59),
+        ),
+        Round.objects.create(
+            edition=edition, number=2, name="Round 2: final", kind=RoundKind.FINAL, **translated("name", demo_i18n.ROUND_NAMES[2]),
+            scoring_opens_at=_at(today, rounds + 15, 9), scoring_closes_at=_at(today, rounds + 30, 23, 59),
+        ),
+    ]
+    return categories, criteria, rounds
 
-    organiser = _user(ORGANISER_EMAIL, password_hash, first_name="Olga", last_name="Organizátorová", organisation="ITAPA", country=Country.SLOVAKIA,
-        is_staff=True, is_superuser=True,
-    )
-    EditionRole.objects.create(edition=edition, user=organiser, role=Role.ORGANISER)
 
-    jurors = []
-    for i, (first, last, org, country, lang) in enumerate(JURORS, start=1):
-        # The first juror's login is the one printed for people trying the demo: keep it in English.
-        language = Language.ENGLISH if i == 1 else lang
-        juror = _user(f"juror{i}@demo.v4award.eu", password_hash, first_name=first, last_name=last, organisation=org, country=country, language=language)
+def _juror_roles(edition: Edition, categories: list[Category], jurors: list[User]) -> list[tuple[User, set[int]]]:
+    panels = []
+    for i, juror in enumerate(jurors, start=1):
         role = EditionRole.objects.create(edition=edition, user=juror, role=Role.JUROR)
-        # Each juror sits on two category panels, so every panel has six members.
-        panel = [categories[(i - 1) % 4], categories[(i + 1) % 4]]
+        # Each juror sits on two neighbouring category panels (1+2, 2+3, 3+4, 4+1), so every
+        # panel has six members and the panels overlap in a ring: the judging plan is connected,
+        # which lets the calibrated ranking compare jurors across categories.
+        panel = [categories[(i - 1) % 4], categories[i % 4]]
         role.panels.set(panel)
         role.expertise.set(panel[:1])
-        jurors.append((juror, {c.pk for c in panel}))
+        panels.append((juror, {c.pk for c in panel}))
+    return panels
 
-    applicant = _user(APPLICANT_EMAIL, password_hash, first_name="Andrea", last_name="Applicantová", organisation="City of Trnava", country=Country.SLOVAKIA)
+
+def _project(edition: Edition, category: Category, owner: User, number: int, j: int, title_base: str, rng: random.Random, *,
+             status: str, submitted_at: datetime, today: datetime) -> Project:
+    country = list(Country)[number % 4]
+    place = rng.choice(PLACES[country])
+    org_template, org_type = ORG_TEMPLATES[(number * 7 + j) % len(ORG_TEMPLATES)]
+    org_name = org_template.format(place=place)
+    start = (today - timedelta(days=rng.randint(400, 1400))).date()
+    project = Project.objects.create(
+        edition=edition, category=category, owner=owner,
+        reference=f"{edition.reference_prefix}-{edition.year}-{number:04d}",
+        status=status,
+        organisation_name=org_name, organisation_type=org_type, country=country, city_region=place,
+        title=f"{title_base} in {place}",
+        summary=(
+            f"{org_name} built a {title_base.lower()} that serves residents of {place} every day. "
+            "The project was designed with citizens, runs on open standards and is ready to be adopted "
+            "by other municipalities in the V4 region."
+        ),
+        problem=f"Residents of {place} lacked timely information and services; the old process was slow, paper-based and expensive.",
+        solution=f"A {title_base.lower()} built on open data and open-source components, integrated with existing municipal systems.",
+        results=f"Within a year {rng.randint(5, 60)} % more residents used the service and processing times fell by {rng.randint(20, 70)} %.",
+        innovation="First deployment of its kind in the country; combines sensor data with citizen feedback.",
+        citizen_involvement=f"{rng.randint(3, 25)} public workshops, an online consultation and a citizen testing panel.",
+        sustainability="Operated by the municipality's IT department from its regular budget; documentation and code are public.",
+        budget_eur=Decimal(rng.randrange(20_000, 2_500_000, 500)),
+        funding_sources="Municipal budget, EU structural funds, regional co-financing.",
+        start_date=start,
+        end_date=start + timedelta(days=rng.randint(180, 720)),
+        website=f"https://example.org/{edition.year}/{category.slug}/{number}",
+        partners="Local university; regional development agency; a technology SME.",
+        consent_rules=True, consent_privacy=True,
+        submitted_at=submitted_at,
+    )
+    TeamMember.objects.bulk_create([
+        TeamMember(project=project, name=f"{owner.get_full_name()}", role="Project lead", email=owner.email, is_contact=True),
+        TeamMember(project=project, name=f"Expert {number:02d}", role="Technical lead", position=1),
+    ])
+    return project
+
+
+def _reviews_write(
+    planned: list[Assignment], assignments: list[Assignment], criteria: list[Criterion], rnd: Round, rng: random.Random, *,
+    quality: dict[int, float], leniency: dict[int, float], done: int, started: int, today: datetime,
+) -> None:
+    """Score the first `done` of `assignments` (the order of reviewing) fully and finalise them,
+    start the next `started`, and store `planned` (the same, in the order of the plan). They are not saved yet: their state goes in with the INSERT (a
+    bulk_update afterwards took longer than the rest of the seed)."""
+    scores: list[tuple[Assignment, Criterion, Decimal]] = []
+    # Reviews happen inside the round's window and before the seeding day (from the day, not the
+    # clock, so that the scores do not depend on the hour of seeding).
+    span = max(1, (min(rnd.scoring_closes_at, today) - rnd.scoring_opens_at).days)
+    for index, assignment in enumerate(assignments):
+        if index >= done + started:
+            continue
+        finished = index < done
+        chosen = criteria if finished else criteria[: rng.randint(2, 6)]
+        for criterion in chosen:
+            value = _step(quality[assignment.project_id] + leniency[assignment.juror_id] + rng.gauss(0, 1.0))
+            scores.append((assignment, criterion, value))
+        when = rnd.scoring_opens_at + timedelta(days=rng.randint(1, span), hours=rng.randint(0, 10))
+        assignment.started_at = when
+        assignment.version = 1
+        if finished:
+            assignment.status = AssignmentStatus.COMPLETED
+            assignment.finalised_at = when + timedelta(minutes=rng.randint(15, 90))
+            assignment.overall_comment = rng.choice(OVERALL_COMMENTS)
+        else:
+            assignment.status = AssignmentStatus.IN_PROGRESS
+    # bulk_create sets the primary keys on SQLite and PostgreSQL, which the scores need.
+    Assignment.objects.bulk_create(planned)
+    Score.objects.bulk_create(
+        [Score(assignment=a, criterion=criterion, value=value, comment="") for a, criterion, value in scores]
+    )
+
+
+def _shortlist_assign(rnd: Round, projects: list[Project], jurors: list[tuple[User, set[int]]], conflicts: set[tuple[int, int]],
+                      rng: random.Random) -> list[Assignment]:
+    # Each project gets three panel jurors without conflicts, the least loaded first.
+    load = {juror.pk: 0 for juror, _ in jurors}
+    assignments: list[Assignment] = []
+    for project in projects:
+        candidates = [
+            juror for juror, panels in jurors if project.category_id in panels and (juror.pk, project.pk) not in conflicts
+        ]
+        candidates.sort(key=lambda juror: (load[juror.pk], rng.random()))
+        for juror in candidates[:JURORS_PER_PROJECT]:
+            load[juror.pk] += 1
+            assignments.append(Assignment(round=rnd, project=project, juror=juror))
+    return assignments
+
+
+def _past_seed(*, today: datetime, password_hash: str, organiser: User, applicant: User, jurors: list[User]) -> Edition:
+    """Last year's edition, finished: both rounds scored, finalists and winners chosen by the
+    ranking's rules, a special award, results public since the ceremony, certificates issued."""
+    # The demo may use every app (STYLE.md: the demo sits above reports); it lives in scoring
+    # only because it was born there, so reports is imported here and nowhere else in scoring.
+    from reports.services import certificates_issue
+
+    rng = random.Random(2025)
+    edition = _edition_create(year=2025, slug=PAST_SLUG, today=today, opens=-455, closes=-395, ceremony=-320)
+    categories, criteria, (round1, round2) = _rubric_create(edition, today, -365)
+    EditionRole.objects.create(edition=edition, user=organiser, role=Role.ORGANISER)
+    panels = _juror_roles(edition, categories, jurors)
 
     projects: list[Project] = []
-    countries = list(Country)
+    number = 0
+    for category in categories:
+        for j, title_base in enumerate(reversed(TITLES[category.slug][:6])):
+            number += 1
+            owner = applicant if number == 2 else _user(
+                f"team2025-{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"2025-{number:02d}",
+                country=list(Country)[number % 4],
+            )
+            submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
+            projects.append(_project(edition, category, owner, number, j, title_base, rng, status=ProjectStatus.ELIGIBLE, submitted_at=submitted, today=today))
+    Project.objects.create(
+        edition=edition, category=categories[1], owner=_user("team2025-25@demo.v4award.eu", password_hash, first_name="Team", last_name="2025-25"),
+        reference=f"{edition.reference_prefix}-{edition.year}-0025", status=ProjectStatus.INELIGIBLE,
+        ineligibility_reason="The project has not started yet; the rules require results.",
+        organisation_name="Obec Veľká Lehota", organisation_type=OrganisationType.MUNICIPALITY, country=Country.SLOVAKIA,
+        city_region="Veľká Lehota", title="Village wifi plan", summary="A plan for free wifi on the village square.",
+        consent_rules=True, consent_privacy=True, submitted_at=edition.submissions_close_at - timedelta(days=3),
+    )
+    edition_reference_counter_sync(edition=edition)
+
+    quality = {p.pk: rng.uniform(3.5, 8.5) for p in projects}
+    # The printed applicant's project won its category, so that login has a certificate to show.
+    quality[projects[1].pk] = 9.3
+    leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in panels}
+    first = _shortlist_assign(round1, projects, panels, set(), rng)
+    _reviews_write(first, first, criteria, round1, rng, quality=quality, leniency=leniency, done=len(first), started=0, today=today)
+
+    results: list[Result] = []
+    finalists: dict[int, list[Project]] = {}
+    for category in categories:
+        ranked = ranking_for(category=category, round=round1).ranked_rows
+        chosen = [row.project for row in sorted(ranked, key=lambda r: (r.rank, r.project.reference))][: category.finalists_count]
+        finalists[category.pk] = chosen
+        results += [Result(edition=edition, category=category, round=round1, project=p, kind=ResultKind.FINALIST, created_by=organiser) for p in chosen]
+    # The final round: the whole category panel scores each finalist.
+    final = [
+        Assignment(round=round2, project=project, juror=juror)
+        for category in categories
+        for project in finalists[category.pk]
+        for juror, juror_panels in panels
+        if category.pk in juror_panels
+    ]
+    _reviews_write(final, final, criteria, round2, rng, quality=quality, leniency=leniency, done=len(final), started=0, today=today)
+    for category in categories:
+        ranked = sorted(ranking_for(category=category, round=round2).ranked_rows, key=lambda r: (r.rank, r.project.reference))
+        results.append(Result(edition=edition, category=category, round=round2, project=ranked[0].project, kind=ResultKind.WINNER, created_by=organiser))
+    special = next(p for p in projects if p.category_id == categories[2].pk and p not in finalists[categories[2].pk])
+    results.append(Result(
+        edition=edition, category=special.category, project=special, kind=ResultKind.SPECIAL, created_by=organiser,
+        title="Citizens' choice", citation="For the service that residents themselves asked the jury to look at.",
+    ))
+    Result.objects.bulk_create(results)
+    Round.objects.filter(edition=edition).update(frozen=True)
+    certificates_issue(edition=edition, kinds=["winner", "finalist", "special", "participant", "juror"], actor=organiser)
+    return edition
+
+
+def _current_seed(*, today: datetime, password_hash: str, organiser: User, applicant: User, jurors: list[User]) -> Edition:
+    """This year's edition, being judged: the call closed 30 days ago, round 1 is open."""
+    rng = random.Random(2026)
+    edition = _edition_create(year=2026, slug=DEMO_SLUG, today=today, opens=-90, closes=-30, ceremony=45)
+    categories, criteria, (round1, _round2) = _rubric_create(edition, today, 0)
+    EditionRole.objects.create(edition=edition, user=organiser, role=Role.ORGANISER)
+    panels = _juror_roles(edition, categories, jurors)
+
+    projects: list[Project] = []
     number = 0
     for category in categories:
         for j, title_base in enumerate(TITLES[category.slug]):
             number += 1
-            country = countries[number % 4]
-            place = rng.choice(PLACES[country])
-            org_template, org_type = ORG_TEMPLATES[(number * 7 + j) % len(ORG_TEMPLATES)]
             owner = applicant if number == 5 else _user(
-                f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}", country=country
+                f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}", country=list(Country)[number % 4]
             )
-            org_name = org_template.format(place=place)
-            start = (today - timedelta(days=rng.randint(400, 1400))).date()
-            project = Project.objects.create(
-                edition=edition, category=category, owner=owner,
-                reference=f"{edition.reference_prefix}-{edition.year}-{number:04d}",
-                status=ProjectStatus.ELIGIBLE,
-                organisation_name=org_name, organisation_type=org_type, country=country, city_region=place,
-                title=f"{title_base} in {place}",
-                summary=(
-                    f"{org_name} built a {title_base.lower()} that serves residents of {place} every day. "
-                    "The project was designed with citizens, runs on open standards and is ready to be adopted "
-                    "by other municipalities in the V4 region."
-                ),
-                problem=f"Residents of {place} lacked timely information and services; the old process was slow, paper-based and expensive.",
-                solution=f"A {title_base.lower()} built on open data and open-source components, integrated with existing municipal systems.",
-                results=f"Within a year {rng.randint(5, 60)} % more residents used the service and processing times fell by {rng.randint(20, 70)} %.",
-                innovation="First deployment of its kind in the country; combines sensor data with citizen feedback.",
-                citizen_involvement=f"{rng.randint(3, 25)} public workshops, an online consultation and a citizen testing panel.",
-                sustainability="Operated by the municipality's IT department from its regular budget; documentation and code are public.",
-                budget_eur=Decimal(rng.randrange(20_000, 2_500_000, 500)),
-                funding_sources="Municipal budget, EU structural funds, regional co-financing.",
-                start_date=start,
-                end_date=start + timedelta(days=rng.randint(180, 720)),
-                website=f"https://example.org/{category.slug}/{number}",
-                partners="Local university; regional development agency; a technology SME.",
-                consent_rules=True, consent_privacy=True,
-                submitted_at=edition.submissions_close_at - timedelta(days=rng.randint(1, 40)),
-            )
-            TeamMember.objects.create(project=project, name=f"{owner.get_full_name()}", role="Project lead", email=owner.email, is_contact=True)
-            TeamMember.objects.create(project=project, name=f"Expert {number:02d}", role="Technical lead", position=1)
-            projects.append(project)
+            submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
+            projects.append(_project(edition, category, owner, number, j, title_base, rng, status=ProjectStatus.ELIGIBLE, submitted_at=submitted, today=today))
 
     # A few applications that did not make it to scoring, so that screening has something to show.
     extra = [
@@ -289,81 +471,95 @@ def demo_seed() -> DemoSummary:
             city_region="Malá Lehota", title=title, summary="A small municipality's first digital project.",
             consent_rules=True, consent_privacy=True, submitted_at=edition.submissions_close_at - timedelta(days=2),
         )
-    Project.objects.create(
-        edition=edition, category=categories[0], owner=applicant, status=ProjectStatus.DRAFT,
-        organisation_name="City of Trnava", organisation_type=OrganisationType.MUNICIPALITY, country=Country.SLOVAKIA,
-        city_region="Trnava", title="Smart benches with solar charging (draft)",
-    )
+    # The references above were written directly: the counter must follow them, or the next
+    # reference issued (an organiser reopening an application, say) would collide.
+    edition_reference_counter_sync(edition=edition)
 
     # Conflicts of interest: a juror from the applicant's organisation, and some declared ones.
     conflicts: set[tuple[int, int]] = set()
-    for juror, _panels in jurors:
+    for juror, _panels in panels:
         for project in projects:
             if juror.organisation and juror.organisation == project.organisation_name:
                 conflicts.add((juror.pk, project.pk))
-    declared = rng.sample([(j.pk, p.pk) for j, panels in jurors for p in projects if p.category_id in panels], 6)
+    declared = rng.sample([(j.pk, p.pk) for j, juror_panels in panels for p in projects if p.category_id in juror_panels], 6)
     conflicts.update(declared)
     for juror_id, project_id in sorted(conflicts):
         ConflictOfInterest.objects.create(
             edition=edition, juror_id=juror_id, project_id=project_id, source=ConflictSource.DECLARED,
             reason="Former colleague of the project lead.",
         )
-
-    # Round 1 assignments: each project gets three panel jurors without conflicts, the least loaded first.
-    load = {juror.pk: 0 for juror, _ in jurors}
-    assignments: list[Assignment] = []
-    for project in projects:
-        candidates = [
-            juror for juror, panels in jurors if project.category_id in panels and (juror.pk, project.pk) not in conflicts
-        ]
-        candidates.sort(key=lambda juror: (load[juror.pk], rng.random()))
-        for juror in candidates[:JURORS_PER_PROJECT]:
-            load[juror.pk] += 1
-            assignments.append(Assignment(round=round1, project=project, juror=juror))
-    Assignment.objects.bulk_create(assignments)
-    assignments = list(Assignment.objects.filter(round=round1).order_by("id"))
+    assignments = _shortlist_assign(round1, projects, panels, conflicts, rng)
 
     # Scores: each project has a latent quality, each juror a leniency; about 70 % of the
     # reviews are finalised and a further 10 % are in progress.
     quality = {p.pk: rng.uniform(3.5, 8.5) for p in projects}
-    leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in jurors}
+    leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in panels}
     # Reviews are finished project by project (in a random project order), so that most
     # projects are fully reviewed and rankable while the rest show "missing reviews".
     project_order = [p.pk for p in projects]
     rng.shuffle(project_order)
     # Half of the printed demo juror's projects go last, so that login has open work.
-    demo_juror_projects = [a.project_id for a in assignments if a.juror_id == jurors[0][0].pk]
+    demo_juror_projects = [a.project_id for a in assignments if a.juror_id == jurors[0].pk]
     postponed = set(demo_juror_projects[::2])
     project_order = [pk for pk in project_order if pk not in postponed] + [pk for pk in project_order if pk in postponed]
     position = {pk: i for i, pk in enumerate(project_order)}
     order = sorted(assignments, key=lambda a: (position[a.project_id], rng.random()))
-    n_done = round(len(order) * 0.7)
-    n_started = round(len(order) * 0.1)
-    scores: list[Score] = []
-    for index, assignment in enumerate(order):
-        if index >= n_done + n_started:
-            continue
-        finished = index < n_done
-        chosen = criteria if finished else criteria[: rng.randint(2, 6)]
-        for criterion in chosen:
-            value = _step(quality[assignment.project_id] + leniency[assignment.juror_id] + rng.gauss(0, 1.0))
-            scores.append(Score(assignment=assignment, criterion=criterion, value=value, comment=""))
-        when = round1.scoring_opens_at + timedelta(days=rng.randint(1, 19), hours=rng.randint(0, 10))
-        assignment.started_at = when
-        assignment.version = 1
-        if finished:
-            assignment.status = AssignmentStatus.COMPLETED
-            assignment.finalised_at = when + timedelta(minutes=rng.randint(15, 90))
-            assignment.overall_comment = rng.choice(
-                [
-                    "A convincing project with clear, measured results.",
-                    "Good idea, but the evidence of impact is thin.",
-                    "Strong partnership; replicability could be better documented.",
-                    "Solid and useful, though not very innovative.",
-                ]
-            )
-        else:
-            assignment.status = AssignmentStatus.IN_PROGRESS
-    Score.objects.bulk_create(scores)
-    Assignment.objects.bulk_update(order, ["status", "started_at", "finalised_at", "overall_comment", "version"])
-    return demo_summary(edition, created=True)
+    _reviews_write(
+        assignments, order, criteria, round1, rng, quality=quality, leniency=leniency,
+        done=round(len(order) * 0.7), started=round(len(order) * 0.1), today=today,
+    )
+    return edition
+
+
+def _next_seed(*, today: datetime, password_hash: str, organiser: User, applicant: User) -> Edition:
+    """Next year's edition: its call opened a week ago (while this year's jury is at work) and
+    closes in about eleven weeks; a few teams have submitted, the applicant has a draft; the
+    jury is not appointed yet."""
+    rng = random.Random(2027)
+    edition = _edition_create(year=2027, slug=NEXT_SLUG, today=today, opens=-7, closes=75, ceremony=150)
+    categories, _criteria, _rounds = _rubric_create(edition, today, 105)
+    EditionRole.objects.create(edition=edition, user=organiser, role=Role.ORGANISER)
+    for number, category in enumerate(categories, start=1):
+        title_base = TITLES[category.slug][-1 - number]
+        owner = _user(f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}")
+        submitted = _at(today, -rng.randint(1, 6), rng.randint(8, 20), rng.randint(0, 59))
+        _project(edition, category, owner, number, number, title_base, rng, status=ProjectStatus.SUBMITTED, submitted_at=submitted, today=today)
+    edition_reference_counter_sync(edition=edition)
+    Project.objects.create(
+        edition=edition, category=categories[0], owner=applicant, status=ProjectStatus.DRAFT,
+        organisation_name="City of Trnava", organisation_type=OrganisationType.MUNICIPALITY, country=Country.SLOVAKIA,
+        city_region="Trnava", title="Smart benches with solar charging (draft)",
+    )
+    return edition
+
+
+@transaction.atomic
+def demo_seed() -> list[DemoSummary]:
+    """Create the demo editions once; a second call changes nothing and reports the same counts."""
+    existing = list(Edition.objects.filter(slug__in=DEMO_SLUGS).order_by("year"))
+    if existing:
+        return [demo_summary(edition, created=False) for edition in existing]
+
+    password_hash = make_password(DEMO_PASSWORD)
+    today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(DEMO_TIMEZONE)).replace(hour=12, minute=0, second=0, microsecond=0)
+
+    # The administrator runs the installation: creates editions and appoints their organisers.
+    _user(ADMIN_EMAIL, password_hash, first_name="Adam", last_name="Administrátor", organisation="ITAPA",
+          country=Country.SLOVAKIA, is_staff=True, is_superuser=True, email_confirmed_at=timezone.now())
+    organiser = _user(ORGANISER_EMAIL, password_hash, first_name="Olga", last_name="Organizátorová", organisation="ITAPA",
+                      country=Country.SLOVAKIA, email_confirmed_at=timezone.now())
+    jurors = []
+    for i, (first, last, org, country, lang) in enumerate(JURORS, start=1):
+        # The first juror's login is the one printed for people trying the demo: keep it in English.
+        language = Language.ENGLISH if i == 1 else lang
+        jurors.append(_user(f"juror{i}@demo.v4award.eu", password_hash, first_name=first, last_name=last, organisation=org, country=country, language=language))
+    applicant = _user(APPLICANT_EMAIL, password_hash, first_name="Andrea", last_name="Applicantová", organisation="City of Trnava",
+                      country=Country.SLOVAKIA, email_confirmed_at=timezone.now())
+
+    people = {"today": today, "password_hash": password_hash, "organiser": organiser, "applicant": applicant}
+    editions = [
+        _past_seed(**people, jurors=jurors),
+        _current_seed(**people, jurors=jurors),
+        _next_seed(**people),
+    ]
+    return [demo_summary(edition, created=True) for edition in editions]

@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from award.enums import Country
 from award.formatting import number
 from award.forms import LocalizedDecimalField, ModelMultipleIdField
+from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
 from award.numbers import trimmed
+from scoring.models import Assignment, ConflictOfInterest, Score
 from scoring.services import ScoreInput
 
 
@@ -14,8 +16,12 @@ class ScoreForm(forms.Form):
     the page was loaded at (for optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    overall_comment = forms.CharField(
-        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    overall_comment = form_field_for(
+        Assignment,
+        "overall_comment",
+        label=_("Overall comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, criteria, scores=None, assignment=None, disabled=False, **kwargs):
@@ -53,10 +59,11 @@ class ScoreForm(forms.Form):
                 "max": number(trimmed(criterion.max_value)),
                 "step": number(trimmed(criterion.step)),
             }
-            comment_field = forms.CharField(
+            comment_field = form_field_for(
+                Score,
+                "comment",
                 label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
                 required=False,
-                max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "1"}),
                 disabled=disabled,
             )
@@ -67,6 +74,11 @@ class ScoreForm(forms.Form):
                 self.initial[f"comment_{criterion.pk}"] = score.comment
         self.fields["overall_comment"].widget.attrs["data-autosave"] = "1"
         self.fields["overall_comment"].disabled = disabled
+        if not self.is_bound and not disabled:
+            mark_over_limit(self, self.comment_names())
+
+    def comment_names(self) -> list[str]:
+        return ["overall_comment", *(f"comment_{c.pk}" for c in self.criteria)]
 
     def rows(self):
         for criterion in self.criteria:
@@ -88,17 +100,18 @@ class ScoreForm(forms.Form):
 
 
 class ConflictDeclareForm(forms.Form):
-    reason = forms.CharField(
+    reason = form_field_for(
+        ConflictOfInterest,
+        "reason",
         label=_("Why do you have a conflict of interest?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
         help_text=_("For example: I work with the applicant, or I advised the project team."),
     )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"), max_length=MEDIUM_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -164,7 +177,7 @@ class AssignmentSwapForm(forms.Form):
 
 
 class ConflictSetForm(AssignmentAddForm):
-    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    reason = form_field_for(ConflictOfInterest, "reason", label=_("Reason"))
 
 
 def juror_users(edition: Edition):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from award.limits import CITATION_TEXT, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT
 from award.models import Category, Criterion, Edition, Round
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
 from submissions.models import Project
@@ -15,7 +16,7 @@ class ConflictOfInterest(models.Model):
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("project"))
     source = models.CharField(_("source"), max_length=20, choices=ConflictSource.choices)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), max_length=MEDIUM_TEXT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -41,7 +42,7 @@ class Assignment(models.Model):
     # Optimistic locking: every save of the scores bumps it; a save based on an older
     # version is refused instead of silently overwriting another tab's work.
     version = models.PositiveIntegerField(_("version"), default=0)
-    overall_comment = models.TextField(_("overall comment"), blank=True)
+    overall_comment = models.TextField(_("overall comment"), max_length=LONG_TEXT, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,7 +75,7 @@ class Score(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assignment"))
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion"))
     value = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=LONG_TEXT, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -97,9 +98,9 @@ class Result(models.Model):
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="awards", verbose_name=_("project"))
     kind = models.CharField(_("kind"), max_length=20, choices=ResultKind.choices)
-    title = models.CharField(_("award title"), max_length=200, blank=True)
-    citation = models.TextField(_("citation"), blank=True)
-    override_reason = models.TextField(_("reason for overriding the ranking"), blank=True)
+    title = models.CharField(_("award title"), max_length=SHORT_TEXT, blank=True)
+    citation = models.TextField(_("citation"), max_length=CITATION_TEXT, blank=True)
+    override_reason = models.TextField(_("reason for overriding the ranking"), max_length=MEDIUM_TEXT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from award.enums import Role, RoundKind
 from award.models import Category, Edition, EditionRole, Round, User
@@ -246,7 +247,11 @@ def winners_select(*, category: Category, round: Round, actor: User) -> Result:
         raise ResultsError(_("No project of this category has all its reviews finalised yet."), code="empty")
     if len(first) > 1:
         raise ResultsError(
-            _("Tie: %(count)s projects share the first place; the organisers decide, with a written reason.")
+            ngettext_lazy(
+                "Tie: %(count)s project shares the first place; the organisers decide, with a written reason.",
+                "Tie: %(count)s projects share the first place; the organisers decide, with a written reason.",
+                len(first),
+            )
             % {"count": len(first)},
             code="tie",
         )

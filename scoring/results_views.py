@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
+from award.forms import EditionTimeZoneFormMixin
+from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
@@ -42,13 +44,13 @@ METHOD_LABELS = dict(AggregationMethod.choices)
 
 class ReasonForm(forms.Form):
     project = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = form_field_for(Result, "override_reason", label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SpecialAwardForm(forms.Form):
     project = forms.TypedChoiceField(label=_("Project"), coerce=int)
-    title = forms.CharField(label=_("Award title"), max_length=200)
-    citation = forms.CharField(label=_("Citation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    title = form_field_for(Result, "title", label=_("Award title"))
+    citation = form_field_for(Result, "citation", label=_("Citation"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,21 +60,21 @@ class SpecialAwardForm(forms.Form):
         ]
 
 
-class PublishForm(forms.Form):
-    """The publication time, typed in the edition's time zone (validate under timezone.override)."""
+class PublishForm(EditionTimeZoneFormMixin, forms.Form):
+    """The publication time, typed in the edition's time zone (pass edition_timezone=)."""
 
     at = forms.DateTimeField(
         label=_("Schedule for"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("In the edition's time zone. Leave empty to publish now."),
+        help_text=_("Leave empty to publish now."),
     )
 
 
 class UnpublishForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for withdrawing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for withdrawing"), max_length=MEDIUM_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -117,7 +119,7 @@ def overview(request, edition: str):
             "special": special,
             "special_form": SpecialAwardForm(edition=edition),
             "is_public": edition.results_are_public(),
-            "publish_form": PublishForm(),
+            "publish_form": PublishForm(initial={"at": edition.results_published_at}, edition_timezone=edition.tz),
             "unpublish_form": UnpublishForm(),
         },
     )
@@ -198,7 +200,10 @@ def finalists_select_view(request, edition: str, round: int, category: str):
         lambda: finalists_select(
             category=cat, round=rnd, actor=request.user, replace=request.POST.get("replace") == "1"
         ),
-        lambda o: _("%(count)s finalists selected.") % {"count": len(o.selected)},
+        lambda o: (
+            ngettext("%(count)s finalist selected.", "%(count)s finalists selected.", len(o.selected))
+            % {"count": len(o.selected)}
+        ),
     )
     if outcome is not None:
         if outcome.undecided:
@@ -210,7 +215,11 @@ def finalists_select_view(request, edition: str, round: int, category: str):
         if outcome.incomplete:
             messages.warning(
                 request,
-                _("%(count)s projects have missing reviews and were not considered.")
+                ngettext(
+                    "%(count)s project has missing reviews and was not considered.",
+                    "%(count)s projects have missing reviews and were not considered.",
+                    len(outcome.incomplete),
+                )
                 % {"count": len(outcome.incomplete)},
             )
     return redirect(_ranking_url(edition, rnd, cat))
@@ -254,7 +263,10 @@ def final_round_prepare_view(request, edition: str, round: int, category: str):
     outcome = _run(
         request,
         lambda: final_round_prepare(category=cat, source_round=rnd, final_round=final, actor=request.user),
-        lambda n: _("%(count)s final-round assignments created.") % {"count": n},
+        lambda n: (
+            ngettext("%(count)s final-round assignment created.", "%(count)s final-round assignments created.", n)
+            % {"count": n}
+        ),
     )
     if outcome is not None:
         return redirect(_ranking_url(edition, final, cat))
@@ -340,10 +352,8 @@ def special_award_remove_view(request, edition: str, pk: int):
 @login_required
 def publish_view(request, edition: str):
     edition = _organised_edition(request, edition)
-    form = PublishForm(request.POST)
-    with timezone.override(edition.tz):
-        valid = form.is_valid()
-    if not valid:
+    form = PublishForm(request.POST, edition_timezone=edition.tz)
+    if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("at", [])))
         return redirect("results:overview", edition=edition.slug)
 

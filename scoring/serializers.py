@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from award.limits import MEDIUM_TEXT, max_length_of
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
 
 
@@ -48,7 +49,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class ScoreInputSerializer(serializers.Serializer):
     criterion = serializers.IntegerField(min_value=1)
     value = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Score, "comment")
+    )
 
 
 class ScoresSaveSerializer(serializers.Serializer):
@@ -56,7 +59,9 @@ class ScoresSaveSerializer(serializers.Serializer):
 
     version = serializers.IntegerField(min_value=0)
     scores = ScoreInputSerializer(many=True, required=False, default=list)
-    overall_comment = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=20000)
+    overall_comment = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=max_length_of(Assignment, "overall_comment")
+    )
 
     def validate_scores(self, value):
         if not value:
@@ -107,17 +112,17 @@ class AssignmentSwapSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    reason = serializers.CharField(max_length=MEDIUM_TEXT, allow_blank=True, required=False, default="")
 
 
 class ConflictDeclareSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=max_length_of(ConflictOfInterest, "reason"), allow_blank=True)
 
 
 class ConflictSetSerializer(serializers.Serializer):
     juror = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=max_length_of(ConflictOfInterest, "reason"), allow_blank=True)
 
 
 class ConflictSerializer(serializers.ModelSerializer):
@@ -155,7 +160,7 @@ class FinalRoundSerializer(RoundCategorySerializer):
 
 class OverrideSerializer(RoundCategorySerializer):
     project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    reason = serializers.CharField(max_length=max_length_of(Result, "override_reason"), allow_blank=True)
 
 
 class FinalistOverrideSerializer(OverrideSerializer):
@@ -164,8 +169,8 @@ class FinalistOverrideSerializer(OverrideSerializer):
 
 class SpecialAwardSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    title = serializers.CharField(max_length=200, allow_blank=True)
-    citation = serializers.CharField(max_length=4000, allow_blank=True)
+    title = serializers.CharField(max_length=max_length_of(Result, "title"), allow_blank=True)
+    citation = serializers.CharField(max_length=max_length_of(Result, "citation"), allow_blank=True)
 
 
 class EditionRefSerializer(serializers.Serializer):
@@ -180,7 +185,7 @@ class ResultsPublishSerializer(EditionRefSerializer):
 
 
 class ResultsUnpublishSerializer(EditionRefSerializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=MEDIUM_TEXT)
 
 
 class PublicationSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.enums import Role
 from award.formatting import number
+from award.limits import length_errors
 from award.models import Category, Edition, EditionRole, Round, User
 from award.numbers import trimmed
 from award.services import audit_log, transition_check
@@ -41,7 +42,9 @@ class StaleVersionError(ScoringError):
 @dataclass(frozen=True)
 class ScoreInput:
     value: Decimal | None
-    comment: str = ""
+    # None keeps the stored comment as it is (see scoring.views.score: a comment stored over its
+    # limit that the juror has not shortened yet must neither block the score nor be cut).
+    comment: str | None = ""
 
 
 # --- Conflicts of interest --------------------------------------------------------------------
@@ -298,9 +301,17 @@ def _check_scoring_allowed(*, actor: User, assignment: Assignment, now) -> None:
         raise ScoringError(_("Scoring for this round is closed."), code="closed")
 
 
-def _validate_values(values: Mapping[int, ScoreInput], criteria: Mapping[int, object]) -> None:
+def _validate_values(
+    values: Mapping[int, ScoreInput], criteria: Mapping[int, object], overall_comment: str | None = None
+) -> None:
     errors: dict[str, list] = {}
+    # The limits are the model fields' (the page's form and the API's serializer read the same).
+    if overall_comment is not None:
+        errors.update(length_errors(Assignment, {"overall_comment": overall_comment.strip()}))
     for criterion_id, entry in values.items():
+        if entry.comment is not None:
+            key = f"comment_{criterion_id}"
+            errors.update(length_errors(Score, {"comment": entry.comment.strip()}, keys={"comment": key}))
         criterion = criteria.get(criterion_id)
         key = f"value_{criterion_id}"
         if criterion is None:
@@ -346,7 +357,7 @@ def score_save(
     now = now or timezone.now()
     _check_scoring_allowed(actor=actor, assignment=assignment, now=now)
     criteria = {c.pk: c for c in assignment.round.edition.criteria.all()}
-    _validate_values(values, criteria)
+    _validate_values(values, criteria, overall_comment)
     changes: dict = {
         "version": F("version") + 1,
         "status": AssignmentStatus.IN_PROGRESS,
@@ -374,23 +385,24 @@ def score_save(
                 code="stale",
                 params={"version": current[1]},
             )
-        rows = [
-            Score(
-                assignment_id=assignment.pk,
-                criterion_id=cid,
-                value=Decimal(entry.value),
-                comment=(entry.comment or "").strip(),
-            )
-            for cid, entry in values.items()
-            if entry.value is not None
-        ]
-        if rows:
-            Score.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["assignment", "criterion"],
-                update_fields=["value", "comment", "updated_at"],
-            )
+        for keep_comment in (False, True):
+            rows = [
+                Score(
+                    assignment_id=assignment.pk,
+                    criterion_id=cid,
+                    value=Decimal(entry.value),
+                    comment=(entry.comment or "").strip(),
+                )
+                for cid, entry in values.items()
+                if entry.value is not None and (entry.comment is None) == keep_comment
+            ]
+            if rows:
+                Score.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["assignment", "criterion"],
+                    update_fields=["value", "updated_at"] if keep_comment else ["value", "comment", "updated_at"],
+                )
         cleared = [cid for cid, entry in values.items() if entry.value is None]
         if cleared:
             Score.objects.filter(assignment_id=assignment.pk, criterion_id__in=cleared).delete()

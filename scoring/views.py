@@ -1,6 +1,8 @@
 """Pages of the jury side: the juror's dashboard and scoring page, and the organiser's juror,
 assignment and progress pages."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -14,12 +16,13 @@ from django.utils import formats, timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.downloads import stored_file_response
 from award.enums import Role
 from award.models import EditionRole, Round, User
-from award.selectors import edition_current, editions_organised_by
+from award.selectors import edition_current, edition_current_organised_by, editions_organised_by
 from scoring.forms import (
     AssignmentAddForm,
     AssignmentSwapForm,
@@ -137,17 +140,30 @@ def score(request, pk: int):
 
     form = ScoreForm(request.POST, criteria=criteria)
     finalise = "finalise" in request.POST
-    if not form.is_valid():
+    too_long = _comments_too_long(form)
+    if not form.is_valid() and (finalise or set(form.errors) != too_long):
         if wants_json:
             return JsonResponse({"ok": False, "errors": _form_errors(form)}, status=400)
         return _score_context(request, assignment, form, editable=scoring_is_open(assignment), status=400)
     try:
+        values = form.score_inputs()
+        # A comment over its limit (one stored before the limit applied, not yet shortened enough)
+        # must not cost the juror the scores: everything else is saved, that comment is kept in
+        # the database exactly as stored (comment=None; never cut), and the reply names it and
+        # asks to shorten it. Its text stays in the page as typed. Finalising still refuses it.
+        for cid in list(values):
+            if f"comment_{cid}" in too_long:
+                if values[cid].value is None:
+                    # Clearing the score would delete the row and its stored comment with it.
+                    del values[cid]
+                else:
+                    values[cid] = replace(values[cid], comment=None)
         kwargs = {
             "actor": request.user,
             "assignment": assignment,
             "expected_version": form.cleaned_data["version"],
-            "values": form.score_inputs(),
-            "overall_comment": form.cleaned_data["overall_comment"],
+            "values": values,
+            "overall_comment": None if "overall_comment" in too_long else form.cleaned_data["overall_comment"],
         }
         saved = assignment_finalise(**kwargs) if finalise else score_save(**kwargs)
     except ScoringError as error:
@@ -161,19 +177,45 @@ def score(request, pk: int):
         return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=status)
     if wants_json:
         local = timezone.localtime(timezone.now(), assignment.round.edition.tz)
+        message = _("Saved at %(time)s") % {"time": formats.time_format(local, "H:i")}
+        if too_long:
+            message = " ".join(
+                [message, _("A comment that is too long was not saved: shorten it (see the marked field).")]
+            )
         return JsonResponse(
             {
                 "ok": True,
                 "version": saved.version,
                 "status": saved.status,
-                "message": _("Saved at %(time)s") % {"time": formats.time_format(local, "H:i")},
+                "message": message,
+                # Fields the save left as stored, with why: the page marks them like errors.
+                "warnings": {name: errors for name, errors in _form_errors(form).items() if name in too_long},
             }
         )
+    if too_long:
+        # The scores are saved; the page comes back with the comment as typed, marked, and the
+        # new version (or the next save from this page would be refused as stale).
+        form.data = form.data.copy()
+        form.data["version"] = saved.version
+        messages.warning(
+            request, _("Your scores are saved. A comment that is too long was not saved: shorten it and save again.")
+        )
+        return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=400)
     if finalise:
         messages.success(request, _("Your review is finalised. Thank you!"))
         return redirect("scoring:dashboard")
     messages.success(request, _("Your draft is saved."))
     return redirect("scoring:score", pk=assignment.pk)
+
+
+def _comments_too_long(form: ScoreForm) -> set[str]:
+    """The comment fields whose only error is their length."""
+    form.is_valid()
+    return {
+        name
+        for name, errors in form.errors.as_data().items()
+        if name in form.comment_names() and all(error.code == "max_length" for error in errors)
+    }
 
 
 def _form_errors(form) -> dict:
@@ -252,7 +294,8 @@ def invitation_accept_view(request, uidb64: str, token: str):
 
 @login_required
 def manage_current(request):
-    edition = editions_organised_by(request.user).order_by("-year", "-id").first()
+    # The jury's work is on the edition being judged, even when the next call is already open.
+    edition = edition_current_organised_by(request.user)
     if edition is None:
         raise Http404
     return redirect("scoring:jurors", slug=edition.slug)
@@ -346,7 +389,11 @@ def jurors_import_view(request, slug: str):
             messages.error(request, _("The preview has expired. Please upload the file again."))
             return redirect("scoring:jurors_import", slug=edition.slug)
         count = jurors_import(actor=request.user, edition=edition, rows=rows, site_url=_site_url(request))
-        messages.success(request, _("%(count)s jurors imported and invited.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s juror imported and invited.", "%(count)s jurors imported and invited.", count)
+            % {"count": count},
+        )
         return redirect("scoring:jurors", slug=edition.slug)
     form = JurorImportForm(request.POST or None, request.FILES or None)
     status = 200
@@ -385,22 +432,31 @@ def assignments(request, pk: int):
                 report = assignments_generate(actor=request.user, round=rnd)
                 messages.success(
                     request,
-                    _("%(created)s assignments created; the loads differ by at most %(spread)s.")
+                    ngettext(
+                        "%(created)s assignment created; the loads differ by at most %(spread)s.",
+                        "%(created)s assignments created; the loads differ by at most %(spread)s.",
+                        report.created,
+                    )
                     % {"created": report.created, "spread": report.load_spread},
                 )
                 for project, available, needed in report.uncovered:
                     messages.error(
                         request,
-                        _(
-                            "%(project)s cannot get %(needed)s jurors: only %(available)s jurors have no conflict of interest with it."
+                        # Two counts: the plural follows "available"; "needed" stands after a colon, free of any noun.
+                        ngettext(
+                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s juror has no conflict of interest with it.",
+                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s jurors have no conflict of interest with it.",
+                            available,
                         )
                         % {"project": project.reference or project.title, "needed": needed, "available": available},
                     )
                 for project, available, _needed in report.warnings:
                     messages.warning(
                         request,
-                        _(
-                            "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added."
+                        ngettext(
+                            "The panel of %(project)s has only %(available)s juror without a conflict; jurors from other panels were added.",
+                            "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added.",
+                            available,
                         )
                         % {"project": project.reference or project.title, "available": available},
                     )
@@ -465,7 +521,11 @@ def progress(request, pk: int):
     rnd = _round_for_organiser(request, pk)
     if request.method == "POST":
         count = reminders_send(actor=request.user, round=rnd, site_url=_site_url(request))
-        messages.success(request, _("Reminders sent to %(count)s jurors.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("Reminders sent to %(count)s juror.", "Reminders sent to %(count)s jurors.", count)
+            % {"count": count},
+        )
         return redirect("scoring:progress", pk=rnd.pk)
     return render(
         request, "scoring/progress.html", {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from award.admin import TYPED_DECIMALS
+from award.admin import TYPED_DECIMALS, EditionTimeZoneAdminMixin
 from submissions.models import Attachment, Project, TeamMember
 
 
@@ -17,7 +17,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(EditionTimeZoneAdminMixin, admin.ModelAdmin):  # reopened_until, submitted_at
     list_display = ["reference", "title", "organisation_name", "country", "category", "status", "submitted_at"]
     list_filter = ["edition", "status", "category", "country", "organisation_type"]
     search_fields = ["reference", "title", "organisation_name", "owner__email"]

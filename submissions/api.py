@@ -35,6 +35,7 @@ from submissions.serializers import (
 )
 from submissions.services import (
     EDITABLE_FIELDS,
+    StaleApplicationError,
     attachment_add,
     attachment_delete,
     project_create,
@@ -132,7 +133,10 @@ class ProjectViewSet(
             self._save(project, changes, data.get("team"))
         return self._read(project, status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProjectWriteSerializer, responses=ProjectSerializer)
+    @extend_schema(
+        request=ProjectWriteSerializer,
+        responses={200: ProjectSerializer, 409: OpenApiResponse(description="Stale `version`: nothing was saved.")},
+    )
     def update(self, request, *args, **kwargs):
         project = self.get_object()
         serializer = ProjectWriteSerializer(
@@ -140,14 +144,22 @@ class ProjectViewSet(
         )
         serializer.is_valid(raise_exception=True)
         changes = {name: value for name, value in serializer.validated_data.items() if name in EDITABLE_FIELDS}
+        version = serializer.validated_data.get("version")
         # Fields and team together: a refused team leaves the fields as they were, and back.
-        with transaction.atomic():
-            self._save(project, changes, serializer.validated_data.get("team"))
+        try:
+            with transaction.atomic():
+                self._save(project, changes, serializer.validated_data.get("team"), expected_version=version)
+        except StaleApplicationError as error:
+            return Response(
+                {"detail": str(error.messages[0]), "changed": error.changed, "version": error.version},
+                status=status.HTTP_409_CONFLICT,
+            )
         return self._read(project)
 
-    def _save(self, project: Project, changes: dict, team: list | None) -> None:
-        if changes:
-            project_update(actor=self.request.user, project=project, changes=changes)
+    def _save(self, project: Project, changes: dict, team: list | None, expected_version: int | None = None) -> None:
+        if changes or expected_version is not None:
+            # With a version, even a team-only update is checked (and refused when stale).
+            project_update(actor=self.request.user, project=project, changes=changes, expected_version=expected_version)
         if team is not None:
             project_team_replace(actor=self.request.user, project=project, members=team)
 

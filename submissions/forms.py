@@ -2,17 +2,18 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from award.enums import Country, OrganisationType
 from award.formatting import number
 from award.forms import LocalizedDecimalField
+from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
 from award.models import Category, Edition
 from submissions.enums import ProjectStatus
-from submissions.models import SUMMARY_MAX_LENGTH, Project
+from submissions.models import Project, TeamMember
 from submissions.selectors import SCREENING_ORDERINGS
-from submissions.services import EDITABLE_FIELDS
+from submissions.services import EDITABLE_FIELDS, TEXT_FIELDS
 
-LONG_TEXT_MAX = 5000
 BUDGET_EXAMPLE = Decimal("125000.50")
 
 
@@ -24,16 +25,22 @@ class DateInput(forms.DateInput):
 
 
 class ProjectForm(forms.ModelForm):
-    """The application as a draft: nothing is required here; `project_submit` checks completeness."""
+    """The application as a draft: nothing is required here; `project_submit` checks completeness.
+    Every text's limit (and the `maxlength` its character counter reads) is its model field's."""
 
-    website = forms.URLField(
-        label=Project._meta.get_field("website").verbose_name, required=False, assume_scheme="https", max_length=200
-    )
+    # The version of the application this copy of the form was loaded at (optimistic locking, see
+    # project_update). Optional so that a post without it (an old page) saves as before.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    # The model's verbose name is lower case ("website"); a form label starts with a capital.
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
-        field_classes = {"budget_eur": LocalizedDecimalField}
+        field_classes = {
+            "budget_eur": LocalizedDecimalField,
+            **{name: LimitedTextField for name in TEXT_FIELDS if name != "website"},
+        }
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -48,7 +55,6 @@ class ProjectForm(forms.ModelForm):
             "partners": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "summary": _("At most 600 characters: what the project does, for whom, and with what result."),
             "sustainability": _("How the solution keeps running, and how other V4 municipalities could adopt it."),
         }
 
@@ -64,12 +70,15 @@ class ProjectForm(forms.ModelForm):
         self.fields["organisation_type"].choices = [("", _("Choose a type"))] + [
             (value, label) for value, label in OrganisationType.choices if value in edition.eligible_organisation_types
         ]
-        self.fields["summary"].max_length = SUMMARY_MAX_LENGTH
-        self.fields["summary"].widget.attrs["maxlength"] = SUMMARY_MAX_LENGTH
-        for name in ["problem", "solution", "results", "innovation", "citizen_involvement", "sustainability"]:
-            self.fields[name].max_length = LONG_TEXT_MAX
-            self.fields[name].widget.attrs["maxlength"] = LONG_TEXT_MAX
-            self.fields[name].validators.append(forms.CharField(max_length=LONG_TEXT_MAX).validators[-1])
+        limit = max_length_of(Project, "summary")
+        self.fields["summary"].help_text = ngettext(
+            "At most %(limit)s character: what the project does, for whom, and with what result.",
+            "At most %(limit)s characters: what the project does, for whom, and with what result.",
+            limit,
+        ) % {"limit": limit}
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
+            mark_over_limit(self, TEXT_FIELDS)
         # Here, not in Meta: the example is written the way the request's language writes it.
         self.fields["budget_eur"].help_text = _("Total budget in euros, e.g. %(example)s") % {
             "example": number(BUDGET_EXAMPLE)
@@ -91,7 +100,7 @@ class ProjectForm(forms.ModelForm):
         """The fields that passed validation, to save even when others did not."""
         if not hasattr(self, "cleaned_data"):
             self.is_valid()
-        changes = {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        changes = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
         # The two dates are checked together: keep both out if either is wrong.
         if "start_date" in self.errors or "end_date" in self.errors:
             changes.pop("start_date", None)
@@ -100,9 +109,10 @@ class ProjectForm(forms.ModelForm):
 
 
 class TeamMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    role = forms.CharField(label=_("Role in the project"), max_length=200, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    # A person's name, not a thing's: several languages use different words (sk "Meno" vs "Názov").
+    name = form_field_for(TeamMember, "name", label=pgettext_lazy("person", "Name"), required=False)
+    role = form_field_for(TeamMember, "role", label=_("Role in the project"), required=False)
+    email = forms.EmailField(label=_("Email"), required=False, max_length=max_length_of(TeamMember, "email"))
 
     def clean(self):
         data = super().clean()
@@ -128,9 +138,18 @@ class EligibilityForm(forms.Form):
         choices=[("eligible", _("Eligible")), ("ineligible", _("Not eligible"))],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason (sent to the team when not eligible)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    reason = form_field_for(
+        Project,
+        "ineligibility_reason",
+        label=_("Reason (sent to the team when not eligible)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            mark_over_limit(self)
 
     def clean(self):
         data = super().clean()

@@ -7,10 +7,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country, OrganisationType
+from award.limits import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, SUMMARY_TEXT
 from award.models import Category, Edition
 from submissions.enums import ProjectStatus
-
-SUMMARY_MAX_LENGTH = 600
 
 
 class Project(models.Model):
@@ -26,29 +25,29 @@ class Project(models.Model):
     )
     reference = models.CharField(_("reference number"), max_length=32, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
-    ineligibility_reason = models.TextField(_("reason for ineligibility"), blank=True)
+    ineligibility_reason = models.TextField(_("reason for ineligibility"), max_length=MEDIUM_TEXT, blank=True)
 
-    organisation_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    organisation_name = models.CharField(_("organisation"), max_length=SHORT_TEXT, blank=True)
     organisation_type = models.CharField(
         _("organisation type"), max_length=20, choices=OrganisationType.choices, blank=True
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
-    city_region = models.CharField(_("city or region"), max_length=200, blank=True)
+    city_region = models.CharField(_("city or region"), max_length=SHORT_TEXT, blank=True)
 
-    title = models.CharField(_("project title"), max_length=200, blank=True)
-    summary = models.TextField(_("short summary"), max_length=SUMMARY_MAX_LENGTH, blank=True)
-    problem = models.TextField(_("problem"), blank=True)
-    solution = models.TextField(_("solution"), blank=True)
-    results = models.TextField(_("results and measurable impact"), blank=True)
-    innovation = models.TextField(_("innovation"), blank=True)
-    citizen_involvement = models.TextField(_("citizen involvement"), blank=True)
-    sustainability = models.TextField(_("sustainability and replicability"), blank=True)
+    title = models.CharField(_("project title"), max_length=SHORT_TEXT, blank=True)
+    summary = models.TextField(_("short summary"), max_length=SUMMARY_TEXT, blank=True)
+    problem = models.TextField(_("problem"), max_length=LONG_TEXT, blank=True)
+    solution = models.TextField(_("solution"), max_length=LONG_TEXT, blank=True)
+    results = models.TextField(_("results and measurable impact"), max_length=LONG_TEXT, blank=True)
+    innovation = models.TextField(_("innovation"), max_length=LONG_TEXT, blank=True)
+    citizen_involvement = models.TextField(_("citizen involvement"), max_length=LONG_TEXT, blank=True)
+    sustainability = models.TextField(_("sustainability and replicability"), max_length=LONG_TEXT, blank=True)
     budget_eur = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    funding_sources = models.TextField(_("funding sources"), blank=True)
+    funding_sources = models.TextField(_("funding sources"), max_length=MEDIUM_TEXT, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
-    partners = models.TextField(_("partners"), blank=True)
+    partners = models.TextField(_("partners"), max_length=MEDIUM_TEXT, blank=True)
 
     consent_rules = models.BooleanField(_("I accept the rules of the award"), default=False)
     consent_privacy = models.BooleanField(_("I consent to the processing of personal data"), default=False)
@@ -59,6 +58,10 @@ class Project(models.Model):
     reopened_until = models.DateTimeField(_("reopened until"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking, as on a review's scores: every save of the team's fields bumps it, and a
+    # save based on an older copy (the back button, a second tab) is refused instead of silently
+    # overwriting newer text. See submissions.services.project_update.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         ordering = ["edition", "reference", "id"]
@@ -98,8 +101,8 @@ class Project(models.Model):
 
 class TeamMember(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="team", verbose_name=_("project"))
-    name = models.CharField(_("name"), max_length=200)
-    role = models.CharField(_("role in the project"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    role = models.CharField(_("role in the project"), max_length=SHORT_TEXT, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_contact = models.BooleanField(_("contact person"), default=False)
     position = models.PositiveSmallIntegerField(default=0)

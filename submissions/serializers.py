@@ -3,6 +3,7 @@
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from award.limits import max_length_of
 from award.models import Category, Edition
 from award.rules import is_organiser
 from submissions import rules
@@ -40,6 +41,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "submitted_at",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -60,9 +62,13 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class TeamMemberWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=max_length_of(TeamMember, "name"))
+    role = serializers.CharField(
+        max_length=max_length_of(TeamMember, "role"), required=False, allow_blank=True, default=""
+    )
+    email = serializers.EmailField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(TeamMember, "email")
+    )
 
 
 class ProjectWriteSerializer(serializers.ModelSerializer):
@@ -74,10 +80,13 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.none(), allow_null=True, required=False)
     # The whole team at once (it replaces the stored one), as on the form.
     team = TeamMemberWriteSerializer(many=True, required=False)
+    # The `version` the client last read: an update based on an older one is refused with 409
+    # instead of overwriting newer text. A client that sends none saves as before.
+    version = serializers.IntegerField(min_value=0, required=False, write_only=True)
 
     class Meta:
         model = Project
-        fields = ["edition", *EDITABLE_FIELDS, "team"]
+        fields = ["edition", *EDITABLE_FIELDS, "team", "version"]
         extra_kwargs = {name: {"required": False} for name in EDITABLE_FIELDS}
 
     def __init__(self, *args, **kwargs):
@@ -95,7 +104,9 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
 class EligibilitySerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length_of(Project, "ineligibility_reason")
+    )
 
 
 class ReopenSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from award.limits import length_errors
 from award.models import Edition, User
 from award.rules import is_organiser
 from award.services import audit_log, transition_check
@@ -49,8 +50,40 @@ EDITABLE_FIELDS = [
 # Submission needs every editable field except these; the consents have their own messages.
 OPTIONAL_FIELDS = {"website", "partners", "consent_rules", "consent_privacy"}
 REQUIRED_FIELDS = [name for name in EDITABLE_FIELDS if name not in OPTIONAL_FIELDS]
+# The team's free texts; each one's limit is its model field's max_length.
+TEXT_FIELDS = [
+    "organisation_name",
+    "city_region",
+    "title",
+    "summary",
+    "problem",
+    "solution",
+    "results",
+    "innovation",
+    "citizen_involvement",
+    "sustainability",
+    "funding_sources",
+    "website",
+    "partners",
+]
 
 LABELS = dict(ProjectStatus.choices)
+
+
+class StaleApplicationError(ValidationError):
+    """A save based on an older copy of the application than the stored one. `changed` names the
+    fields whose sent value differs from the stored one; `version` is the stored version."""
+
+    def __init__(self, *, changed: list[str], version: int):
+        super().__init__(
+            _(
+                "This application was changed in another window or tab (or through the API) after this copy "
+                "was loaded, so nothing was saved."
+            ),
+            code="stale",
+        )
+        self.changed = changed
+        self.version = version
 
 
 def _transition(project: Project, target: str) -> None:
@@ -118,9 +151,22 @@ def _check_values(values: dict[str, Any]) -> dict[str, list]:
     return errors
 
 
-def project_update(*, actor: User, project: Project, changes: dict[str, Any], now: datetime | None = None) -> Project:
+def project_update(
+    *,
+    actor: User,
+    project: Project,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Project:
     """Save part of a draft. Only the given fields change; a check that fails leaves the
-    stored application exactly as it was."""
+    stored application exactly as it was.
+
+    Optimistic locking: with `expected_version` (the version the form or the API client last
+    read), the save applies only if the stored application is still at that version, compared
+    under the row lock and bumped in the same transaction; otherwise StaleApplicationError names
+    the fields that differ and nothing is written. Without it (an API client that sends no
+    version) the save applies as before; every save bumps the version all the same."""
     now = now or timezone.now()
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -128,15 +174,29 @@ def project_update(*, actor: User, project: Project, changes: dict[str, Any], no
     with transaction.atomic():
         project = _locked(project)
         _require_editable(actor, project, now)
+        # Compare-and-increment in one UPDATE, as score_save does: it holds on every database,
+        # SQLite included, where the row lock above is a no-op. Every write of the team's fields
+        # (and of the team) bumps the version, so a successful UPDATE also means that what was
+        # read above is still what is stored. A refused save below rolls the bump back.
+        stored = Project.objects.filter(pk=project.pk)
+        if expected_version is not None:
+            stored = stored.filter(version=expected_version)
+        if not stored.update(version=F("version") + 1):
+            current = Project.objects.get(pk=project.pk)
+            changed = [name for name in EDITABLE_FIELDS if name in changes and changes[name] != getattr(current, name)]
+            raise StaleApplicationError(changed=changed, version=current.version)
+        errors = length_errors(Project, {name: value for name, value in changes.items() if name in TEXT_FIELDS})
         merged = {name: getattr(project, name) for name in EDITABLE_FIELDS}
         merged.update(changes)
         merged["edition_id"] = project.edition_id
-        errors = _check_values(merged)
+        for name, messages in _check_values(merged).items():
+            errors.setdefault(name, []).extend(messages)
         if errors:
             raise ValidationError(errors)
         for name, value in changes.items():
             setattr(project, name, value)
         project.save(update_fields=[*changes, "updated_at"])
+        project.refresh_from_db(fields=["version"])
     return project
 
 
@@ -147,6 +207,15 @@ def project_team_replace(
     with transaction.atomic():
         project = _locked(project)
         _require_editable(actor, project, now)
+        members = [member for member in members if member.get("name")]
+        errors = {}
+        for index, member in enumerate(members):
+            for key, messages in length_errors(
+                TeamMember, {k: member.get(k) for k in ("name", "role", "email")}
+            ).items():
+                errors[f"team-{index}-{key}"] = messages
+        if errors:
+            raise ValidationError(errors)
         project.team.all().delete()
         created = TeamMember.objects.bulk_create(
             TeamMember(
@@ -157,8 +226,9 @@ def project_team_replace(
                 position=index,
             )
             for index, member in enumerate(members)
-            if member.get("name")
         )
+        # The team is part of the application: a stale copy of the form must not replace it either.
+        Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
     return created
 
 
@@ -218,18 +288,58 @@ def project_missing(project: Project) -> dict[str, list]:
             _("This type of organisation is not eligible in this edition.")
         )
     values = {name: getattr(project, name) for name in EDITABLE_FIELDS}
+    # A text stored before its limit applied is kept, but the organisers get it within the limit.
+    for name, messages in length_errors(Project, {name: values[name] for name in TEXT_FIELDS}).items():
+        errors.setdefault(name, []).extend(messages)
     values["edition_id"] = project.edition_id
     for name, messages in _check_values(values).items():
         errors.setdefault(name, []).extend(messages)
     return errors
 
 
+def _reference_number(reference: str) -> int:
+    tail = reference.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def _references_in_use(edition: Edition) -> set[int]:
+    """The numbers of the edition's references that carry its own prefix and year."""
+    references = Project.objects.filter(
+        edition=edition, reference__startswith=f"{edition.reference_prefix}-{edition.year}-"
+    ).values_list("reference", flat=True)
+    return {_reference_number(r) for r in references}
+
+
+def _reference_format(edition: Edition, number: int) -> str:
+    return f"{edition.reference_prefix}-{edition.year}-{number:04d}"
+
+
 def _reference_next(edition: Edition) -> str:
     # The UPDATE takes the edition row's lock until commit, so two submissions never get the
     # same number and a number is never reused.
     Edition.objects.filter(pk=edition.pk).update(reference_counter=F("reference_counter") + 1)
-    counter = Edition.objects.values_list("reference_counter", flat=True).get(pk=edition.pk)
-    return f"{edition.reference_prefix}-{edition.year}-{counter:04d}"
+    edition = Edition.objects.only("reference_prefix", "year", "reference_counter").get(pk=edition.pk)
+    number = edition.reference_counter
+    if Project.objects.filter(edition=edition, reference=_reference_format(edition, number)).exists():
+        # The counter lags behind references written without it (a restore, a script): still
+        # under the lock, take the next free number and move the counter there, instead of
+        # failing this submission, and every later one, on the unique constraint.
+        in_use = _references_in_use(edition)
+        while number in in_use:
+            number += 1
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=number)
+    return _reference_format(edition, number)
+
+
+def edition_reference_counter_sync(*, edition: Edition) -> int:
+    """Move the edition's reference counter up to the highest reference in use (never down),
+    for code that writes references itself (restore from a backup, the demo). Returns it."""
+    with transaction.atomic():
+        counter = Edition.objects.select_for_update().values_list("reference_counter", flat=True).get(pk=edition.pk)
+        counter = max([counter, *_references_in_use(edition)])
+        Edition.objects.filter(pk=edition.pk).update(reference_counter=counter)
+    edition.reference_counter = counter
+    return counter
 
 
 def project_submit(*, actor: User, project: Project, status_url: str = "", now: datetime | None = None) -> Project:
@@ -319,6 +429,9 @@ def project_eligibility_set(
         _transition(project, target)
         if not eligible and not reason:
             raise ValidationError({"reason": [_("Give the reason why the application is not eligible.")]})
+        errors = length_errors(Project, {"ineligibility_reason": reason}, keys={"ineligibility_reason": "reason"})
+        if errors:
+            raise ValidationError(errors)
         previous = project.status
         project.status = target
         project.ineligibility_reason = "" if eligible else reason

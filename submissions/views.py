@@ -128,7 +128,14 @@ def project_edit(request, pk: int):
     general_errors: list[str] = []
     form.is_valid()
     try:
-        project = services.project_update(actor=request.user, project=project, changes=form.valid_changes())
+        project = services.project_update(
+            actor=request.user,
+            project=project,
+            changes=form.valid_changes(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except services.StaleApplicationError as error:
+        return _stale_page(request, project, form, team, upload_form, error)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, errors in error.message_dict.items():
@@ -194,6 +201,10 @@ def project_edit(request, pk: int):
                 _("Some entries could not be saved; see the messages next to them. Everything else was saved.")
             )
         project.refresh_from_db()
+        # What was valid is saved and the version moved on: the page, which keeps the refused
+        # entries as typed, must post the new version next time or its own next save is "stale".
+        form.data = form.data.copy()
+        form.data["version"] = project.version
         if team.is_valid():
             team = TeamFormSet(prefix="team", initial=_team_initial(project))
         return _edit_page(request, project, form, team, upload_form, general_errors=general_errors, status=400)
@@ -202,7 +213,46 @@ def project_edit(request, pk: int):
     return redirect(reverse("submissions:edit", args=[project.pk]) + request.POST.get("anchor", ""))
 
 
-def _edit_page(request, project, form, team, upload_form, *, general_errors=(), status=200):
+def _stale_page(request, project, form, team, upload_form, error):
+    """A save from an older copy of the application (the back button, a second tab): nothing is
+    saved (neither the fields, nor the team, nor an attachment) and the page says which fields
+    differ from what is stored now. The form keeps what the user typed, so they can copy it, and
+    keeps the old version, so that pressing Save again is refused again rather than overwriting."""
+    project.refresh_from_db()
+    labels = [str(form.fields[name].label) for name in error.changed if name in form.fields]
+    if team.is_valid():
+        sent = [
+            (f.cleaned_data.get("name") or "", f.cleaned_data.get("role") or "", f.cleaned_data.get("email") or "")
+            for f in team.forms
+            if f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
+        ]
+        if sent != [(m.name, m.role, m.email) for m in project.team.all()]:
+            labels.append(_("Team"))
+    general_errors = [str(error.messages[0])]
+    if labels:
+        general_errors.append(
+            _("What you sent differs from the stored application in: %(fields)s.") % {"fields": ", ".join(labels)}
+        )
+    general_errors.append(
+        _(
+            "Your text is still in the form below: copy what you want to keep, then open the latest "
+            "version of the application and make your changes there."
+        )
+    )
+    return _edit_page(
+        request,
+        project,
+        form,
+        team,
+        upload_form,
+        general_errors=general_errors,
+        status=409,
+        stale=True,
+        stored_now=[(form.fields[name].label, getattr(project, name)) for name in error.changed if name in form.fields],
+    )
+
+
+def _edit_page(request, project, form, team, upload_form, *, general_errors=(), status=200, stale=False, stored_now=()):
     sections = [
         ("organisation", _("Organisation")),
         ("project", _("Project")),
@@ -223,6 +273,8 @@ def _edit_page(request, project, form, team, upload_form, *, general_errors=(), 
             "upload_form": upload_form,
             "attachments": list(project.attachments.all()),
             "general_errors": general_errors,
+            "stale": stale,
+            "stored_now": stored_now,
             "sections": sections,
             "max_mb": attachment_max_bytes() // (1024 * 1024),
             "max_count": attachment_max_count(),

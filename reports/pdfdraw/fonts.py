@@ -1,15 +1,16 @@
 """Shipped TrueType fonts: metrics, line breaking, subsetting and embedding as PDF fonts."""
 
 import hashlib
+import io
 import re
-import struct
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from reports.pdf import static_roots
@@ -166,135 +167,65 @@ def wrap(text: str, style: Style, size: float, max_width: float) -> list[list[Gl
     return lines
 
 
-@cache
-def _sfnt(path: Path) -> tuple[dict[str, bytes], list[int]]:
-    """The raw tables of a TrueType file and its glyph offsets (loca)."""
-    data = path.read_bytes()
-    count = struct.unpack(">H", data[4:6])[0]
-    tables = {}
-    for i in range(count):
-        tag, _checksum, offset, length = struct.unpack(">4sIII", data[12 + 16 * i : 28 + 16 * i])
-        tables[tag.decode("latin-1")] = data[offset : offset + length]
-    glyphs = struct.unpack(">H", tables["maxp"][4:6])[0]
-    if struct.unpack(">h", tables["head"][50:52])[0]:
-        loca = list(struct.unpack(f">{glyphs + 1}I", tables["loca"][: 4 * (glyphs + 1)]))
-    else:
-        loca = [2 * v for v in struct.unpack(f">{glyphs + 1}H", tables["loca"][: 2 * (glyphs + 1)])]
-    return tables, loca
+# The tables a CIDFontType2 program needs (head, hhea, maxp, loca, glyf, hmtx) are kept; a PDF
+# reader maps glyph ids itself (Identity), and the subset has no hinting programs to run.
+_DROPPED_TABLES = [
+    "BASE", "DSIG", "FFTM", "GDEF", "GPOS", "GSUB", "JSTF", "LTSH", "MATH", "OS/2", "VDMX",
+    "cmap", "cvt ", "fpgm", "gasp", "hdmx", "kern", "name", "post", "prep", "vhea", "vmtx",
+]  # fmt: skip
 
 
-def _components(glyph: bytes) -> list[tuple[int, int]]:
-    """(offset of the glyph index, glyph index) of each component of a composite glyph."""
-    found = []
-    at = 10
-    while True:
-        flags, index = struct.unpack(">HH", glyph[at : at + 4])
-        found.append((at + 2, index))
-        at += 4 + (4 if flags & 0x1 else 2)
-        at += 2 if flags & 0x8 else 4 if flags & 0x40 else 8 if flags & 0x80 else 0
-        if not flags & 0x20:
-            return found
+@dataclass(frozen=True)
+class Subset:
+    """A TrueType program holding some of a face's glyphs, renumbered (.notdef stays 0)."""
+
+    program: bytes
+    remap: dict[int, int]  # glyph id in the face -> glyph id in the program, for every glyph kept
 
 
-def _unhinted(glyph: bytes, remap: dict[int, int]) -> bytes:
-    """A glyph without its hinting instructions (the subset has no fpgm/prep to run them),
-    composite components renumbered."""
-    if not glyph:
-        return glyph
-    contours = struct.unpack(">h", glyph[:2])[0]
-    if contours >= 0:
-        at = 10 + 2 * contours
-        length = struct.unpack(">H", glyph[at : at + 2])[0]
-        glyph = glyph[:at] + b"\0\0" + glyph[at + 2 + length :]
-    else:
-        out = bytearray(glyph)
-        components = _components(glyph)
-        for at, index in components:
-            struct.pack_into(">HH", out, at - 2, struct.unpack(">H", out[at - 2 : at])[0] & ~0x100, remap[index])
-        flags = struct.unpack(">H", glyph[components[-1][0] - 2 : components[-1][0]])[0]
-        end = components[-1][0] + 2 + (4 if flags & 0x1 else 2)
-        end += 2 if flags & 0x8 else 4 if flags & 0x40 else 8 if flags & 0x80 else 0
-        glyph = bytes(out[:end])
-    return glyph  # long offsets need no alignment; the glyph keeps the padding it had
+def font_subset(name: str, chars: frozenset[str]) -> Subset:
+    """The face's glyphs for `chars` (those it has), .notdef and the parts of composite glyphs,
+    unhinted, by fontTools.subset (tens of milliseconds per face)."""
+    info = face(name)
+    font = TTFont(info.path, lazy=True)
+    order = font.getGlyphOrder()
+    options = subset.Options()
+    options.hinting = False
+    options.layout_closure = False
+    options.layout_features = []
+    options.notdef_outline = True
+    options.glyph_names = False
+    options.drop_tables = [*options.drop_tables, *_DROPPED_TABLES]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=[info.cmap[ord(char)] for char in chars if ord(char) in info.cmap])
+    subsetter.subset(font)
+    kept = {glyph: new for new, glyph in enumerate(font.getGlyphOrder())}
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return Subset(buffer.getvalue(), {gid: kept[glyph] for gid, glyph in enumerate(order) if glyph in kept})
 
 
-def truetype_subset(path: Path, gids: set[int]) -> tuple[bytes, dict[int, int]]:
-    """A TrueType program with only `gids` (plus .notdef and composite parts), renumbered from 1
-    in the original order, unhinted, with the tables a CIDFontType2 needs: head, hhea, maxp,
-    loca, glyf, hmtx. Milliseconds where fontTools.subset takes 100-200 ms per font."""
-    tables, loca = _sfnt(path)
-    glyf = tables["glyf"]
-    wanted = {0, *gids}
-    stack = list(wanted)
-    while stack:
-        gid = stack.pop()
-        glyph = glyf[loca[gid] : loca[gid + 1]]
-        if len(glyph) >= 2 and struct.unpack(">h", glyph[:2])[0] < 0:
-            for _at, part in _components(glyph):
-                if part not in wanted:
-                    wanted.add(part)
-                    stack.append(part)
-    order = sorted(wanted)
-    remap = {gid: new for new, gid in enumerate(order)}
-    hhea = tables["hhea"]
-    metrics_count = struct.unpack(">H", hhea[34:36])[0]
-    hmtx = tables["hmtx"]
-    glyphs, metrics, offsets = [], [], [0]
-    for gid in order:
-        glyph = _unhinted(glyf[loca[gid] : loca[gid + 1]], remap)
-        glyphs.append(glyph)
-        offsets.append(offsets[-1] + len(glyph))
-        if gid < metrics_count:
-            metrics.append(hmtx[4 * gid : 4 * gid + 4])
-        else:  # monospaced tail: the last advance, its own side bearing
-            lsb = 4 * metrics_count + 2 * (gid - metrics_count)
-            metrics.append(hmtx[4 * (metrics_count - 1) : 4 * metrics_count - 2] + hmtx[lsb : lsb + 2])
-    head = bytearray(tables["head"])
-    struct.pack_into(">I", head, 8, 0)
-    struct.pack_into(">h", head, 50, 1)
-    maxp = bytearray(tables["maxp"])
-    struct.pack_into(">H", maxp, 4, len(order))
-    hhea = bytearray(hhea)
-    struct.pack_into(">H", hhea, 34, len(order))
-    out = {
-        "glyf": b"".join(glyphs),
-        "head": bytes(head),
-        "hhea": bytes(hhea),
-        "hmtx": b"".join(metrics),
-        "loca": struct.pack(f">{len(offsets)}I", *offsets),
-        "maxp": bytes(maxp),
-    }
-    return _sfnt_write(out), {gid: remap[gid] for gid in gids}
+# A single certificate's fonts are subset to an alphabet rather than to its own characters, so
+# that the next certificate (another name, the same alphabet) takes the subset from here.
+font_subset_cached = lru_cache(maxsize=64)(font_subset)
 
-
-def _checksum(data: bytes) -> int:
-    data += b"\0" * (-len(data) % 4)
-    return sum(struct.unpack(f">{len(data) // 4}I", data)) & 0xFFFFFFFF
-
-
-def _sfnt_write(tables: dict[str, bytes]) -> bytes:
-    count = len(tables)
-    power = 1 << (count.bit_length() - 1)
-    header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
-    directory, body = [], []
-    offset = 12 + 16 * count
-    for tag in sorted(tables):
-        data = tables[tag]
-        directory.append(struct.pack(">4sIII", tag.encode(), _checksum(data), offset, len(data)))
-        padded = data + b"\0" * (-len(data) % 4)
-        body.append(padded)
-        offset += len(padded)
-    font = header + b"".join(directory) + b"".join(body)
-    # head.checkSumAdjustment makes the whole file sum to 0xB1B0AFBA.
-    at = 12 + 16 * count + sum(len(b) for b, tag in zip(body, sorted(tables), strict=True) if tag < "head")
-    adjustment = (0xB1B0AFBA - _checksum(font)) & 0xFFFFFFFF
-    return font[: at + 8] + struct.pack(">I", adjustment) + font[at + 12 :]
+# Every certificate's alphabet: ASCII, Latin-1, Latin Extended-A (all of Slovak, Czech, Polish
+# and Hungarian, and most European names), typographic punctuation and the replacement mark.
+LATIN = frozenset(
+    [chr(code) for code in range(0x20, 0x7F)]
+    + [chr(code) for code in range(0xA0, 0x180)]
+    + list("\u2010\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u2039\u203a\u20ac")
+    + [REPLACEMENT]
+)
 
 
 class FontSet:
-    """The faces a document uses, each subset once to the glyphs drawn with it."""
+    """The faces a document uses, each subset once: to the glyphs the document draws with it or,
+    given an `alphabet`, to that alphabet and those glyphs (cached in the process, see
+    font_subset_cached)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, alphabet: frozenset[str] | None = None) -> None:
+        self.alphabet = alphabet
         self.glyphs: set[Glyph] = set()
         self.chars: dict[str, dict[int, str]] = {}
         self.resource: dict[str, str] = {}
@@ -307,15 +238,19 @@ class FontSet:
             self.glyphs.update(line.glyphs)
 
     def subset(self) -> None:
-        used: dict[str, set[int]] = {}
+        used: dict[str, set[str]] = {}
         for name, gid, _advance, char in sorted(self.glyphs):
-            used.setdefault(name, set()).add(gid)
+            used.setdefault(name, set()).add(char)
             self.chars.setdefault(name, {}).setdefault(gid, char)
-        for number, (name, gids) in enumerate(sorted(used.items())):
-            program, remap = truetype_subset(face(name).path, gids)
+        for number, (name, chars) in enumerate(sorted(used.items())):
+            if self.alphabet is None:
+                made = font_subset(name, frozenset(chars))
+            else:
+                made = font_subset_cached(name, self.alphabet | chars)
+            remap = {gid: made.remap[gid] for gid in self.chars[name]}
             self.remap[name] = remap
             self.hex.update({(name, gid): f"{new:04x}" for gid, new in remap.items()})
-            self.programs[name] = program
+            self.programs[name] = made.program
             self.resource[name] = f"Cf{number}"
 
     def content(self, canvas: "Canvas") -> bytes:

@@ -1,4 +1,4 @@
-/* Applicant portal: live countdown to the submission deadline and character counters.
+/* Applicant portal: live countdown to the submission deadline (the character counters are in counters.js).
    Loaded as a static file (the Content-Security-Policy forbids inline scripts); every
    user-facing word comes from data attributes rendered by the translated templates. */
 (function () {
@@ -15,24 +15,5 @@
       if (left > 0) { setTimeout(tick, 1000); }
     };
     tick();
-  }
-
-  var form = document.getElementById("application-form");
-  if (form && form.dataset.counterTemplate) {
-    var template = form.dataset.counterTemplate;
-    form.querySelectorAll("textarea[maxlength]").forEach(function (field) {
-      var max = parseInt(field.getAttribute("maxlength"), 10);
-      if (!max || max > 5000) { return; }
-      var counter = document.createElement("small");
-      counter.className = "char-counter";
-      counter.setAttribute("aria-live", "polite");
-      field.insertAdjacentElement("afterend", counter);
-      var update = function () {
-        counter.textContent = template.replace("__USED__", field.value.length).replace("__MAX__", max);
-        counter.classList.toggle("char-counter-full", field.value.length >= max);
-      };
-      field.addEventListener("input", update);
-      update();
-    });
   }
 })();

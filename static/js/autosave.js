@@ -1,6 +1,9 @@
 /* Autosave of a juror's scores: posts the form with its version a moment after the juror
    stops typing, and when the tab is hidden or closed. Keeps an unsaved copy in localStorage
-   so that nothing is lost when the session expires or the network fails. No dependencies. */
+   so that nothing is lost when the session expires or the network fails. When the server is
+   briefly unavailable (503 with Retry-After, e.g. its database connection was cut) or the
+   network fails, it keeps the values, says "Connection lost — retrying…" and tries again with a
+   growing delay (2 s, 4 s, ... 30 s) until the save goes through. No dependencies. */
 (function () {
   "use strict";
   var form = document.getElementById("score-form");
@@ -10,6 +13,7 @@
   var url = form.getAttribute("data-autosave-url");
   var key = "award-autosave:" + url;
   var timer = null, inFlight = false, pending = false, stopped = false, dirty = false;
+  var retryDelay = 0;  // 0 while the server answers; otherwise the next wait before retrying
 
   function say(text, kind) {
     statusEl.textContent = text;
@@ -49,16 +53,29 @@
     });
   }
 
+  function retryLater(serverSeconds) {
+    dirty = true;
+    remember();
+    retryDelay = retryDelay ? Math.min(retryDelay * 2, 30000) : 2000;
+    if (serverSeconds > 0) { retryDelay = Math.max(retryDelay, serverSeconds * 1000); }
+    say(form.getAttribute("data-msg-retrying"), "retrying");
+  }
+
   function save(keepalive) {
     if (stopped || !dirty) { return; }
     if (inFlight) { pending = true; return; }
     inFlight = true; pending = false; dirty = false;
-    say(form.getAttribute("data-msg-saving"), "saving");
+    if (!retryDelay) { say(form.getAttribute("data-msg-saving"), "saving"); }
     var body = new FormData(form);
     fetch(url, {
       method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
       headers: {"X-Autosave": "1", "X-CSRFToken": body.get("csrfmiddlewaretoken"), "Accept": "application/json"}
     }).then(function (response) {
+      if (response.status >= 502 && response.status <= 504) {
+        retryLater(parseInt(response.headers.get("Retry-After") || "0", 10));
+        return;
+      }
+      retryDelay = 0;
       var type = response.headers.get("Content-Type") || "";
       if (response.redirected || type.indexOf("application/json") === -1) {
         dirty = true;
@@ -70,7 +87,11 @@
         if (payload.ok) {
           versionInput.value = payload.version;
           say(payload.message, "ok");
-          if (!dirty) { forget(); } else { remember(); }
+          // A comment over its limit was left as stored (the scores were saved): mark it, and
+          // keep this tab's copy so that the typed text survives a reload until it is shortened.
+          var warned = payload.warnings && Object.keys(payload.warnings).length;
+          showErrors(payload.warnings);
+          if (!dirty && !warned) { forget(); } else { remember(); }
         } else if (payload.stale || response.status === 409) {
           stopped = true;
           var all = payload.errors && payload.errors.__all__;
@@ -82,11 +103,10 @@
         }
       });
     }).catch(function () {
-      dirty = true;
-      say(form.getAttribute("data-msg-offline"), "error");
+      retryLater(0);
     }).then(function () {
       inFlight = false;
-      if (pending || (dirty && !stopped)) { schedule(5000); }
+      if (pending || (dirty && !stopped)) { schedule(retryDelay || 5000); }
     });
   }
   function schedule(delay) {

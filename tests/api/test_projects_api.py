@@ -153,6 +153,21 @@ def test_api_project_submit_issues_the_reference(world, api):
     assert response.json()["status"] == "submitted"
 
 
+def test_api_project_submit_with_a_lagging_counter_gets_the_next_free_reference(world, api):
+    w = world
+    ProjectFactory(
+        edition=w.edition,
+        owner=w.personas["other_applicant"],
+        status=ProjectStatus.SUBMITTED,
+        reference=f"{w.edition.reference_prefix}-{w.edition.year}-0001",
+    )
+    response = api(w.personas["applicant"]).post(f"/api/v1/projects/{w.project.pk}/submit/")
+    assert response.status_code == 200, response.content
+    assert response.json()["reference"] == f"{w.edition.reference_prefix}-{w.edition.year}-0002"
+    w.project.refresh_from_db()
+    assert w.project.reference == response.json()["reference"]
+
+
 def test_api_project_submit_incomplete_lists_every_missing_field(world, api):
     w = world
     project = ProjectFactory(edition=w.edition, owner=w.personas["applicant"], summary="", problem="")

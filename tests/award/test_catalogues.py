@@ -29,6 +29,10 @@ def test_catalogue_complete(lang):
                 problems.append(f"placeholders differ: {entry.msgid!r} -> {form!r}")
     assert problems == []
     # The compiled catalogue that Django reads must hold the same translations.
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(LOCALE / lang / "LC_MESSAGES" / "django.mo"))}
-    stale = [e.msgid for e in po if not e.obsolete and not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+    # Keyed by context too: "Name" of a person and "Name" of a thing are two entries.
+    mo = polib.mofile(str(LOCALE / lang / "LC_MESSAGES" / "django.mo"))
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo}
+    stale = [
+        e.msgid for e in po if not e.obsolete and not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
     assert stale == [], "run: .venv/bin/python locale/apply_pending.py"

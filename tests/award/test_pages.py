@@ -1,13 +1,15 @@
 """Every base page renders for each role and in each of the five languages."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring.enums import AssignmentStatus
-from tests.factories import TEST_PASSWORD, AssignmentFactory, ProjectFactory
+from tests.factories import TEST_PASSWORD, AssignmentFactory, EditionFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,18 @@ def test_organiser_home_query_count_constant(client, organiser, open_round, djan
     with django_assert_num_queries(7):
         response = client.get("/")
     assert f"0 of {n} reviews completed" in response.content.decode()
+
+
+def test_home_stays_on_the_edition_being_judged_when_the_next_call_opens(client, juror, organiser, open_round):
+    # This year's call has closed and its jury is at work; next year's call has just opened.
+    edition = open_round.edition
+    edition.submissions_open_at = timezone.now() - timedelta(days=90)
+    edition.submissions_close_at = timezone.now() - timedelta(days=30)
+    edition.save()
+    assignment = AssignmentFactory(round=open_round, juror=juror, project__title="Bus stops that talk")
+    EditionFactory(name="Award 2027", year=2027)
+    client.force_login(juror)
+    assert assignment.project.title in client.get("/").content.decode()
+    client.force_login(organiser)
+    assert f"Edition dashboard: {edition.name}" in client.get("/").content.decode()
+    assert client.get(reverse("scoring:manage")).url == reverse("scoring:jurors", args=[edition.slug])

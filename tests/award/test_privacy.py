@@ -236,7 +236,7 @@ def test_privacy_page_is_translated(anonymous, edition):
     anonymous.cookies["award_language"] = "sk"
     text = anonymous.get("/privacy/", HTTP_ACCEPT_LANGUAGE="sk").content.decode()
     assert "Vaše práva" in text
-    assert "730 dní po slávnostnom vyhlásení" in text
+    assert "730 dní po slávnostnom odovzdávaní ocenení" in text
 
 
 def test_delete_requires_login(anonymous):

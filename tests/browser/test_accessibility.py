@@ -16,12 +16,11 @@ from award.models import Edition, EditionRole, Round, TwoFactorDevice, User
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import CertificateBatch, ExportJob
 from reports.services import certificates_issue
-from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, JUROR_EMAIL, ORGANISER_EMAIL
+from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, DEMO_SLUG, JUROR_EMAIL, NEXT_SLUG, ORGANISER_EMAIL
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment
 from submissions.enums import ProjectStatus
 from submissions.models import Project
-from tests.factories import EditionFactory, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -207,15 +206,13 @@ WALKED = {
 
 def test_every_page_of_every_role_passes_axe(browser, live_server):
     call_command("seed_demo", verbosity=0)
-    edition = Edition.objects.get()
+    edition = Edition.objects.get(slug=DEMO_SLUG)
     slug = edition.slug
     organiser = User.objects.get(email=ORGANISER_EMAIL)
     applicant = User.objects.get(email=APPLICANT_EMAIL)
     juror = User.objects.get(email=JUROR_EMAIL)
-    # The demo's call is closed (its jury is at work): an open call lets the applicant edit a draft.
-    draft = ProjectFactory(
-        edition=EditionFactory(name="Open Call 2027", slug="open-call-2027", year=2027), owner=applicant
-    )
+    # The edition being judged has its call closed; the applicant's draft is in next year's open call.
+    draft = Project.objects.get(owner=applicant, edition__slug=NEXT_SLUG, status=ProjectStatus.DRAFT)
     eligible = Project.objects.filter(owner=applicant, status=ProjectStatus.ELIGIBLE).first()
     round1 = Round.objects.get(edition=edition, number=1)
     category = eligible.category

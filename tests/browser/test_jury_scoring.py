@@ -98,3 +98,34 @@ def test_blind_review_hides_names_in_the_browser(page, login_as, juror, two_assi
     expect(page.get_by_test_id("blind-notice")).to_be_visible()
     content = page.content()
     assert "Zora Teamleader" not in content and "Secretville" not in content
+
+
+def test_autosave_retries_after_a_lost_connection_and_says_so(page, login_as, juror, two_assignments):
+    """The server answered 503 (its database connection was cut) and then the network failed: the
+    value stays on the page, the status says so, and the save goes through on a later retry."""
+    criteria, (first, _second) = two_assignments
+    failures = ["503", "network"]
+
+    def flaky(route):
+        if route.request.method != "POST" or not failures:
+            route.fallback()
+        elif failures.pop(0) == "503":
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": "1"},
+                content_type="application/json",
+                body='{"ok": false, "detail": "The service is briefly unavailable."}',
+            )
+        else:
+            route.abort()
+
+    login_as(juror.email, TEST_PASSWORD)
+    page.route(f"**/jury/assignments/{first.pk}/", flaky)
+    page.goto(f"/jury/assignments/{first.pk}/")
+    page.get_by_label(criteria[0].name, exact=True).fill("6")
+    status = page.get_by_test_id("autosave-status")
+    expect(status).to_contain_text("Connection lost — retrying…")
+    expect(page.get_by_label(criteria[0].name, exact=True)).to_have_value("6")
+    expect(status).to_contain_text("Saved at", timeout=20000)
+    assert failures == []
+    assert Score.objects.get(assignment=first, criterion=criteria[0]).value == Decimal(6)

@@ -29,7 +29,7 @@ def test_language_switcher_in_the_browser(page, login_as):
     page.get_by_role("button", name="Switch").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "sk"
-    assert page.get_by_role("heading", name="Moje hodnotenia").is_visible()
+    assert page.get_by_role("heading", name="Moje pridelené hodnotenia").is_visible()
 
 
 def test_wrong_password_shows_message(page):

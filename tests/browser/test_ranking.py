@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from scoring.demo import DEMO_PASSWORD, ORGANISER_EMAIL
+from scoring.demo import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
 from scoring.enums import ResultKind
 from scoring.models import Assignment, Result
 
@@ -12,6 +12,8 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
     call_command("seed_demo", verbosity=0)
     login_as(ORGANISER_EMAIL, DEMO_PASSWORD)
     page.get_by_test_id("nav-ranking").click()
+    # The demo organiser organises three editions: the index lists them.
+    page.get_by_role("link", name="V4 Smart Project Award 2026").click()
     page.get_by_role("link", name="Smart City").first.click()
     page.get_by_role("heading", name="Ranking: Smart City, Round 1: shortlist").wait_for()
 
@@ -26,7 +28,9 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
 
     page.get_by_test_id("select-finalists").click()
     page.get_by_text("finalists selected").wait_for()
-    finalists = Result.objects.filter(category__slug="smart-city", kind=ResultKind.FINALIST).count()
+    finalists = Result.objects.filter(
+        edition__slug=DEMO_SLUG, category__slug="smart-city", kind=ResultKind.FINALIST
+    ).count()
     assert finalists >= 1
     assert table.get_by_text("Finalist", exact=True).count() == finalists
 
@@ -38,13 +42,16 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
     from scoring.rules import juror_is_conflicted
 
     expected = 0
-    for result in Result.objects.filter(category__slug="smart-city", kind=ResultKind.FINALIST).select_related(
-        "project"
-    ):
+    for result in Result.objects.filter(
+        edition__slug=DEMO_SLUG, category__slug="smart-city", kind=ResultKind.FINALIST
+    ).select_related("project"):
         panel = EditionRole.objects.filter(role="juror", panels=result.project.category).select_related("user")
         expected += sum(1 for role in panel if not juror_is_conflicted(role.user, result.project))
     assert expected >= finalists * 5
-    assert Assignment.objects.filter(round__number=2, project__category__slug="smart-city").count() == expected
+    final = Assignment.objects.filter(
+        round__edition__slug=DEMO_SLUG, round__number=2, project__category__slug="smart-city"
+    )
+    assert final.count() == expected
 
 
 def test_ranking_page_fits_a_phone(page, login_as):
@@ -61,7 +68,7 @@ def test_organiser_publishes_the_results_after_confirming(page, login_as):
     from award.models import Edition
 
     call_command("seed_demo", verbosity=0)
-    edition = Edition.objects.get(slug="v4-smart-project-award-2026")
+    edition = Edition.objects.get(slug=DEMO_SLUG)
     Result.objects.filter(edition=edition).exclude(kind=ResultKind.SPECIAL).delete()
     project = edition.projects.filter(status="eligible").first()
     Result.objects.create(

@@ -7,13 +7,19 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db.models import Q
+from django.utils import timezone
 
 from award.models import Edition, User
 from reports.models import Certificate
 from reports.services import certificates_issue
+from scoring.demo import DEMO_SLUG
 from scoring.models import Assignment, Result, Score
 from scoring.ranking import ranking_for
 from submissions.models import Attachment, Project
+from submissions.services import project_submit
+from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory
+from tests.submissions.conftest import COMPLETE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,23 +36,24 @@ def _ranking_facts(edition: Edition) -> dict:
     return facts
 
 
-def _certificate_facts() -> list[tuple]:
+def _certificate_facts(edition_slug: str) -> list[tuple]:
     return sorted(
-        Certificate.objects.values_list("code", "kind", "recipient_name", "project_title", "reference", "award_title")
+        Certificate.objects.filter(edition__slug=edition_slug).values_list("code", "kind", "recipient_name", "project_title", "reference", "award_title")
     )
 
 
 def test_export_import_round_trip_keeps_ranking_and_certificates(tmp_path):
     call_command("seed_demo", verbosity=0)
-    edition = Edition.objects.get()
+    edition = Edition.objects.get(slug=DEMO_SLUG)
     project = Project.objects.filter(edition=edition, status="eligible").order_by("reference").first()
     Result.objects.create(edition=edition, category=project.category, project=project, kind="finalist")
     stored = default_storage.save("attachments/backup-test.pdf", ContentFile(b"%PDF-1.4 backup test"))
     Attachment.objects.create(project=project, file=stored, original_name="plan.pdf", content_type="application/pdf", size=20)
     certificates_issue(edition=edition, kinds=["finalist", "participant", "juror"], actor=None)
     before_ranking = _ranking_facts(edition)
-    before_certificates = _certificate_facts()
-    counts = (User.objects.count(), Project.objects.count(), Assignment.objects.count(), Score.objects.count())
+    before_certificates = _certificate_facts(edition.slug)
+    # The demo has other editions; the archive holds this one and the people it references.
+    counts = _edition_counts(edition)
     assert before_certificates and any(rows for rows in before_ranking.values())
 
     archive = tmp_path / "edition.zip"
@@ -61,13 +68,43 @@ def test_export_import_round_trip_keeps_ranking_and_certificates(tmp_path):
 
     call_command("import_edition", str(archive), verbosity=0)
     restored = Edition.objects.get()
-    assert (User.objects.count(), Project.objects.count(), Assignment.objects.count(), Score.objects.count()) == counts
+    assert _edition_counts(restored) == counts
     assert _ranking_facts(restored) == before_ranking
-    assert _certificate_facts() == before_certificates
+    assert _certificate_facts(restored.slug) == before_certificates
     with default_storage.open(stored, "rb") as handle:
         assert handle.read() == b"%PDF-1.4 backup test"
     # New rows still get fresh primary keys after the restore (sequences moved past the data).
     Project.objects.create(edition=restored, owner=User.objects.first(), title="After restore")
+
+
+def _edition_counts(edition: Edition) -> tuple:
+    people = User.objects.filter(Q(projects__edition=edition) | Q(edition_roles__edition=edition)).distinct()
+    return (
+        sorted(people.values_list("email", flat=True)),
+        Project.objects.filter(edition=edition).count(),
+        Assignment.objects.filter(round__edition=edition).count(),
+        Score.objects.filter(assignment__round__edition=edition).count(),
+    )
+
+
+def test_import_edition_sets_the_reference_counter_past_the_restored_references(tmp_path):
+    # An archive whose counter lags behind its references (written before the counter was kept
+    # right): after the restore, the next submission must not collide with a restored reference.
+    edition = EditionFactory(slug="restored", year=2026)
+    owner = UserFactory(email_confirmed_at=timezone.now())
+    category = CategoryFactory(edition=edition)
+    for number in (1, 2, 7):
+        ProjectFactory(edition=edition, category=category, owner=owner, status="submitted", reference=f"V4A-2026-{number:04d}")
+    assert Edition.objects.get(pk=edition.pk).reference_counter == 0
+    archive = tmp_path / "edition.zip"
+    call_command("export_edition", edition.slug, str(archive), verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+    call_command("import_edition", str(archive), verbosity=0)
+    restored = Edition.objects.get()
+    assert restored.reference_counter == 7
+    draft = ProjectFactory(edition=restored, category=restored.categories.get(), owner=User.objects.get(), **COMPLETE)
+    assert project_submit(actor=draft.owner, project=draft).reference == "V4A-2026-0008"
 
 
 def test_import_refuses_a_non_empty_database_and_garbage(tmp_path):

@@ -2,9 +2,12 @@
 
 import io
 import re
+import zipfile
 
 import pytest
 import qrcode
+from django.urls import reverse
+from django.utils import timezone
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -16,11 +19,13 @@ from reports.certificates import (
     TEXT_WIDTH,
     certificates_document,
     certificates_render,
-    pdf_split,
+    certificates_zip,
     verify_url,
 )
-from reports.pdfdraw import face, qr_matrix, truetype_subset
+from reports.pdfdraw import face, font_subset, font_subset_cached, qr_matrix
 from reports.services import certificates_issue
+from submissions.enums import ProjectStatus
+from tests.factories import ProjectFactory, UserFactory
 from tests.reports.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +96,17 @@ def test_certificate_long_texts_wrap_within_the_page(edition, scored, organiser)
     assert len(award) >= 1 and all(size < 15 for _x, _y, size, _t in award)
 
 
+def _zipped(certificates) -> list[bytes]:
+    """The batch task's zip of `certificates`, its files in the certificates' order."""
+    archive = zipfile.ZipFile(
+        io.BytesIO(certificates_zip(certificates, certificates_document(certificates, base_url=BASE)))
+    )
+    return [archive.read(name) for name in archive.namelist()]
+
+
 def test_certificate_qr_code_is_the_verify_url(edition, scored, organiser):
     certificates = certificates_issue(edition=edition, kinds=["participant"], actor=organiser)
-    pdf = certificates_render(certificates, base_url=BASE)
-    for certificate, single in zip(certificates, pdf_split(pdf), strict=True):
+    for certificate, single in zip(certificates, _zipped(certificates), strict=True):
         page = PdfReader(io.BytesIO(single)).pages[0]
         assert page["/Resources"].get("/XObject", {}) == {}  # vectors, not an image
         (match,) = _QR.findall(page.get_contents().get_data())
@@ -131,36 +143,99 @@ def test_certificate_character_outside_the_fonts_does_not_crash(edition, scored,
     assert "\ufffd\ufffd Rocket \ufffd Obec Žilina" in text
 
 
-def test_document_single_pages_match_the_split_of_the_merged_pdf(edition, scored, organiser):
+def test_document_single_pages_match_the_merged_pdf(edition, scored, organiser):
     certificates = certificates_issue(edition=edition, kinds=["winner", "participant", "juror"], actor=organiser)
     document = certificates_document(certificates, base_url=BASE)
-    merged = document.merged()
-    for index, split in enumerate(pdf_split(merged)):
+    merged = PdfReader(io.BytesIO(document.merged()))
+    assert len(merged.pages) == len(certificates)
+    for index, page in enumerate(merged.pages):
         single = PdfReader(io.BytesIO(document.single(index)))
         assert len(single.pages) == 1
         text = single.pages[0].extract_text()
-        assert text == PdfReader(io.BytesIO(split)).pages[0].extract_text()
+        assert text == page.extract_text()
         assert certificates[index].recipient_name in text
         assert len(document.single(index)) < 60_000  # fonts subset, artwork shared, nobody else's lines
 
 
+def _outline(font, glyph):
+    glyphs = font.getGlyphSet()
+    pen = DecomposingRecordingPen(glyphs)
+    glyphs[glyph].draw(pen)
+    return pen.value
+
+
 @pytest.mark.parametrize("name", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf"])
-def test_truetype_subset_keeps_outlines_and_advances(name):
+def test_font_subset_keeps_outlines_and_advances(name):
     original = TTFont(face(name).path)
     order = original.getGlyphOrder()
     text = DIACRITICS + DIACRITICS.upper() + "ÅǅŒﬁ½ẞ0123456789 AaWw“”„·/:_-"
-    gids = {face(name).cmap[ord(char)] for char in text if ord(char) in face(name).cmap}
-    program, remap = truetype_subset(face(name).path, gids)
-    subset = TTFont(io.BytesIO(program))
+    made = font_subset(name, frozenset(text))
+    subset = TTFont(io.BytesIO(made.program))
     new_order = subset.getGlyphOrder()
-    assert subset["maxp"].numGlyphs < 200 and len(program) < 30_000
-
-    def outline(font, glyph):
-        glyphs = font.getGlyphSet()
-        pen = DecomposingRecordingPen(glyphs)
-        glyphs[glyph].draw(pen)
-        return pen.value
-
-    for old, new in remap.items():
+    assert subset["maxp"].numGlyphs < 200 and len(made.program) < 30_000
+    gids = {face(name).cmap[ord(char)] for char in text if ord(char) in face(name).cmap}
+    assert gids <= set(made.remap)
+    assert "fpgm" not in subset and "prep" not in subset  # unhinted: no programs left to run
+    for old, new in made.remap.items():
         assert subset["hmtx"][new_order[new]][0] == original["hmtx"][order[old]][0]
-        assert outline(subset, new_order[new]) == outline(original, order[old])
+        assert _outline(subset, new_order[new]) == _outline(original, order[old])
+
+
+def test_single_downloads_in_polish_and_hungarian_share_the_alphabets_font_subsets(
+    client_for, edition, scored, organiser
+):
+    names = {
+        "pl": ["Gmina Łęczyca Źródło", "Miasto Świętochłowice"],
+        "hu": ["Győr-Moson-Sopron Vármegye", "Hódmezővásárhely Őrség Ütő"],
+    }
+    owners = {}
+    for language, (first, second) in names.items():
+        owner = UserFactory(language=language)
+        for name in (first, second):
+            ProjectFactory(
+                edition=edition,
+                category=scored["category"],
+                owner=owner,
+                status=ProjectStatus.ELIGIBLE,
+                organisation_name=name,
+                title=name + " Smart",
+            )
+        owners[language] = owner
+    certificates = certificates_issue(edition=edition, kinds=["participant"], actor=organiser)
+    edition.results_published_at = timezone.now()
+    edition.save()
+    font_subset_cached.cache_clear()
+    for language, owner in owners.items():
+        client = client_for(owner)
+        for name in names[language]:
+            certificate = next(c for c in certificates if c.recipient_name == name)
+            assert certificate.language == language
+            response = client.get(reverse("reports:certificate_download", args=[certificate.code]))
+            text = pdf_text(response.content)
+            assert name in text and name + " Smart" in text
+    # Polish and Hungarian letters both lie within LATIN: the first download made one subset per
+    # face, the three others (other names, the other language) took them from the cache.
+    info = font_subset_cached.cache_info()
+    assert info.misses == info.currsize >= 2
+    assert info.hits == 3 * info.misses
+
+
+def _embedded_glyph_counts(pdf: bytes) -> list[int]:
+    """The number of glyphs in each font program the text layer (not the artwork) embeds."""
+    counts = []
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    for name, font in page["/Resources"]["/Font"].items():
+        if name.startswith("/Cf"):  # pdfdraw's resource names
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            program = descriptor["/FontFile2"].get_object().get_data()
+            counts.append(TTFont(io.BytesIO(program))["maxp"].numGlyphs)
+    return counts
+
+
+def test_batch_fonts_hold_the_glyphs_drawn_and_a_single_download_its_alphabet(edition, scored, organiser):
+    certificates = certificates_issue(edition=edition, kinds=["participant", "juror"], actor=organiser)
+    batch = _embedded_glyph_counts(certificates_render(certificates, base_url=BASE))
+    single = _embedded_glyph_counts(certificates_render(certificates[:1], base_url=BASE))
+    assert batch and all(count < 120 for count in batch)
+    # ASCII, Latin-1 and Latin Extended-A: any Slovak, Czech, Polish or Hungarian name is in it.
+    assert single and all(count > 300 for count in single)

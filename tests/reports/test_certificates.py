@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from reports.certificates import certificates_render, pdf_split
+from reports.certificates import certificates_document, certificates_render, certificates_zip
 from reports.enums import CertificateKind, JobStatus
 from reports.models import Certificate, CertificateBatch
 from reports.pdf import SafeURLFetcher, static_roots
@@ -56,10 +56,17 @@ def test_certificate_pdf_states_names_award_code_and_diacritics(edition, scored,
     assert "Julia Juror" in pdf_text(pdf) and "Jan Second" in pdf_text(pdf)
 
 
-def test_split_gives_one_pdf_per_certificate_with_only_its_qr_code(edition, scored, organiser):
+def _zipped(certificates) -> list[bytes]:
+    """The batch task's zip of `certificates`, its files in the certificates' order."""
+    document = certificates_document(certificates, base_url="https://award.example.org")
+    archive = zipfile.ZipFile(io.BytesIO(certificates_zip(certificates, document)))
+    return [archive.read(name) for name in archive.namelist()]
+
+
+def test_zip_gives_one_pdf_per_certificate_with_only_its_qr_code(edition, scored, organiser):
     certificates = certificates_issue(edition=edition, kinds=["participant"], actor=organiser)
     pdf = certificates_render(certificates, base_url="https://award.example.org")
-    singles = list(pdf_split(pdf))
+    singles = _zipped(certificates)
     assert len(singles) == 2
     for certificate, single in zip(certificates, singles, strict=True):
         reader = PdfReader(io.BytesIO(single))
@@ -251,8 +258,21 @@ def test_batch_pages_carry_the_shared_artwork_once_and_each_recipients_lines(edi
         artwork.setdefault((certificate.kind, language), set()).add(page["/Contents"][0].idnum)
     assert all(len(streams) == 1 for streams in artwork.values())
     assert len({next(iter(streams)) for streams in artwork.values()}) == len(artwork)
-    singles = list(pdf_split(pdf))
+    singles = _zipped(certificates)
     assert [
         certificate.recipient_name in PdfReader(io.BytesIO(s)).pages[0].extract_text()
         for certificate, s in zip(certificates, singles, strict=True)
     ] == [True] * 7
+
+
+def test_zip_names_a_projects_second_certificate_apart(edition, scored, organiser):
+    # The winning project is a finalist too: two certificates, one reference and one name.
+    certificates = certificates_issue(edition=edition, kinds=["winner", "finalist"], actor=organiser)
+    document = certificates_document(certificates, base_url="https://award.example.org")
+    archive = zipfile.ZipFile(io.BytesIO(certificates_zip(certificates, document)))
+    names = archive.namelist()
+    assert len(names) == len(set(names)) == 3
+    first, second = (i for i, c in enumerate(certificates) if c.reference == "V4A-2026-0002")
+    assert names[first] == "V4A-2026-0002_gdansk-region.pdf"
+    assert names[second] == f"V4A-2026-0002_gdansk-region_{certificates[second].code[:6]}.pdf"
+    assert certificates[second].code in pdf_text(archive.read(names[second])).replace("\n", "")

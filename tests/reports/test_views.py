@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reports.models import Certificate
 from reports.services import certificates_issue
 from tests.factories import ProjectFactory
 from tests.reports.conftest import INJECTION
@@ -75,3 +76,16 @@ def test_export_whose_file_is_gone_from_storage_is_a_404(client_for, edition, or
     response = client.get(url)
     assert response.status_code == 404
     assert ExportJob.objects.filter(pk=job.pk).exists()
+
+
+def test_revoke_reason_over_the_limit_is_refused_not_cut(client_for, edition, scored, organiser):
+    limit = Certificate._meta.get_field("revoked_reason").max_length
+    certificate = certificates_issue(edition=edition, kinds=["winner"], actor=organiser)[0]
+    client = client_for(organiser)
+    page = client.get(reverse("reports:home", args=[edition.slug])).content.decode()
+    assert f'name="reason" required maxlength="{limit}"' in page
+    url = reverse("reports:certificate_revoke", args=[edition.slug, certificate.code])
+    response = client.post(url, {"reason": "r" * (limit + 1)}, follow=True)
+    assert f"at most {limit} characters (it has {limit + 1})" in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None and certificate.revoked_reason == ""

@@ -218,3 +218,19 @@ def test_progress_and_assignments_query_count_constant(
 
 
 EXPECTED_QUERIES = {"scoring:progress": 9, "scoring:assignments": 14}
+
+
+def test_generate_page_counts_too_few_jurors_with_the_plural_form_of_the_language(
+    client_for, setup, open_round, organiser, edition
+):
+    # Issue 21: "only %(available)s jurors" was a plain string, wrong for 1 and for 2–4 in sk, cs and pl.
+    short = setup["projects"][-1]
+    for juror in setup["jurors"][1:]:
+        ConflictFactory(juror=juror, project=short, edition=edition)
+    organiser.language = "sk"
+    organiser.save()
+    client = client_for(organiser)
+    response = client.post(reverse("scoring:assignments", args=[open_round.pk]), {"action": "generate"}, follow=True)
+    body = response.content.decode()
+    assert "konflikt záujmov s ním nemá iba 1 porotca." in body
+    assert "nemá iba 1 porotcov" not in body

@@ -93,7 +93,7 @@ def test_import_preview_shows_row_errors_then_imports_valid_rows(
     response = client.post(url, {"file": upload})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "2 rows can be imported; 3 rows have errors" in body
+    assert "Rows that can be imported: 2. Rows with errors, which will be skipped: 3." in body
     assert "“not-an-email” is not a valid email address." in body
     assert "Unknown country “Atlantis”" in body and "Unknown category “Unknown Cat”" in body
     assert User.objects.filter(email="anna@uni.sk").count() == 0  # preview saves nothing
@@ -159,3 +159,14 @@ def test_import_matches_panels_named_in_any_language(edition):
     assert row.errors == []
     assert row.data["panels"] == ["smart-city", "cyber-security"]
     assert row.data["expertise"] == ["smart-city"]
+
+
+def test_import_preview_heads_the_name_column_as_a_person_name(client_for, organiser, edition):
+    # Issue 21: the column showed "Názov" (a thing's name) in Slovak.
+    organiser.language = "sk"
+    organiser.save()
+    upload = _sheet([["anna@uni.sk", "Anna", "Kovacova", "Uni SK", "SK", "", ""]])
+    response = client_for(organiser).post(reverse("scoring:jurors_import", args=[edition.slug]), {"file": upload})
+    body = response.content.decode()
+    assert '<th scope="col">Meno</th>' in body
+    assert '<th scope="col">Názov</th>' not in body

@@ -498,3 +498,28 @@ def test_results_publish_refuses_results_already_public(settled, edition, organi
     assert error.value.code == "published"
     with pytest.raises(PermissionDenied):
         results_unpublish(edition=edition, actor=UserFactory(), reason="Not mine")
+
+
+def test_winner_tie_message_uses_the_plural_form_of_the_organisers_language(setup, edition, organiser, client_for):
+    # Issue 21: the tie message put the count into a plain string ("2 projektov" in Slovak).
+    final = setup["final"]
+    for project in setup["projects"][:2]:
+        review(final, project, setup["panel"][0], setup["criterion"], 7)
+    organiser.language = "sk"
+    organiser.save()
+    response = client_for(organiser).post(
+        reverse("results:winner", kwargs={"edition": edition.slug, "round": final.number, "category": "smart-city"}),
+        follow=True,
+    )
+    assert "Rovnosť: o prvé miesto sa delia 2 projekty;" in response.content.decode()
+    assert not Result.objects.filter(kind=ResultKind.WINNER).exists()
+
+
+def test_ranking_page_counts_the_finalists_to_select_with_the_plural_form(
+    setup, edition, open_round, organiser, client_for
+):
+    # Issue 21: "Select the top %(n)s as finalists" read "prvních 2" in Czech, wrong for 2–4.
+    organiser.language = "cs"
+    organiser.save()
+    text = client_for(organiser).get(ranking_url(edition, open_round, setup["category"])).content.decode()
+    assert "Vybrat 2 nejlepší projekty jako finalisty" in text

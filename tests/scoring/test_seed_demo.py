@@ -7,7 +7,15 @@ from django.core.management import call_command
 
 from award.enums import Role
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
-from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, JUROR_EMAIL, ORGANISER_EMAIL
+from scoring.demo import (
+    ADMIN_EMAIL,
+    APPLICANT_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_SLUG,
+    DEMO_SLUGS,
+    JUROR_EMAIL,
+    ORGANISER_EMAIL,
+)
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment, ConflictOfInterest, Score
 from submissions.models import Project
@@ -15,46 +23,59 @@ from submissions.models import Project
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _counts() -> dict:
+def _counts(edition: Edition) -> dict:
     return {
-        "editions": Edition.objects.count(),
-        "categories": Category.objects.count(),
-        "criteria": Criterion.objects.count(),
-        "rounds": Round.objects.count(),
-        "projects": Project.objects.count(),
-        "jurors": EditionRole.objects.filter(role=Role.JUROR).count(),
-        "conflicts": ConflictOfInterest.objects.count(),
-        "assignments": Assignment.objects.count(),
-        "completed": Assignment.objects.filter(status=AssignmentStatus.COMPLETED).count(),
-        "scores": Score.objects.count(),
-        "users": User.objects.count(),
+        "categories": Category.objects.filter(edition=edition).count(),
+        "criteria": Criterion.objects.filter(edition=edition).count(),
+        "rounds": Round.objects.filter(edition=edition).count(),
+        "projects": Project.objects.filter(edition=edition).count(),
+        "jurors": EditionRole.objects.filter(edition=edition, role=Role.JUROR).count(),
+        "conflicts": ConflictOfInterest.objects.filter(edition=edition).count(),
+        "assignments": Assignment.objects.filter(round__edition=edition).count(),
+        "completed": Assignment.objects.filter(round__edition=edition, status=AssignmentStatus.COMPLETED).count(),
+        "scores": Score.objects.filter(assignment__round__edition=edition).count(),
     }
 
 
-def _printed(output: str) -> dict:
-    return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", output)}
+def _all_counts() -> dict:
+    return {
+        "editions": Edition.objects.count(),
+        "users": User.objects.count(),
+        **{edition.slug: _counts(edition) for edition in Edition.objects.all()},
+    }
+
+
+def _printed(output: str) -> dict[str, dict]:
+    """The counts printed under each edition's line, by edition name."""
+    return {
+        name: {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", line)}
+        for name, line in re.findall(r"demo edition '([^']+)'.*\n(.*)", output)
+    }
 
 
 def test_seed_demo_is_idempotent_and_prints_true_counts():
     first = StringIO()
     call_command("seed_demo", stdout=first)
-    after_first = _counts()
+    after_first = _all_counts()
     second = StringIO()
     call_command("seed_demo", stdout=second)
-    assert _counts() == after_first
+    assert _all_counts() == after_first
 
     printed = _printed(first.getvalue())
-    for key in ("categories", "criteria", "rounds", "projects", "jurors", "conflicts", "assignments", "completed", "scores"):
-        assert printed[key] == after_first[key], key
+    assert after_first["editions"] == 3
+    assert set(printed) == {edition.name for edition in Edition.objects.filter(slug__in=DEMO_SLUGS)}
+    for edition in Edition.objects.all():
+        for key, value in _counts(edition).items():
+            assert printed[edition.name][key] == value, (edition.slug, key)
     assert _printed(second.getvalue()) == printed
-    assert after_first["editions"] == 1
-    assert after_first["categories"] == 4
-    assert after_first["criteria"] == 8
-    assert after_first["rounds"] == 2
-    assert after_first["jurors"] == 12
-    assert 38 <= after_first["projects"] <= 46
-    assert 65 <= printed["round1_completion"] <= 75
-    for email in (ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
+    current = after_first[DEMO_SLUG]
+    assert current["categories"] == 4
+    assert current["criteria"] == 8
+    assert current["rounds"] == 2
+    assert current["jurors"] == 12
+    assert 38 <= current["projects"] <= 46
+    assert 65 <= printed["V4 Smart Project Award 2026"]["round1_completion"] <= 75
+    for email in (ADMIN_EMAIL, ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
         assert email in first.getvalue()
     assert DEMO_PASSWORD in first.getvalue()
 
@@ -68,12 +89,13 @@ def test_seed_demo_is_deterministic_and_consistent():
     call_command("seed_demo", stdout=StringIO())
     assert list(Project.objects.order_by("reference").values_list("title", flat=True)[:5]) == titles
     assert list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20]) == values
-    # No juror is ever assigned a project they are conflicted with, and each project has 3 jurors.
+    # No juror is ever assigned a project they are conflicted with, and each project has 3 jurors
+    # in round 1 (the final round of the finished edition gives each finalist the whole panel).
     conflicts = set(ConflictOfInterest.objects.values_list("juror_id", "project_id"))
     assert conflicts
     assert not conflicts & set(Assignment.objects.values_list("juror_id", "project_id"))
     per_project = {}
-    for project_id in Assignment.objects.values_list("project_id", flat=True):
+    for project_id in Assignment.objects.filter(round__number=1).values_list("project_id", flat=True):
         per_project[project_id] = per_project.get(project_id, 0) + 1
     assert set(per_project.values()) == {3}
     # Countries: all four are represented.
@@ -82,7 +104,7 @@ def test_seed_demo_is_deterministic_and_consistent():
 
 def test_demo_logins_work():
     call_command("seed_demo", stdout=StringIO())
-    for email in (ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
+    for email in (ADMIN_EMAIL, ORGANISER_EMAIL, JUROR_EMAIL, APPLICANT_EMAIL):
         assert authenticate(username=email, password=DEMO_PASSWORD) is not None, email
 
 
@@ -90,7 +112,7 @@ def test_demo_rubric_speaks_every_language_with_english_fallback(client):
     from django.utils import translation
 
     call_command("seed_demo", stdout=StringIO())
-    edition = Edition.objects.get()
+    edition = Edition.objects.get(slug=DEMO_SLUG)
     with translation.override("sk"):
         assert [c.name for c in edition.categories.order_by("position")][:2] == ["Inteligentné mesto", "Inteligentný región"]
         innovation = edition.criteria.get(position=0)

@@ -301,3 +301,18 @@ def test_dossier_of_another_editions_category_is_404(client_for, organiser, edit
     response = client_for(organiser).post(reverse("submissions:screening_dossier", args=[edition.slug, foreign.slug]))
     assert response.status_code == 404
     assert not ExportJob.objects.exists()
+
+
+def test_eligibility_email_in_polish_is_formal_and_gender_neutral(
+    client_for, organiser, edition, category, django_capture_on_commit_callbacks
+):
+    # Issue 21: an official email addresses the team formally (Państwa), never "Twoje zgłoszenie".
+    project = submitted(edition, category, 1, title="Smart benches")
+    project.owner.language = "pl"
+    project.owner.save()
+    url = reverse("submissions:screening_eligibility", args=[edition.slug, project.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(organiser).post(url, {"decision": "eligible"})
+    body = mail.outbox[-1].body
+    assert "Państwa zgłoszenie „Smart benches”" in body and "spełnia warunki" in body
+    assert "Twoje" not in body and "Status zgłoszenia można sprawdzić tutaj:" in body

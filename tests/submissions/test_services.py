@@ -100,6 +100,33 @@ def test_references_are_sequential_and_never_reused(edition, category, confirmed
     assert edition.reference_counter == 2
 
 
+def test_reference_skips_numbers_in_use_when_the_counter_lags(edition, category, confirmed_applicant, other_applicant):
+    # References written without the counter (a restore, a seed): 0001, 0002 and 0004 exist, counter 0.
+    for number in (1, 2, 4):
+        ProjectFactory(
+            edition=edition,
+            category=category,
+            owner=other_applicant,
+            status=ProjectStatus.SUBMITTED,
+            reference=f"V4A-2026-{number:04d}",
+        )
+    first = ProjectFactory(edition=edition, category=category, owner=confirmed_applicant, **_complete())
+    second = ProjectFactory(edition=edition, category=category, owner=confirmed_applicant, **_complete())
+    assert services.project_submit(actor=confirmed_applicant, project=first).reference == "V4A-2026-0003"
+    assert services.project_submit(actor=confirmed_applicant, project=second).reference == "V4A-2026-0005"
+    edition.refresh_from_db()
+    assert edition.reference_counter == 5
+
+
+def test_reference_counter_sync_moves_up_to_the_highest_reference_never_down(edition, category, other_applicant):
+    ProjectFactory(edition=edition, category=category, owner=other_applicant, reference="V4A-2026-0043")
+    ProjectFactory(edition=edition, category=category, owner=other_applicant, reference="OTHER-2026-0099")
+    assert services.edition_reference_counter_sync(edition=edition) == 43
+    edition.reference_counter = 50
+    edition.save(update_fields=["reference_counter"])
+    assert services.edition_reference_counter_sync(edition=edition) == 50
+
+
 def test_resubmission_keeps_the_reference(draft, confirmed_applicant):
     project = services.project_submit(actor=confirmed_applicant, project=draft)
     project = services.project_reopen(actor=confirmed_applicant, project=project)

@@ -254,6 +254,24 @@ def test_submit_sends_email_with_pdf_and_shows_status(
     assert "V4A-2026-0001" in body and "Submitted" in body and "Reopen as a draft" in body
 
 
+def test_submit_page_with_a_lagging_counter_gets_the_next_free_reference(
+    client_for, draft, confirmed_applicant, other_applicant
+):
+    # Used to answer 500 (UNIQUE constraint failed) on every try when references existed beyond the counter.
+    ProjectFactory(
+        edition=draft.edition,
+        category=draft.category,
+        owner=other_applicant,
+        status=ProjectStatus.SUBMITTED,
+        reference="V4A-2026-0001",
+    )
+    response = client_for(confirmed_applicant).post(edit_url(draft), form_data(draft, action="submit"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.reference) == (ProjectStatus.SUBMITTED, "V4A-2026-0002")
+    assert "V4A-2026-0002" in client_for(confirmed_applicant).get(response.url).content.decode()
+
+
 def test_late_submission_is_refused_and_nothing_changes(client_for, draft, confirmed_applicant):
     edition = draft.edition
     edition.submissions_open_at = timezone.now() - timedelta(days=10)
