@@ -1,12 +1,17 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from award.forms import EditionTimeZoneFormMixin, EditionTimeZoneInlineFormSet
+from award.forms import EditionTimeZoneFormMixin, EditionTimeZoneInlineFormSet, LocalizedDecimalField
 from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, Round, User
+
+# Weights, ranges and thresholds typed the way the administrator's language writes decimals
+# (README, "Typing numbers"), in a text field the browser does not rewrite.
+TYPED_DECIMALS = {models.DecimalField: {"form_class": LocalizedDecimalField}}
 
 
 @admin.register(User)
@@ -35,6 +40,7 @@ class CategoryInline(TranslationTabularInline):
 class CriterionInline(TranslationStackedInline):
     model = Criterion
     extra = 0
+    formfield_overrides = TYPED_DECIMALS
 
 
 class EditionTimeZoneAdminForm(EditionTimeZoneFormMixin, forms.ModelForm):
@@ -65,6 +71,7 @@ class EditionAdmin(EditionTimeZoneAdminMixin, TranslationAdmin):
     list_display = ["name", "year", "submissions_close_at", "aggregation_method", "blind_review"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CategoryInline, CriterionInline, RoundInline]
+    formfield_overrides = TYPED_DECIMALS
 
 
 @admin.register(Category)
@@ -78,6 +85,7 @@ class CategoryAdmin(TranslationAdmin):
 class CriterionAdmin(TranslationAdmin):
     list_display = ["name", "edition", "weight", "min_value", "max_value", "step", "position"]
     list_filter = ["edition"]
+    formfield_overrides = TYPED_DECIMALS
 
 
 @admin.register(Round)

@@ -1,18 +1,14 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
+from award.formatting import number
+from award.forms import LocalizedDecimalField, ModelMultipleIdField
 from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
+from award.numbers import trimmed
 from scoring.models import Assignment, ConflictOfInterest, Score
 from scoring.services import ScoreInput
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ScoreForm(forms.Form):
@@ -37,7 +33,7 @@ class ScoreForm(forms.Form):
             self.initial["overall_comment"] = assignment.overall_comment
         for criterion in self.criteria:
             score = scores.get(criterion.pk)
-            value_field = forms.DecimalField(
+            value_field = LocalizedDecimalField(
                 label=criterion.name,
                 required=False,
                 min_value=criterion.min_value,
@@ -46,17 +42,23 @@ class ScoreForm(forms.Form):
                 max_digits=5,
                 decimal_places=2,
                 disabled=disabled,
+                example=trimmed(criterion.min_value + criterion.step),
             )
-            # After construction: DecimalField writes its own min/max/step ("10.00") otherwise.
+            # For the arrow keys (static/js/decimal-step.js), in plain machine form.
             value_field.widget.attrs.update(
                 {
-                    "min": _plain(criterion.min_value),
-                    "max": _plain(criterion.max_value),
-                    "step": _plain(criterion.step),
-                    "inputmode": "decimal",
                     "data-autosave": "1",
+                    "data-min": str(trimmed(criterion.min_value)),
+                    "data-max": str(trimmed(criterion.max_value)),
+                    "data-step": str(trimmed(criterion.step)),
                 }
             )
+            # The range above the field, in the reader's format ("0–10, step 0,5").
+            value_field.range_text = {
+                "min": number(trimmed(criterion.min_value)),
+                "max": number(trimmed(criterion.max_value)),
+                "step": number(trimmed(criterion.step)),
+            }
             comment_field = form_field_for(
                 Score,
                 "comment",
@@ -68,7 +70,7 @@ class ScoreForm(forms.Form):
             self.fields[f"value_{criterion.pk}"] = value_field
             self.fields[f"comment_{criterion.pk}"] = comment_field
             if score is not None and not self.is_bound:
-                self.initial[f"value_{criterion.pk}"] = _plain(score.value)
+                self.initial[f"value_{criterion.pk}"] = trimmed(score.value)
                 self.initial[f"comment_{criterion.pk}"] = score.comment
         self.fields["overall_comment"].widget.attrs["data-autosave"] = "1"
         self.fields["overall_comment"].disabled = disabled
@@ -119,13 +121,13 @@ class JurorForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices], required=False)
-    panels = forms.ModelMultipleChoiceField(
+    panels = ModelMultipleIdField(
         label=_("Category panels"),
         queryset=Category.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    expertise = forms.ModelMultipleChoiceField(
+    expertise = ModelMultipleIdField(
         label=_("Expertise"), queryset=Category.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Role
+from award.formatting import number
 from award.limits import length_errors
 from award.models import Category, Edition, EditionRole, Round, User
+from award.numbers import trimmed
 from award.services import audit_log, transition_check
 from scoring import assignment as solver
 from scoring.conflicts import automatic_conflict_reason, project_domains, shared_domains
@@ -332,7 +334,8 @@ def _validate_values(
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
+    # In the reader's format ("0,5" in Slovak), as the form field prints its limits.
+    return number(trimmed(value))
 
 
 def score_save(

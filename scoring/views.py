@@ -65,6 +65,15 @@ def _status(error: ScoringError) -> int:
     return ERROR_STATUS.get(getattr(error, "code", None) or "", 400)
 
 
+def _posted_id(request, name: str) -> int | None:
+    """An id posted by a page, or None (then a lookup finds nothing: a 404) for anything that
+    is not one: the ORM raises ValueError, a 500, for "1e309" or "abc"."""
+    value = request.POST.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63:
+        return int(value)
+    return None
+
+
 def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
@@ -473,7 +482,7 @@ def assignments(request, pk: int):
             elif action in {"remove", "swap"}:
                 assignment = get_object_or_404(
                     Assignment.objects.filter(round=rnd).select_related("juror", "project", "round__edition"),
-                    pk=request.POST.get("assignment"),
+                    pk=_posted_id(request, "assignment"),
                 )
                 if action == "remove":
                     assignment_remove(actor=request.user, assignment=assignment)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from award.admin import EditionTimeZoneAdminMixin
+from award.admin import TYPED_DECIMALS, EditionTimeZoneAdminMixin
 from submissions.models import Attachment, Project, TeamMember
 
 
@@ -24,6 +24,7 @@ class ProjectAdmin(EditionTimeZoneAdminMixin, admin.ModelAdmin):  # reopened_unt
     list_select_related = ["category", "edition"]
     raw_id_fields = ["owner"]
     inlines = [TeamMemberInline, AttachmentInline]
+    formfield_overrides = TYPED_DECIMALS
 
 
 @admin.register(TeamMember)

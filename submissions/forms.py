@@ -1,14 +1,20 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from award.enums import Country, OrganisationType
+from award.formatting import number
+from award.forms import LocalizedDecimalField
 from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
 from award.models import Category, Edition
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 from submissions.selectors import SCREENING_ORDERINGS
 from submissions.services import EDITABLE_FIELDS, TEXT_FIELDS
+
+BUDGET_EXAMPLE = Decimal("125000.50")
 
 
 class DateInput(forms.DateInput):
@@ -31,7 +37,10 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = EDITABLE_FIELDS
-        field_classes = {name: LimitedTextField for name in TEXT_FIELDS if name != "website"}
+        field_classes = {
+            "budget_eur": LocalizedDecimalField,
+            **{name: LimitedTextField for name in TEXT_FIELDS if name != "website"},
+        }
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
@@ -46,7 +55,6 @@ class ProjectForm(forms.ModelForm):
             "partners": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "budget_eur": _("Total budget in euros, e.g. 125000.50"),
             "sustainability": _("How the solution keeps running, and how other V4 municipalities could adopt it."),
         }
 
@@ -71,7 +79,11 @@ class ProjectForm(forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("version", self.instance.version)
             mark_over_limit(self, TEXT_FIELDS)
-        self.fields["budget_eur"].widget.attrs.update({"inputmode": "decimal", "min": "0", "step": "0.01"})
+        # Here, not in Meta: the example is written the way the request's language writes it.
+        self.fields["budget_eur"].help_text = _("Total budget in euros, e.g. %(example)s") % {
+            "example": number(BUDGET_EXAMPLE)
+        }
+        self.fields["budget_eur"].example = BUDGET_EXAMPLE
         self.fields["consent_privacy"].help_text = _("See the privacy notice.")
 
     def clean(self):

@@ -172,7 +172,7 @@ def test_scoring_page_shows_application_and_rubric(client_for, juror, mine, crit
     body = client_for(juror).get(reverse("scoring:score", args=[mine.pk])).content.decode()
     assert "A summary for the jury" in body
     assert "Guidance 1" in body and "4–10: strong" in body
-    assert 'step="0.5"' in body and 'max="10"' in body
+    assert "0–10, step 0.5" in body and 'inputmode="decimal"' in body
     assert mine.project.organisation_name in body
 
 

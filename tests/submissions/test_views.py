@@ -197,7 +197,7 @@ def test_budget_abc_is_refused_but_other_fields_saved_and_typed_text_kept(client
     response = client_for(confirmed_applicant).post(edit_url(draft), data)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Enter a number." in body
+    assert "Enter a number, e.g. 125,000.50." in body
     assert 'value="abc"' in body
     draft.refresh_from_db()
     assert str(draft.budget_eur) == "125000.50"
