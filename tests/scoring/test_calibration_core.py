@@ -6,7 +6,7 @@ import pytest
 
 from scoring.calibration.graph import components
 from scoring.calibration.inference import benjamini_hochberg, diagnose, favouritism_test, leniency_test
-from scoring.calibration.model import fit, solve
+from scoring.calibration.model import fit
 from scoring.calibration.posterior import draw, draw_effects
 
 # The 3-project × 2-juror example: juror A (0) reviews projects 0, 1, 2; juror B (1) reviews 0, 1.
