@@ -16,8 +16,9 @@ Run from the repository root: ``python bench/fairness.py``. Fixed, documented pa
   round (odd seeds) 3 jurors give compatriots BIAS (+10) points;
 - the ranking is the whole round, N = 40 finalists (the true top 40 by quality).
 
-Per method (calibrated, mean, median, trimmed mean, and the old z-score standardised method,
-implemented here only as the reference) the mean over rounds of Spearman's correlation with the
+Per method (calibrated, mean, median, trimmed mean, the old z-score standardised method,
+implemented here only as the reference, and the oracle: the ceiling, with every juror's leniency
+and scale known exactly, noise only) the mean over rounds of Spearman's correlation with the
 true quality and of the top-N recall. For the calibrated method's P(finalist), pooled over the
 rounds of all three plans: the Brier score and the largest calibration gap |mean P − share truly
 in the top N| over the probability bins [0, 0.1), …, [0.9, 1] that hold at least 200 projects.
@@ -66,7 +67,7 @@ ROUNDS = 50
 DRAWS = 1000
 BIN_MIN = 200
 PLANS = ("random", "banded", "disconnected")
-METHODS = ("calibrated", "mean", "median", "trimmed_mean", "standardised")
+METHODS = ("calibrated", "mean", "median", "trimmed_mean", "standardised", "oracle")
 
 
 def plan(kind: str, k: int, quality: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +143,10 @@ def one_round(kind: str, k: int, seed: int) -> dict:
     scores.update(plain_methods(y, project, k))
     truth_top = np.zeros(PROJECTS, dtype=bool)
     truth_top[np.argsort(-quality)[:TOP_N]] = True
+    # The ceiling no method can pass: every juror's leniency and scale known exactly.
+    weight = scale[juror] ** 2
+    unbiased = (y - TRUE_MEAN - leniency[juror]) / scale[juror]
+    scores["oracle"] = np.bincount(project, weights=weight * unbiased) / np.bincount(project, weights=weight)
     out = {"spearman": {}, "recall": {}}
     for method, score in scores.items():
         out["spearman"][method] = spearmanr(score, quality)[0]

@@ -1,7 +1,8 @@
 """Uncertainty from the model: draws from its posterior, P(finalist), expected rank, intervals.
 
 For the probabilities the project effects are treated as drawn from the field,
-a_p = μ + a°_p with a°_p ~ N(0, σ_a²) and a field mean μ per connected component (flat prior): an
+a_p = μ + a°_p with a°_p ~ N(0, σ_a²) and a field mean μ per connected component (flat prior; σ_a² per component
+when it is large enough, see model.py): an
 unshrunk extreme score looks surer than it is, and a project with one review should not look
 as sure as one with ten. The joint posterior given the variance components is normal and is
 drawn in two stages, as the model's sparse structure allows:
@@ -88,17 +89,16 @@ def draw_effects(fit: Fit, *, n_draws: int, rng: np.random.Generator, inflation:
     if len(active) == 0:
         return out
     sigma2_e = fit.sigma2_e * inflation
-    kappa = fit.sigma2_e / fit.sigma2_a
     lam = fit.sigma2_e / fit.sigma2_b
     D, Xy = system.D[active], system.Xy[active]
     W = system.W[active]
-    d = D + kappa
-    inv = 1.0 / d
     # One field mean per connected component: between components the data cannot tell the
     # jurors' average leniency from the projects' average quality, so, as for the calibrated
     # score, each component's jurors are taken to be average on average.
     comp = fit.components.project[active]
     C = int(comp.max()) + 1
+    kappa = fit.sigma2_e / fit.sigma2_a_component[comp]
+    inv = 1.0 / (D + kappa)
     Cm = csr_matrix((np.ones(len(active)), (np.arange(len(active)), comp)), shape=(len(active), C))
     H = hstack([Cm.multiply(D[:, None]), W]).tocsr()  # X'G for G = [component means, jurors]
     J = W.shape[1]

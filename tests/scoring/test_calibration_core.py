@@ -241,6 +241,10 @@ def test_posterior_draws_match_dense_posterior():
     draws = draw_effects(result, n_draws=40_000, rng=np.random.default_rng(0))
     assert draws.mean(axis=0) == pytest.approx(to_a @ mean, abs=0.15)
     assert np.cov(draws.T) == pytest.approx(to_a @ cov @ to_a.T, abs=0.6)
+    # The documented widening multiplies all three variance components: the covariance doubles.
+    wider = draw_effects(result, n_draws=40_000, rng=np.random.default_rng(0), inflation=2.0)
+    assert wider.mean(axis=0) == pytest.approx(to_a @ mean, abs=0.2)
+    assert np.cov(wider.T) == pytest.approx(2 * to_a @ cov @ to_a.T, abs=1.2)
 
 
 def test_posterior_same_seed_same_probabilities():
