@@ -82,12 +82,20 @@ class Posterior:
 
 def draw_effects(fit: Fit, *, n_draws: int, rng: np.random.Generator, inflation: float = INFLATION) -> np.ndarray:
     """(n_draws, P) draws of the true project effects (NaN columns for projects without reviews)."""
+    out = np.full((n_draws, len(fit.system.D)), np.nan)
+    active, effects = _draw_active(fit, n_draws=n_draws, rng=rng, inflation=inflation)
+    out[:, active] = effects.T
+    return out
+
+
+def _draw_active(
+    fit: Fit, *, n_draws: int, rng: np.random.Generator, inflation: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the projects with reviews, their draws as a (P_active, n_draws) array)."""
     system = fit.system
-    P = len(system.D)
-    out = np.full((n_draws, P), np.nan)
     active = np.flatnonzero(system.D > 0)
     if len(active) == 0:
-        return out
+        return active, np.zeros((0, n_draws))
     sigma2_e = fit.sigma2_e * inflation
     lam = fit.sigma2_e / fit.sigma2_b
     D, Xy = system.D[active], system.Xy[active]
@@ -116,14 +124,19 @@ def draw_effects(fit: Fit, *, n_draws: int, rng: np.random.Generator, inflation:
     z = rng.standard_normal((C + J, n_draws))
     theta = mean[:, None] + np.sqrt(sigma2_e) * solve_triangular(L.T, z, lower=False)
     mu, b = theta[:C], theta[C:]
-    # Projects given (μ, b), all draws at once, in place: (P_active, n_draws), then transposed.
+    # Projects given (μ, b), all draws at once and in place, as (P_active, n_draws).
     effects = np.asarray(W @ b)
-    effects *= -inv[:, None]
-    effects += (Xy * inv)[:, None]
-    effects += (kappa * inv)[:, None] * mu[comp]
-    effects += rng.standard_normal((len(active), n_draws)) * np.sqrt(sigma2_e * inv)[:, None]
-    out[:, active] = effects.T
-    return out
+    effects *= -1.0
+    effects += Xy[:, None]
+    if C == 1:
+        effects += kappa[:, None] * mu[0][None, :]
+    else:
+        effects += kappa[:, None] * mu[comp]
+    effects *= inv[:, None]
+    noise = rng.standard_normal((len(active), n_draws))
+    noise *= np.sqrt(sigma2_e * inv)[:, None]
+    effects += noise
+    return active, effects
 
 
 def draw(
@@ -143,7 +156,9 @@ def draw(
     P = len(fit.score)
     groups = np.zeros(P, dtype=np.int64) if groups is None else np.asarray(groups, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    effects = draw_effects(fit, n_draws=n_draws, rng=rng, inflation=inflation)
+    drawn, effects = _draw_active(fit, n_draws=n_draws, rng=rng, inflation=inflation)
+    position = np.full(P, -1)
+    position[drawn] = np.arange(len(drawn))
     p_top = np.full(P, np.nan)
     expected_rank = np.full(P, np.nan)
     rank_low = np.full(P, np.nan)
@@ -158,8 +173,10 @@ def draw(
         n = int(top_n.get(int(group), 1) if isinstance(top_n, dict) else top_n)
         n = max(0, min(n, len(members)))
         tops[int(group)] = n
-        # Ranks per draw, held as (project, draw) so each project's ranks are contiguous.
-        order = np.argsort(-effects[:, members], axis=1)
+        # Sorted per draw as (draw, project) rows; ranks held as (project, draw) so each
+        # project's ranks are contiguous.
+        rows = effects if len(members) == len(drawn) else effects[position[members]]
+        order = np.argsort(-rows.T, axis=1)
         ranks = np.empty((len(members), n_draws), dtype=np.int16 if len(members) < 2**15 else np.int32)
         ranks[order, np.arange(n_draws)[:, None]] = np.arange(1, len(members) + 1, dtype=ranks.dtype)[None, :]
         p_top[members] = (ranks <= n).mean(axis=1)
@@ -178,5 +195,11 @@ def draw(
     return Posterior(
         p_top=p_top, expected_rank=expected_rank, rank_low=rank_low, rank_high=rank_high, groups=groups,
         top_n=tops, n_draws=n_draws, seed=seed, inflation=inflation, summaries=summaries,
-        draws=effects if keep_draws else None,
+        draws=_as_draws(effects, drawn, P) if keep_draws else None,
     )  # fmt: skip
+
+
+def _as_draws(effects: np.ndarray, drawn: np.ndarray, P: int) -> np.ndarray:
+    out = np.full((effects.shape[1], P), np.nan)
+    out[:, drawn] = effects.T
+    return out
