@@ -24,6 +24,10 @@ value, so "flagged" and "the corrected interval excludes the neutral value" say 
   edition excludes same-country pairs. Favouritism is an accusation, so its false discovery
   rate is half the others': in a round where no juror favours compatriots, the chance that any
   juror is flagged is then about 2.5 % (Benjamini–Hochberg controls it at q when nobody is).
+
+Directions of the absorbed matrices with an eigenvalue below ``_NULL_EIGENVALUE`` (1e-9) times
+the largest are ones the data cannot estimate (a component's common level); the estimates are
+taken orthogonal to them (Moore–Penrose inverse).
 """
 
 from __future__ import annotations
@@ -114,9 +118,9 @@ def leniency_test(fit: Fit, *, fdr: float = FDR) -> JurorTest:
     inv, rank = _pinv_sym(system.K)
     estimate = inv @ system.r
     se = np.sqrt(np.clip(fit.sigma2_e * np.diag(inv), 0.0, None))
-    juror_sizes = fit.components.juror_sizes
     comp = fit.components.juror
-    tested = (comp >= 0) & (juror_sizes[np.maximum(comp, 0)] >= 2) & (se > 0)
+    sizes = np.append(fit.components.juror_sizes, 0)  # the last entry serves label -1
+    tested = (comp >= 0) & (sizes[comp] >= 2) & (se > 0)
     return _test(estimate, se, tested, neutral=0.0, df=system.df - rank, fdr=fdr)
 
 

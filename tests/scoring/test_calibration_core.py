@@ -191,6 +191,17 @@ def test_edge_cases_one_review_jurors_single_review_projects_unequal_counts():
     assert np.nansum(posterior.p_top) == pytest.approx(5.0)
 
 
+def test_round_without_reviews_and_with_one_review_do_not_crash():
+    none = np.array([], dtype=np.int64)
+    empty = fit(np.array([]), none, none, n_projects=3, n_jurors=2)
+    assert np.isnan(empty.score).all() and empty.components.count == 0
+    assert np.isnan(draw(empty, n_draws=10, seed=0).p_top).all()
+    assert not diagnose(empty).leniency.tested.any()
+    single = fit(np.array([55.0]), np.array([1]), np.array([0]), n_projects=3, n_jurors=2)
+    assert single.score[1] == 55.0 and single.leniency.tolist() == [0.0, 0.0]
+    assert draw(single, n_draws=10, seed=0).p_top[1] == 1.0
+
+
 def test_all_equal_totals_give_the_total_and_no_leniency():
     project = np.repeat(np.arange(10), 3)
     juror = np.tile(np.arange(3), 10)
