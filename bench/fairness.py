@@ -25,7 +25,9 @@ in the top N| over the probability bins [0, 0.1), …, [0.9, 1] that hold at lea
 Favouritism: power is the share of planted jurors flagged; false alarm the share of rounds
 without planted bias in which any juror is flagged.
 
-The last line holds the 5-juror figures (3-juror figures on the lines before).
+The last line holds the 5-juror figures (3-juror figures on the line before, per plan on the
+lines before that); its top-N recall is the mean over the three plans, its Brier score and
+calibration gap are pooled over them, favouritism is counted over all of them.
 """
 
 from __future__ import annotations
@@ -162,6 +164,7 @@ def one_round(kind: str, k: int, seed: int) -> dict:
     # Only jurors with own-country reviews can be tested; a planted juror without any cannot be found.
     out["false_flags"] = int(flagged.sum() - flagged[biased].sum())
     out["iterations"] = result.iterations
+    out["converged"] = result.converged
     return out
 
 
@@ -208,7 +211,8 @@ def main() -> None:
                 + " "
                 + " ".join(f"recall_{m}={figures['recall'][(kind, m)]:.3f}" for m in METHODS)
                 + f" brier={brier:.4f} calibration_gap={gap:.3f}"
-                + f" iterations_max={max(r['iterations'] for r in rounds)}",
+                + f" iterations_max={max(r['iterations'] for r in rounds)}"
+                + f" not_converged={sum(not r['converged'] for r in rounds)}",
                 flush=True,
             )
         brier, gap, table = calibration(np.concatenate(pooled_p), np.concatenate(pooled_truth))
