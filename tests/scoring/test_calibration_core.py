@@ -330,7 +330,9 @@ def simulated_round(seed, *, bias):
     leniency[0] = 15.0
     y = rng.normal(60, 10, P)[project] + leniency[juror] + rng.normal(0, 8, len(project))
     y = y + bias * own * (juror == 1)
-    result = fit(y, project, juror, n_projects=P, n_jurors=J)
+    # No scale terms: one evaluation instead of a few dozen keeps the test fast; the tests here
+    # are about leniency and favouritism, and the scale test needs no fitted scales.
+    result = fit(y, project, juror, n_projects=P, n_jurors=J, scales=False)
     return result, project_country, juror_country
 
 
