@@ -22,7 +22,11 @@ The model
   centre than the typical juror. It is estimated only for jurors with at least
   ``SCALE_MIN_REVIEWS`` (8) reviews, shrunk towards 1 with a normal prior of standard
   deviation τ (estimated from those jurors, EM step, kept within ``TAU_BOUNDS`` = 0.02–0.5),
-  and kept within ``SCALE_BOUNDS`` (0.25–4). Every other juror has s = 1.
+  and kept within ``SCALE_BOUNDS`` (0.25–4). Every other juror has s = 1. No juror gets a
+  scale term when the round's projects barely differ: when the reliability of the calibrated
+  scores without scale terms, σ_a² / (σ_a² + their mean squared standard error), is below
+  ``SCALE_MIN_RELIABILITY`` (0.5), a stretch cannot be told from noise (on pure noise the
+  scales run off to their bounds).
 - ``c`` is the centre the scale stretches from: the mean of all the round's totals.
 - ``e_r`` is everything else (the juror's reading of this project on this day).
 
@@ -89,6 +93,7 @@ from scipy.sparse import csr_matrix
 from scoring.calibration.graph import Components, components
 
 SCALE_MIN_REVIEWS = 8
+SCALE_MIN_RELIABILITY = 0.5
 SCALE_BOUNDS = (0.25, 4.0)
 TAU_START = 0.15
 TAU_BOUNDS = (0.02, 0.5)
@@ -286,6 +291,11 @@ def fit(
     tau2 = TAU_START**2 if scaled.any() else float("nan")
     state = evaluate(s)
     iterations, converged = 1, True
+    if scaled.any() and state.system.df > 0 and _reliability(state, graph) < SCALE_MIN_RELIABILITY:
+        # Projects barely differ: a juror's stretch cannot be told from noise (fitted anyway,
+        # the scales run off towards their bounds on pure noise), so no scale terms.
+        scaled = np.zeros(n_jurors, dtype=bool)
+        tau2 = float("nan")
     if scaled.any() and state.system.df > 0:
         # The plain alternation converges linearly and slowly (a common stretch of all scales
         # against the spread of the projects is nearly free); SQUAREM (Varadhan & Roland 2008)
@@ -301,6 +311,7 @@ def fit(
             return np.append(s_new[scaled], np.log(tau2_new))
 
         theta = np.append(s[scaled], np.log(tau2))
+        theta_new = theta
         previous_a = state.a
         converged = False
         while iterations < max_iterations:
@@ -329,15 +340,7 @@ def fit(
     lam = sigma2_e / sigma2_b
     identifiable = system.df > 0
 
-    active = system.D > 0
-    U, ev = system.eigvec, system.eigval
-    inv = 1.0 / (ev + lam)
-    leniency_se = np.sqrt(sigma2_e * ((U * U) @ inv))
-    # PEV of a_p: σ_e² (1/D_p + w̃_p A⁻¹ w̃_p'), w̃_p = W_p / D_p.
-    WU = np.asarray(system.W @ U) * system.inv_d[:, None]
-    pev = sigma2_e * (system.inv_d + (WU * WU) @ inv)
-    score = np.where(active, a, np.nan)
-    score_se = np.where(active, np.sqrt(pev), np.nan)
+    score, score_se, leniency_se = _standard_errors(system, a, sigma2_e, lam)
     fitted = centre * (1.0 - system.x) + system.x * a[project] + b[juror]
 
     sigma2_a, sigma2_a_component = _field_variance(score, score_se, graph)
@@ -350,6 +353,26 @@ def fit(
         iterations=iterations, converged=converged, identifiable=identifiable,
         components=graph, system=system,
     )  # fmt: skip
+
+
+def _standard_errors(system: System, a: np.ndarray, sigma2_e: float, lam: float):
+    """(score, its SE, leniency SE) from the prediction-error variances of the equations."""
+    active = system.D > 0
+    U, ev = system.eigvec, system.eigval
+    inv = 1.0 / (ev + lam)
+    leniency_se = np.sqrt(sigma2_e * ((U * U) @ inv))
+    # PEV of a_p: σ_e² (1/D_p + w̃_p A⁻¹ w̃_p'), w̃_p = W_p / D_p.
+    WU = np.asarray(system.W @ U) * system.inv_d[:, None]
+    pev = sigma2_e * (system.inv_d + (WU * WU) @ inv)
+    return np.where(active, a, np.nan), np.where(active, np.sqrt(pev), np.nan), leniency_se
+
+
+def _reliability(state: _State, graph: Components) -> float:
+    """σ_a² / (σ_a² + mean squared SE) of the calibrated scores without scale terms."""
+    score, se, _ = _standard_errors(state.system, state.a, state.sigma2_e, state.sigma2_e / state.sigma2_b)
+    sigma2_a, _per_component = _field_variance(score, se, graph)
+    active = ~np.isnan(score)
+    return sigma2_a / (sigma2_a + float(np.mean(se[active] ** 2))) if active.any() else 0.0
 
 
 def _field_variance(score: np.ndarray, se: np.ndarray, graph: Components) -> tuple[float, np.ndarray]:

@@ -237,6 +237,17 @@ def test_scale_recovered_for_a_juror_who_stretches():
     assert np.corrcoef(result.score, truth)[0, 1] > 0.97
 
 
+def test_no_scale_terms_when_projects_do_not_differ():
+    # Pure noise: every juror scores every project, no project is better than another.
+    rng = np.random.default_rng(0)
+    project = np.repeat(np.arange(50), 5)
+    juror = np.tile(np.arange(5), 50)
+    result = fit(rng.normal(60, 8, 250), project, juror, n_projects=50, n_jurors=5)
+    assert result.scale.tolist() == [1.0] * 5
+    assert not result.scaled.any()
+    assert result.iterations == 1
+
+
 def test_posterior_draws_match_dense_posterior():
     result = fit(Y, PROJECT, JUROR, n_projects=3, n_jurors=2, scales=False)
     # Dense joint posterior of (μ, a°, b): flat μ, a° ~ N(0, σ_a²), b ~ N(0, σ_b²).
