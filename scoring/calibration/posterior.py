@@ -1,16 +1,18 @@
 """Uncertainty from the model: draws from its posterior, P(finalist), expected rank, intervals.
 
 For the probabilities the project effects are treated as drawn from the field,
-a_p = μ + a°_p with a°_p ~ N(0, σ_a²) and a field mean μ per connected component (flat prior; σ_a² per component
-when it is large enough, see model.py): an
+a_p = μ_c + a°_p with a°_p ~ N(0, σ_a²) and a field mean μ_c per connected component c (flat
+prior; σ_a² of the component when it has at least 30 projects, else pooled, see model.py): an
 unshrunk extreme score looks surer than it is, and a project with one review should not look
-as sure as one with ten. The joint posterior given the variance components is normal and is
-drawn in two stages, as the model's sparse structure allows:
+as sure as one with ten. Between components the data cannot tell the jurors' average leniency
+from the projects' average quality, so, as for the calibrated score, each component's jurors
+are taken to be average on average. The joint posterior given the variance components is
+normal and is drawn in two stages, as the model's sparse structure allows:
 
-1. (μ, b) — the field means and the J juror leniencies — from their marginal posterior, a
-   (J+1)-dimensional normal whose precision matrix is the absorbed mixed-model matrix
+1. (μ, b) — the C field means and the J juror leniencies — from their marginal posterior, a
+   (C+J)-dimensional normal whose precision matrix is the absorbed mixed-model matrix
    (projects integrated out per project, never a matrix over all projects);
-2. every project given (μ, b): a°_p ~ N((Σ x_r(ỹ_r − b_j) − D_p μ) / (D_p + κ), σ_e² / (D_p + κ)),
+2. every project given (μ, b): a°_p ~ N((Σ x_r(ỹ_r − b_j) − D_p μ_c) / (D_p + κ), σ_e² / (D_p + κ)),
    κ = σ_e²/σ_a², D_p = Σ x_r² (the number of its reviews when no juror has a scale term).
 
 The scales s_j are held at their estimates (their uncertainty is small next to the leniencies'
@@ -104,9 +106,7 @@ def _draw_active(
     lam = fit.sigma2_e / fit.sigma2_b
     D, Xy = system.D[active], system.Xy[active]
     W = system.W[active]
-    # One field mean per connected component: between components the data cannot tell the
-    # jurors' average leniency from the projects' average quality, so, as for the calibrated
-    # score, each component's jurors are taken to be average on average.
+    # One field mean per connected component (see the module docstring).
     comp = fit.components.project[active]
     C = int(comp.max()) + 1
     kappa = fit.sigma2_e / fit.sigma2_a_component[comp]
