@@ -46,8 +46,8 @@ DEFAULT_DRAWS = 1000
 # Multiplies the three variance components in the draws. 1.0, because bench/fairness.py shows
 # no overconfidence to correct: pooled over its 150 rounds per juror count (400 projects, top
 # 40), the largest gap between the mean P and the share truly in the top 40, over the
-# probability bins holding ≥ 200 projects, is 0.025 with 3 jurors per project and 0.031 with 5
-# (e.g. 3 jurors: P 0.849 → 0.859 true, P 0.958 → 0.963). The per-project bootstrap this
+# probability bins holding ≥ 200 projects, is 0.026 with 3 jurors per project and 0.033 with 5
+# (e.g. 3 jurors: P 0.849 → 0.857 true, P 0.958 → 0.963). The per-project bootstrap this
 # replaces was overconfident because it resampled 3 totals; the model pools the noise over the
 # round. If a future simulation shows otherwise, raise this factor there and here.
 INFLATION = 1.0
