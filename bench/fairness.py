@@ -25,7 +25,8 @@ in the top N| over the probability bins [0, 0.1), …, [0.9, 1] that hold at lea
 Favouritism: power is the share of planted jurors flagged; false alarm the share of rounds
 without planted bias in which any juror is flagged.
 
-The last line holds the 5-juror figures (3-juror figures on the line before, per plan on the
+The first line times the fit plus 1,000 draws on one round of 2,000 and of 5,000 projects × 5
+reviews (median of 3). The last line holds the 5-juror figures (3-juror figures on the line before, per plan on the
 lines before that); its top-N recall is the mean over the three plans, its Brier score and
 calibration gap are pooled over them, favouritism is counted over all of them.
 """
@@ -182,8 +183,30 @@ def calibration(p: np.ndarray, truth: np.ndarray) -> tuple[float, float, list[tu
     return brier, gap, table
 
 
+def timing(projects: int, jurors: int, k: int = 5) -> float:
+    """Seconds for the fit plus 1,000 posterior draws (median of 3) on one simulated round."""
+    rng = np.random.default_rng(7)
+    quality = rng.normal(TRUE_MEAN, TRUE_SD, projects)
+    leniency = rng.normal(0.0, LENIENCY_SD, jurors)
+    project = np.repeat(np.arange(projects), k)
+    juror = np.argsort(rng.random((projects, jurors)), axis=1)[:, :k].ravel()
+    y = np.clip(quality[project] + leniency[juror] + rng.normal(0, NOISE_SD, len(project)), 0.0, 100.0)
+    seconds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = fit(y, project, juror, n_projects=projects, n_jurors=jurors)
+        draw(result, n_draws=DRAWS, seed=1, top_n=TOP_N)
+        seconds.append(time.perf_counter() - start)
+    return float(np.median(seconds))
+
+
 def main() -> None:
     started = time.perf_counter()
+    print(
+        f"fit_and_{DRAWS}_draws_seconds: 2000x5 (100 jurors)={timing(2000, 100):.2f} "
+        f"5000x5 (250 jurors)={timing(5000, 250):.2f}",
+        flush=True,
+    )
     summary: dict[int, dict] = {}
     for k in (3, 5):
         figures: dict = {"spearman": {}, "recall": {}}
