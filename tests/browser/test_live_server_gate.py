@@ -28,7 +28,6 @@ def late_write_probe(transactional_db, live_server):
     assert get_user_model().objects.filter(email__in=slow_write.emails).count() == len(slow_write.emails)
 
 
-@pytest.mark.slow
 def test_a_request_the_browser_abandoned_finishes_before_the_database_is_flushed(late_write_probe, page):
     page.goto("/blank/")
     page.evaluate(
@@ -43,7 +42,6 @@ def test_a_request_the_browser_abandoned_finishes_before_the_database_is_flushed
     # The server is still in the view: the browser has nothing in flight any more.
 
 
-@pytest.mark.slow
 def test_a_keepalive_request_sent_as_the_page_closes_never_meets_the_flush(keepalive_was_sent, late_write_probe, page):
     page.goto("/blank/")
     page.evaluate(
