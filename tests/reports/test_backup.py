@@ -36,6 +36,7 @@ def _certificate_facts() -> list[tuple]:
     )
 
 
+@pytest.mark.slow
 def test_export_import_round_trip_keeps_ranking_and_certificates(tmp_path):
     call_command("seed_demo", verbosity=0)
     edition = Edition.objects.get()
