@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, JUROR_EMAIL, ORGANISER_EMAIL
@@ -41,3 +42,12 @@ def test_wrong_password_shows_message(page):
     expect(page.get_by_role("alert").first).to_have_text(
         re.compile(r"^The email address or the password is not right"), use_inner_text=True
     )
+
+
+def test_login_as_does_not_return_while_the_browser_is_still_on_the_login_page(page, login_as, applicant):
+    # A refused login stays on /accounts/login/, which a "**/" glob matched: the helper returned
+    # as if logged in. It waits for the landing page, so here it times out instead.
+    page.set_default_navigation_timeout(2_000)
+    with pytest.raises(PlaywrightTimeoutError):
+        login_as(applicant.email, "not-the-password")
+    expect(page.get_by_role("alert").first).to_be_visible()
