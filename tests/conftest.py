@@ -227,7 +227,9 @@ def _at_body_end(item, callback) -> None:
 def pytest_runtest_call(item):
     try:
         return (yield)
-    except Exception:
+    except (pytest.skip.Exception, pytest.xfail.Exception):
+        raise
+    except BaseException:
         item.stash[_BODY_FAILED] = True
         raise
     finally:
