@@ -4,6 +4,7 @@ import os
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue on the busy timeout
 # instead of failing with "database is locked" half-way through; WAL lets readers proceed while
@@ -19,11 +20,24 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """An unset variable gives the default, an empty one is false (as it always was). Any other
+    word than those above is refused: a misspelt "ture" read as false would quietly turn off
+    what the operator meant to turn on."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS or word == "":
+        return False
+    accepted = ", ".join(TRUE_WORDS + FALSE_WORDS)
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use one of: {accepted}.")
 
 
 def env_int(name: str, default: int) -> int:

@@ -12,6 +12,7 @@ from tests.factories import (
     RoundFactory,
     UserFactory,
 )
+from tests.live_server_gate import RequestGate
 
 # Playwright's sync API keeps an event loop in the test thread; Django's ORM guard would
 # otherwise refuse the plain synchronous queries that tests make next to the browser.
@@ -142,7 +143,9 @@ def juror(edition):
 
 @pytest.fixture
 def other_juror(edition):
-    user = UserFactory(email="other.juror@example.org", first_name="Jan", last_name="Second", organisation="Other Institute")
+    user = UserFactory(
+        email="other.juror@example.org", first_name="Jan", last_name="Second", organisation="Other Institute"
+    )
     EditionRoleFactory(edition=edition, user=user, role=Role.JUROR)
     return user
 
@@ -201,37 +204,85 @@ def browser(_playwright):
     browser.close()
 
 
+# --- The end of a test's body ----------------------------------------------------------------
+#
+# Nothing may reach the live server once a test's body has ended: pytest-django flushes the test
+# database in the teardown of transactional_db, and a request handled meanwhile (an autosave sent
+# as the page closes) breaks the flush or leaves rows for the next test. Right after the body,
+# pytest_runtest_call below closes the browser contexts and then the gate in front of the live
+# server (tests/live_server_gate.py), which waits for the requests already inside. The fixtures
+# do the same again in their teardown, for a test whose body never ran; their teardown also comes
+# before the flush, because _live_server_gate sets up after transactional_db and page after it.
+
+_BODY_END = pytest.StashKey[list]()
+_BODY_FAILED = pytest.StashKey[bool]()
+
+
+def _at_body_end(item, callback) -> None:
+    """Run callback as soon as the test's body ends; callbacks run last registered, first run."""
+    item.stash.setdefault(_BODY_END, []).append(callback)
+
+
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if report.when == "call":
-        item.stash.setdefault("failed", False)
-        if report.failed:
-            item.stash["failed"] = True
-    return report
+def pytest_runtest_call(item):
+    try:
+        return (yield)
+    except (pytest.skip.Exception, pytest.xfail.Exception):
+        raise
+    except BaseException:
+        item.stash[_BODY_FAILED] = True
+        raise
+    finally:
+        callbacks = item.stash.get(_BODY_END, [])
+        while callbacks:
+            callbacks.pop()()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server with a RequestGate in front of its application."""
+    httpd = live_server.thread.httpd
+    live_server.gate = RequestGate(httpd.get_app())
+    httpd.set_app(live_server.gate)
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _live_server_gate(request):
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    gate = request.getfixturevalue("live_server").gate
+    gate.open()
+    _at_body_end(request.node, gate.close)
+    yield gate
+    gate.close()
 
 
 @pytest.fixture
-def page(request, browser, live_server):
+def page(request, browser, live_server, _live_server_gate):
     context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    # Requests still in flight when the test ends (an autosave) would reach the live server while
-    # the test database is being flushed, on the same SQLite connection: wait for their answers.
-    in_flight: set = set()
-    context.on("request", lambda req: in_flight.add(req))
-    context.on("requestfinished", lambda req: in_flight.discard(req))
-    context.on("requestfailed", lambda req: in_flight.discard(req))
     page = context.new_page()
+    closed = False
+
+    def close():
+        nonlocal closed
+        if closed:
+            return
+        closed = True
+        try:
+            if request.node.stash.get(_BODY_FAILED, False) and not page.is_closed():
+                ARTIFACTS.mkdir(exist_ok=True)
+                name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        finally:
+            context.close()
+
+    _at_body_end(request.node, close)
     yield page
-    if request.node.stash.get("failed", False):
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    for _ in range(100):  # at most 5 s
-        if not in_flight or page.is_closed():
-            break
-        page.wait_for_timeout(50)
-    context.close()
+    close()
 
 
 @pytest.fixture
@@ -243,7 +294,9 @@ def login_as(page):
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/")
+        # The landing page itself (LOGIN_REDIRECT_URL): a glob such as "**/" would match the
+        # login page too and return before the login went through.
+        page.wait_for_url("/")
         return page
 
     return _login
@@ -252,4 +305,3 @@ def login_as(page):
 def pytest_collection_modifyitems(config, items):
     # Browser tests need the real chromium; keep them last so failures elsewhere show first.
     items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
-

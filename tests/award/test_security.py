@@ -54,6 +54,7 @@ def test_session_cookie_is_httponly_and_samesite(client, applicant):
     assert cookie["samesite"] == "Lax"
 
 
+@pytest.mark.slow
 def test_production_settings_pass_check_deploy():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -63,6 +64,7 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_production_settings_values():
     code = (
         "import django; django.setup(); from django.conf import settings as s; from django.urls import reverse;"
@@ -186,6 +188,7 @@ def _login(base: str, email: str, password: str) -> int:
         return error.code
 
 
+@pytest.mark.slow
 def test_lockout_holds_across_two_web_processes(tmp_path):
     env = _env(SQLITE_PATH=str(tmp_path / "shared.sqlite3"), DEBUG="1", CSP_ENFORCE="1")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
@@ -223,6 +226,7 @@ def test_lockout_holds_across_two_web_processes(tmp_path):
             server.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_production_collectstatic_succeeds(tmp_path):
     """The deployment steps run collectstatic with the manifest storage, which refuses any
     reference to a file that is not shipped (e.g. a vendored source map)."""

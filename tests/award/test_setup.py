@@ -1,11 +1,15 @@
+import os
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from award.env import email_settings
+from award.env import email_settings, env_bool
 
 
 @pytest.mark.django_db
@@ -176,3 +180,44 @@ def test_requirements_pin_every_package_the_apps_import():
 
     assert import_all.unpinned_imports() == []
     assert {"pypdf", "fonttools"} <= import_all.pinned_distributions()
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [("1", True), ("true", True), (" Yes ", True), ("ON", True), ("0", False), ("false", False), ("no", False)]
+    + [("off", False), ("", False)],
+)
+def test_env_bool_reads_the_accepted_words(monkeypatch, value, expected):
+    monkeypatch.setenv("SECURE_SSL_REDIRECT", value)
+    assert env_bool("SECURE_SSL_REDIRECT", not expected) is expected
+
+
+def test_env_bool_gives_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv("SECURE_SSL_REDIRECT", raising=False)
+    assert env_bool("SECURE_SSL_REDIRECT", True) is True
+    assert env_bool("SECURE_SSL_REDIRECT", False) is False
+
+
+def test_env_bool_refuses_a_misspelt_word(monkeypatch):
+    monkeypatch.setenv("SECURE_SSL_REDIRECT", "ture")
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_bool("SECURE_SSL_REDIRECT", False)
+    assert str(refused.value) == (
+        "SECURE_SSL_REDIRECT='ture' is not a boolean; use one of: 1, true, yes, on, 0, false, no, off."
+    )
+
+
+def test_settings_refuse_to_load_with_a_misspelt_boolean():
+    """What an operator sees: the process does not start, and the message names the variable."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(DJANGO_SETTINGS_MODULE="award.settings", CSP_ENFORCE="ture")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CSP_ENFORCE='ture' is not a boolean; use one of: 1, true, yes, on, 0" in result.stderr

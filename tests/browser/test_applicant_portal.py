@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from award.enums import Role
@@ -41,10 +42,11 @@ def confirmation_link(email: str) -> str:
     return re.search(r"https?://\S+/accounts/confirm/\S+", message.body).group(0)
 
 
+@pytest.mark.slow
 def test_applicant_registers_drafts_submits_and_organiser_screens(page, login_as, call, tmp_path):
     page.goto("/call/")
-    assert page.get_by_role("heading", name="V4 Award 2026").is_visible()
-    assert page.get_by_text("8–10: strong").is_visible()
+    expect(page.get_by_role("heading", name="V4 Award 2026")).to_be_visible()
+    expect(page.get_by_text("8–10: strong")).to_be_visible()
     page.get_by_role("button", name="Create an account to apply").click()
 
     page.get_by_label("Email address").fill("team@trnava.sk")
@@ -60,7 +62,7 @@ def test_applicant_registers_drafts_submits_and_organiser_screens(page, login_as
 
     page.goto(confirmation_link("team@trnava.sk"))
     page.wait_for_url("**/call/v4-2026/")
-    assert page.get_by_text("your email address is confirmed").is_visible()
+    expect(page.get_by_text("your email address is confirmed")).to_be_visible()
     page.get_by_role("button", name="Start a new application").click()
     page.wait_for_url(re.compile(r".*/applications/\d+/edit/$"))
 
@@ -69,23 +71,23 @@ def test_applicant_registers_drafts_submits_and_organiser_screens(page, login_as
     page.get_by_label("Category").select_option(label="Smart City")
     page.get_by_label("Project title").fill("Smart benches")
     page.get_by_label("Short summary").fill("Solar benches that count passers-by.")
-    assert "36 of 600 characters" in page.locator("#id_summary + .char-counter").inner_text()
+    expect(page.locator("#id_summary + .char-counter")).to_contain_text("36 of 600 characters", use_inner_text=True)
     page.get_by_label("Start date").fill("2025-06-01")
     page.get_by_label("End date").fill("2025-05-01")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("The end date cannot be before the start date.").is_visible()
-    assert page.get_by_label("Project title").input_value() == "Smart benches"
+    expect(page.get_by_text("The end date cannot be before the start date.")).to_be_visible()
+    expect(page.get_by_label("Project title")).to_have_value("Smart benches")
     page.get_by_label("End date").fill("2025-12-31")
     page.get_by_label("Budget (EUR)").fill("125000")
     page.get_by_role("button", name="Save draft").click()
     page.get_by_text("Draft saved.").wait_for()
 
     page.get_by_test_id("logout").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("/")
     login_as("team@trnava.sk", PASSWORD)
     page.get_by_role("link", name="Smart benches").click()
     page.get_by_role("button", name="Continue the application").click()
-    assert page.get_by_label("Project title").input_value() == "Smart benches"
+    expect(page.get_by_label("Project title")).to_have_value("Smart benches")
 
     for label, text in [
         ("Problem", "Nobody knows how many people use the square."),
@@ -109,14 +111,14 @@ def test_applicant_registers_drafts_submits_and_organiser_screens(page, login_as
 
     page.get_by_test_id("submit-open").click()
     page.get_by_role("button", name="Yes, submit the application").click()
-    assert page.get_by_text("You must accept the rules of the award to submit.").is_visible()
+    expect(page.get_by_text("You must accept the rules of the award to submit.")).to_be_visible()
     page.get_by_label("I accept the rules of the award").check()
     page.get_by_label("I consent to the processing of personal data").check()
     page.get_by_test_id("submit-open").click()
     page.get_by_role("button", name="Yes, submit the application").click()
     page.wait_for_url(re.compile(r".*/applications/\d+/$"))
-    assert page.get_by_test_id("reference").inner_text() == "V4A-2026-0001"
-    assert page.get_by_test_id("status").inner_text() == "Submitted"
+    expect(page.get_by_test_id("reference")).to_have_text("V4A-2026-0001", use_inner_text=True)
+    expect(page.get_by_test_id("status")).to_have_text("Submitted", use_inner_text=True)
 
     message = next(m for m in mail.outbox if "V4A-2026-0001" in m.subject)
     name, content, _ = message.attachments[0]
@@ -127,14 +129,14 @@ def test_applicant_registers_drafts_submits_and_organiser_screens(page, login_as
     assert project.status == ProjectStatus.SUBMITTED and project.attachments.count() == 1
 
     page.get_by_test_id("logout").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("/")
     login_as("organiser@example.org", TEST_PASSWORD)
     page.get_by_role("link", name="Applications").first.click()
     page.get_by_role("link", name="V4A-2026-0001").click()
     page.get_by_label("Eligible", exact=True).check()
     page.get_by_role("button", name="Save the decision").click()
     page.get_by_text("The decision was saved").wait_for()
-    assert page.get_by_test_id("status").inner_text() == "Eligible"
+    expect(page.get_by_test_id("status")).to_have_text("Eligible", use_inner_text=True)
     project.refresh_from_db()
     assert project.status == ProjectStatus.ELIGIBLE
     assert any("is eligible" in m.body for m in mail.outbox if m.to == ["team@trnava.sk"])
@@ -156,14 +158,14 @@ def test_application_in_each_language_on_a_phone(page, login_as, call, language,
     page.set_viewport_size({"width": 390, "height": 844})
     login_as("team@example.org", TEST_PASSWORD)
     page.goto("/call/v4-2026/")
-    assert page.locator("html").get_attribute("lang") == language
+    expect(page.locator("html")).to_have_attribute("lang", language)
     page.get_by_role("button", name=start).click()
     page.locator("#id_title").fill("Projekt ÁČŻŐ")
     page.locator("#id_start_date").fill("2025-06-01")
     page.locator("#id_end_date").fill("2025-05-01")
     page.get_by_role("button", name=save).first.click()
-    assert page.locator(".field-error").first.is_visible()
+    expect(page.locator(".field-error").first).to_be_visible()
     assert "The end date cannot be before the start date." not in page.content()
-    assert page.locator("#id_title").input_value() == "Projekt ÁČŻŐ"
+    expect(page.locator("#id_title")).to_have_value("Projekt ÁČŻŐ")
     # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

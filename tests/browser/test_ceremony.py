@@ -1,8 +1,10 @@
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from playwright.sync_api import expect
 
 from award.enums import Country, Role
 from scoring.enums import ResultKind
@@ -56,44 +58,44 @@ def active(page):
 
 def assert_walks_through_the_city_category(page, titles):
     """From the title slide: the category, the three finalists, the suspense, the reveal."""
-    total = page.locator(".slide").count()
-    assert total == 1 + (1 + 3 + 1) + (1 + 1) + 1
-    assert page.get_by_test_id("slide-counter").inner_text() == f"1 / {total}"
-    assert active(page).locator("h1").inner_text() == "Test Award 2026"
+    total = 1 + (1 + 3 + 1) + (1 + 1) + 1
+    expect(page.locator(".slide")).to_have_count(total)
+    counter = page.get_by_test_id("slide-counter")
+    expect(counter).to_have_text(f"1 / {total}", use_inner_text=True)
+    expect(active(page).locator("h1")).to_have_text("Test Award 2026", use_inner_text=True)
 
     page.keyboard.press("ArrowRight")
-    assert active(page).locator("h2").inner_text() == "Smart City"
-    seen = []
-    for key in ["Space", "PageDown", "ArrowRight"]:
+    expect(active(page).locator("h2")).to_have_text("Smart City", use_inner_text=True)
+    # One finalist per key press, in this order.
+    for key, title in zip(["Space", "PageDown", "ArrowRight"], titles, strict=True):
         page.keyboard.press(key)
         slide = active(page)
-        assert slide.get_attribute("data-testid") == "finalist-slide"
-        seen.append(slide.locator("h2").inner_text())
-        assert slide.locator(".country").inner_text().endswith("Poland")
-    assert seen == titles
-    assert page.get_by_test_id("slide-counter").inner_text() == f"5 / {total}"
+        expect(slide.locator("h2")).to_have_text(title, use_inner_text=True)
+        expect(slide).to_have_attribute("data-testid", "finalist-slide")
+        expect(slide.locator(".country")).to_have_text(re.compile(r"Poland\s*$"), use_inner_text=True)
+    expect(counter).to_have_text(f"5 / {total}", use_inner_text=True)
 
     page.keyboard.press("ArrowRight")
     slide = active(page)
-    assert slide.locator("h2").inner_text() == "And the winner is…"
+    expect(slide.locator("h2")).to_have_text("And the winner is…", use_inner_text=True)
     reveal = slide.get_by_test_id("winner-reveal")
-    assert not reveal.is_visible()
-    assert "revealed" not in slide.get_attribute("class")
+    expect(reveal).to_be_hidden()
+    expect(slide).not_to_have_class(re.compile("revealed"))
     page.keyboard.press("ArrowRight")  # the reveal is the same slide, one key press later
-    assert page.get_by_test_id("slide-counter").inner_text() == f"6 / {total}"
-    assert reveal.is_visible()
-    assert reveal.locator("h3").inner_text() == "Open budget"
-    assert slide.locator(".contenders li.is-winner").inner_text() == "Open budget"
-    assert "Winner: Open budget" in page.locator("#announcer").inner_text()
+    expect(counter).to_have_text(f"6 / {total}", use_inner_text=True)
+    expect(reveal).to_be_visible()
+    expect(reveal.locator("h3")).to_have_text("Open budget", use_inner_text=True)
+    expect(slide.locator(".contenders li.is-winner")).to_have_text("Open budget", use_inner_text=True)
+    expect(page.locator("#announcer")).to_contain_text("Winner: Open budget", use_inner_text=True)
 
     page.keyboard.press("ArrowLeft")
-    assert not reveal.is_visible()
+    expect(reveal).to_be_hidden()
     page.keyboard.press("ArrowLeft")
-    assert active(page).locator("h2").inner_text() == titles[2]
+    expect(active(page).locator("h2")).to_have_text(titles[2], use_inner_text=True)
     page.keyboard.press("End")
-    assert active(page).locator("h2").inner_text() == "Thank you!"
+    expect(active(page).locator("h2")).to_have_text("Thank you!", use_inner_text=True)
     page.keyboard.press("Home")
-    assert active(page).locator("h1").inner_text() == "Test Award 2026"
+    expect(active(page).locator("h1")).to_have_text("Test Award 2026", use_inner_text=True)
 
 
 def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, ceremony, edition):
@@ -112,15 +114,15 @@ def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, 
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     picture = active(page).get_by_test_id("ceremony-picture")
-    assert picture.get_attribute("src").startswith("data:image/jpeg;base64,")
+    expect(picture).to_have_attribute("src", re.compile(r"^data:image/jpeg;base64,"))
     assert picture.evaluate("img => img.naturalWidth") == 1280
     assert fetched == []
 
     # The on-screen buttons do the same for a mouse, and F asks for full screen.
     page.get_by_test_id("ceremony-next").click()
-    assert active(page).locator("h2").inner_text() == ceremony["titles"][1]
+    expect(active(page).locator("h2")).to_have_text(ceremony["titles"][1], use_inner_text=True)
     page.get_by_test_id("ceremony-previous").click()
-    assert active(page).locator("h2").inner_text() == ceremony["titles"][0]
+    expect(active(page).locator("h2")).to_have_text(ceremony["titles"][0], use_inner_text=True)
     page.keyboard.press("f")
     page.wait_for_function("document.fullscreenElement !== null")
     page.keyboard.press("f")

@@ -41,6 +41,7 @@ def score_one(page, a, criteria, values, comment):
     expect(page.get_by_text("Your review is finalised")).to_be_visible()
 
 
+@pytest.mark.slow
 def test_juror_scores_two_projects_with_autosave_and_finalises(page, login_as, juror, two_assignments):
     criteria, (first, second) = two_assignments
     login_as(juror.email, TEST_PASSWORD)
@@ -53,7 +54,7 @@ def test_juror_scores_two_projects_with_autosave_and_finalises(page, login_as, j
             str(s.value.normalize()) for s in Score.objects.filter(assignment=a).order_by("criterion__position")
         ] == values
     page.goto("/jury/")
-    assert page.get_by_text("2 of 2 reviews completed").is_visible()
+    expect(page.get_by_text("2 of 2 reviews completed")).to_be_visible()
     # A finalised review is read-only.
     page.goto(f"/jury/assignments/{first.pk}/")
     expect(page.get_by_label(criteria[0].name, exact=True)).to_be_disabled()

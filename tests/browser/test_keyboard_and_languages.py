@@ -105,6 +105,7 @@ def _translated(language: str, text: str) -> str:
         return gettext(text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_applicant_form_and_scoring_page_in_each_language(page, login_as, language, open_round, juror, applicant):
     edition = open_round.edition
@@ -129,7 +130,7 @@ def test_applicant_form_and_scoring_page_in_each_language(page, login_as, langua
         page.get_by_role("button", name="Switch").click()
         page.wait_for_load_state()
         page.goto(url)
-        assert page.locator("html").get_attribute("lang") == language
+        expect(page.locator("html")).to_have_attribute("lang", language)
         for text in texts:
             translated = _translated(language, text)
             if language != "en":

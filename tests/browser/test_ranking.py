@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from scoring.demo import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
 from scoring.enums import ResultKind
@@ -19,12 +22,12 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
 
     table = page.get_by_test_id("ranking-table")
     rows = table.get_by_test_id("rank-row")
-    assert rows.count() == 10
-    assert rows.first.locator("td.rank").inner_text().strip().startswith("1")
-    assert rows.first.locator("svg.strip circle").count() == 3
-    assert "ICC(1,k)" in page.get_by_test_id("agreement").inner_text()
-    assert table.get_by_text("missing reviews: not ranked").count() >= 1
-    assert page.locator("svg.boxes").is_visible()
+    expect(rows).to_have_count(10)
+    expect(rows.first.locator("td.rank")).to_have_text(re.compile(r"^\s*1"), use_inner_text=True)
+    expect(rows.first.locator("svg.strip circle")).to_have_count(3)
+    expect(page.get_by_test_id("agreement")).to_contain_text("ICC(1,k)", use_inner_text=True)
+    expect(table.get_by_text("missing reviews: not ranked").first).to_be_attached()
+    expect(page.locator("svg.boxes")).to_be_visible()
 
     page.get_by_test_id("select-finalists").click()
     page.get_by_text("finalists selected").wait_for()
@@ -32,11 +35,11 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
         edition__slug=DEMO_SLUG, category__slug="smart-city", kind=ResultKind.FINALIST
     ).count()
     assert finalists >= 1
-    assert table.get_by_text("Finalist", exact=True).count() == finalists
+    expect(table.get_by_text("Finalist", exact=True)).to_have_count(finalists)
 
     page.get_by_test_id("prepare-final").click()
     page.get_by_role("heading", name="Ranking: Smart City, Round 2: final").wait_for()
-    assert page.get_by_test_id("rank-row").count() == finalists
+    expect(page.get_by_test_id("rank-row")).to_have_count(finalists)
     # The whole category panel scores each finalist, except jurors with a conflict of interest.
     from award.models import EditionRole
     from scoring.rules import juror_is_conflicted
@@ -78,11 +81,11 @@ def test_organiser_publishes_the_results_after_confirming(page, login_as):
     login_as(ORGANISER_EMAIL, DEMO_PASSWORD)
     page.goto(f"/results/{edition.slug}/ranking/")
     state = page.get_by_test_id("publication-state")
-    assert "Not published" in state.inner_text()
-    assert not page.get_by_test_id("publish").is_visible()  # the real button waits behind the disclosure
+    expect(state).to_contain_text("Not published", use_inner_text=True)
+    expect(page.get_by_test_id("publish")).to_be_hidden()  # the real button waits behind the disclosure
     page.get_by_test_id("publish-open").click()
     page.get_by_test_id("publish").click()
     page.get_by_text("The results are public.").wait_for()
-    assert page.get_by_test_id("publication-state").inner_text().startswith("Published on")
+    expect(page.get_by_test_id("publication-state")).to_have_text(re.compile(r"^Published on"), use_inner_text=True)
     edition.refresh_from_db()
     assert edition.results_are_public()

@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from reports.models import Certificate
@@ -11,6 +12,7 @@ from scoring.demo import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.slow
 def test_organiser_exports_and_prints_certificates_on_the_demo(page, login_as, tmp_path):
     call_command("seed_demo", verbosity=0)
     login_as(ORGANISER_EMAIL, DEMO_PASSWORD)
@@ -33,9 +35,9 @@ def test_organiser_exports_and_prints_certificates_on_the_demo(page, login_as, t
     page.get_by_role("button", name="Generate certificates").click()
     page.wait_for_url(re.compile(r".*/certificates/batches/\d+/$"))
     progress = page.get_by_test_id("job-progress")
-    assert progress.is_visible()
+    expect(progress).to_be_visible()
     page.get_by_test_id("download-pdf").wait_for(timeout=60_000)
-    assert progress.get_attribute("value") == "100"
+    expect(progress).to_have_attribute("value", "100")
     with page.expect_download() as info:
         page.get_by_test_id("download-pdf").click()
     info.value.save_as(tmp_path / "all.pdf")
@@ -47,13 +49,13 @@ def test_organiser_exports_and_prints_certificates_on_the_demo(page, login_as, t
         p.extract_text().replace("\n", "") for p in pages
     )
     page.goto(f"/verify/{certificate.code}")
-    assert page.get_by_test_id("verify-valid").is_visible()
+    expect(page.get_by_test_id("verify-valid")).to_be_visible()
     assert certificate.recipient_name in page.content()
 
 
 def test_verification_page_on_a_phone(page, live_server):
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto("/verify/not-a-real-code-at-all-xx")
-    assert page.get_by_test_id("verify-unknown").is_visible()
+    expect(page.get_by_test_id("verify-unknown")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375

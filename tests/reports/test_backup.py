@@ -42,6 +42,7 @@ def _certificate_facts(edition_slug: str) -> list[tuple]:
     )
 
 
+@pytest.mark.slow
 def test_export_import_round_trip_keeps_ranking_and_certificates(tmp_path):
     call_command("seed_demo", verbosity=0)
     edition = Edition.objects.get(slug=DEMO_SLUG)

@@ -15,6 +15,7 @@ from scoring.services import assignments_generate
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_demo_juror_scores_and_organiser_pages(client):
     call_command("seed_demo", verbosity=0)
     juror = User.objects.get(email=JUROR_EMAIL)

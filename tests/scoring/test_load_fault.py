@@ -12,6 +12,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -52,6 +54,7 @@ def _saver(client: load.JurorClient, done: list) -> None:
     done.append(client)
 
 
+@pytest.mark.slow
 def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
     db_env = {"SQLITE_PATH": str(tmp_path / "load.sqlite3")}
     env = _env(**db_env)
