@@ -6,6 +6,7 @@ scroll sideways.
 The URL names are enumerated from the urlconfs: a page added to the site without a place in
 this walk (or an explicit reason in NOT_WALKED) fails `test_every_page_is_in_the_walk`."""
 
+import re
 from pathlib import Path
 
 import pyotp
@@ -28,12 +29,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 BLOCKING = {"serious", "critical"}
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "screenshots" / "walk-390"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-# Pages with a layout of their own, outside base.html's frame, left out of the phone-width rule.
-OWN_LAYOUT = {
-    "results:ceremony": "a full-screen presentation for the stage (ceremony.css), not a page to read on a phone",
-}
 
 # URL names that are not pages a person reads: files, JSON, form targets that only accept POST
 # (their pages are walked where the form lives), and third-party pages we do not own.
@@ -168,8 +166,13 @@ class Walk:
         try:
             for violation in axe_violations(page):
                 self.failures.append(f"[{role}, 390 px] {name} {page.url}: {violation}")
-            if name not in OWN_LAYOUT and (overflow := sideways_overflow(page)):
+            # The ceremony has a layout of its own (ceremony.css, outside base.html), and it fits too.
+            if overflow := sideways_overflow(page):
                 self.failures.append(f"[{role}, 390 px] {name} {page.url}: scrolls sideways, {overflow}")
+            # For a person to look at: every page of the walk as a phone shows it.
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            shot = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{role}-{name}")[:120]
+            page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
         finally:
             page.set_viewport_size(DESKTOP)
 
@@ -179,6 +182,16 @@ def test_axe_reports_a_serious_violation(page, live_server):
     page.goto("/privacy/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=/static/favicon.svg>')")
     assert any(v.startswith("image-alt (critical)") for v in axe_violations(page))
+
+
+def test_sideways_overflow_is_seen(page, live_server):
+    # The phone-width rule of the walk is only worth something if it sees a page that is too wide.
+    page.set_viewport_size(PHONE)
+    page.goto("/privacy/")
+    assert sideways_overflow(page) == ""
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<p id=wide class=too-wide>x</p>')")
+    page.add_style_tag(content=".too-wide { width: 900px; }")
+    assert "p#wide.too-wide" in sideways_overflow(page)
 
 
 def test_every_page_is_in_the_walk():

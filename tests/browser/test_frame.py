@@ -55,6 +55,16 @@ def test_phone_header_folds_into_a_menu_button_that_works_with_the_keyboard(page
         box = control.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     shoot(page, "phone-menu-open")
+    # The account links fold out inside the menu, within the phone's width.
+    page.locator("#site-menu summary.nav-user").click()
+    profile = page.get_by_role("link", name="My profile")
+    expect(profile).to_be_visible()
+    box = profile.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    shoot(page, "phone-menu-account")
+    page.locator("#site-menu summary.nav-user").click()
+    expect(profile).to_be_hidden()
+    button.focus()
 
     # Tab moves into the menu's links; Escape closes it and returns to the button.
     page.keyboard.press("Tab")
@@ -127,3 +137,8 @@ def test_desktop_shows_the_navigation_without_the_button(page, login_as, organis
     expect(region).to_have_attribute("tabindex", "0")
     expect(region.locator("thead")).to_be_visible()
     shoot(page, "desktop-table")
+    # A tablet held upright would wrap the links onto three rows: it gets the menu button too.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
+    expect(page.get_by_test_id("nav-ranking")).to_be_hidden()
+    expect(region.locator("thead")).to_be_visible()  # tables stay tables above 600 px
