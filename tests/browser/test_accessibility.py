@@ -1,11 +1,13 @@
 """Accessibility walk: every page that each role can reach goes through axe-core (vendored in
 tests/browser/vendor/axe-core/) inside Chromium; any serious or critical violation fails the test.
 Each page is checked on a desktop and again on a 390 px phone, where the page itself must not
-scroll sideways.
+scroll sideways. WALK_SCREENSHOTS=1 keeps a full-page phone screenshot of every page under
+test-artifacts/screenshots/walk-390/.
 
 The URL names are enumerated from the urlconfs: a page added to the site without a place in
 this walk (or an explicit reason in NOT_WALKED) fails `test_every_page_is_in_the_walk`."""
 
+import os
 import re
 from pathlib import Path
 
@@ -169,10 +171,11 @@ class Walk:
             # The ceremony has a layout of its own (ceremony.css, outside base.html), and it fits too.
             if overflow := sideways_overflow(page):
                 self.failures.append(f"[{role}, 390 px] {name} {page.url}: scrolls sideways, {overflow}")
-            # For a person to look at: every page of the walk as a phone shows it.
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            shot = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{role}-{name}")[:120]
-            page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+            if os.environ.get("WALK_SCREENSHOTS"):
+                # For a person to look at: every page as a phone shows it (opt-in; tall pages are slow).
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shot = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{role}-{name}")[:120]
+                page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
         finally:
             page.set_viewport_size(DESKTOP)
 

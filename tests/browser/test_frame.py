@@ -98,6 +98,10 @@ def test_phone_menu_opens_without_script(browser, live_server, organiser):
         expect(page.get_by_role("link", name="Log in").first).to_be_visible()
         toggle.click()
         expect(page.get_by_label("Language")).to_be_hidden()
+        # On a desktop the links show as they are, and the disclosure stays out of the way.
+        page.set_viewport_size(DESKTOP)
+        expect(page.get_by_label("Language")).to_be_visible()
+        expect(toggle).to_be_hidden()
     finally:
         context.close()
 
