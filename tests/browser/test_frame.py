@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import axe_violations
 from tests.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,6 +56,7 @@ def test_phone_header_folds_into_a_menu_button_that_works_with_the_keyboard(page
         box = control.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     shoot(page, "phone-menu-open")
+    assert axe_violations(page) == []  # the walk sees the phone menu closed; here it is open
     # The account links fold out inside the menu, within the phone's width.
     page.locator("#site-menu summary.nav-user").click()
     profile = page.get_by_role("link", name="My profile")
