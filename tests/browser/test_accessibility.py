@@ -1,9 +1,14 @@
 """Accessibility walk: every page that each role can reach goes through axe-core (vendored in
 tests/browser/vendor/axe-core/) inside Chromium; any serious or critical violation fails the test.
+Each page is checked on a desktop and again on a 390 px phone, where the page itself must not
+scroll sideways. WALK_SCREENSHOTS=1 keeps a full-page phone screenshot of every page under
+test-artifacts/screenshots/walk-390/.
 
 The URL names are enumerated from the urlconfs: a page added to the site without a place in
 this walk (or an explicit reason in NOT_WALKED) fails `test_every_page_is_in_the_walk`."""
 
+import os
+import re
 from pathlib import Path
 
 import pyotp
@@ -26,6 +31,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 BLOCKING = {"serious", "critical"}
+SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "screenshots" / "walk-390"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 # URL names that are not pages a person reads: files, JSON, form targets that only accept POST
 # (their pages are walked where the form lives), and third-party pages we do not own.
@@ -108,6 +116,26 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+def sideways_overflow(page) -> str:
+    """What makes the page wider than the window, or '' when it fits (no sideways scroll)."""
+    return page.evaluate(
+        """() => {
+            const width = window.innerWidth;
+            if (document.documentElement.scrollWidth <= width) return '';
+            const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+            // The innermost elements that stick out name the culprit better than their parents.
+            const wide = [...document.body.querySelectorAll('*')].filter((el) => {
+                const box = el.getBoundingClientRect();
+                return box.width > 0 && box.right > width + 1;
+            });
+            const leaves = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
+            return `scrollWidth ${document.documentElement.scrollWidth} > ${width}: `
+                + leaves.slice(0, 5).map((el) => name(el) + ' (' + Math.round(el.getBoundingClientRect().right) + ')').join(', ');
+        }"""
+    )
+
+
 class Walk:
     def __init__(self, browser, base_url):
         self.browser = browser
@@ -116,9 +144,7 @@ class Walk:
         self.failures: list[str] = []
 
     def context(self, email=None):
-        context = self.browser.new_context(
-            base_url=self.base_url, locale="en-GB", viewport={"width": 1280, "height": 900}
-        )
+        context = self.browser.new_context(base_url=self.base_url, locale="en-GB", viewport=DESKTOP)
         context.set_default_timeout(10_000)
         page = context.new_page()
         if email:
@@ -137,6 +163,21 @@ class Walk:
         self.visited.add(name)
         for violation in axe_violations(page):
             self.failures.append(f"[{role}] {name} {page.url}: {violation}")
+        # The same page on a phone, without reloading it (some pages are the result of a POST).
+        page.set_viewport_size(PHONE)
+        try:
+            for violation in axe_violations(page):
+                self.failures.append(f"[{role}, 390 px] {name} {page.url}: {violation}")
+            # The ceremony has a layout of its own (ceremony.css, outside base.html), and it fits too.
+            if overflow := sideways_overflow(page):
+                self.failures.append(f"[{role}, 390 px] {name} {page.url}: scrolls sideways, {overflow}")
+            if os.environ.get("WALK_SCREENSHOTS"):
+                # For a person to look at: every page as a phone shows it (opt-in; tall pages are slow).
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shot = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{role}-{name}")[:120]
+                page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+        finally:
+            page.set_viewport_size(DESKTOP)
 
 
 def test_axe_reports_a_serious_violation(page, live_server):
@@ -144,6 +185,16 @@ def test_axe_reports_a_serious_violation(page, live_server):
     page.goto("/privacy/")
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=/static/favicon.svg>')")
     assert any(v.startswith("image-alt (critical)") for v in axe_violations(page))
+
+
+def test_sideways_overflow_is_seen(page, live_server):
+    # The phone-width rule of the walk is only worth something if it sees a page that is too wide.
+    page.set_viewport_size(PHONE)
+    page.goto("/privacy/")
+    assert sideways_overflow(page) == ""
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<p id=wide class=too-wide>x</p>')")
+    page.add_style_tag(content=".too-wide { width: 900px; }")
+    assert "p#wide.too-wide" in sideways_overflow(page)
 
 
 def test_every_page_is_in_the_walk():
