@@ -3,6 +3,7 @@ takes a new application and gives it a fresh reference (it used to refuse it: th
 and once reopened every submission answered 500 on a reference the seed had already used)."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -29,7 +30,7 @@ def test_demo_visitor_signs_up_and_submits_an_application_in_slovak(page):
 
     page.goto("/call/")
     expect(page).to_have_url(re.compile(rf".*/call/{NEXT_SLUG}/$"))
-    page.get_by_role("button", name="Vytvorte si účet a prihláste sa").click()
+    page.get_by_role("button", name="Na podanie prihlášky si vytvorte účet").click()
     page.locator("#id_email").fill(EMAIL)
     page.locator("#id_first_name").fill("Nora")
     page.locator("#id_last_name").fill("Nováková")
@@ -61,8 +62,8 @@ def test_demo_visitor_signs_up_and_submits_an_application_in_slovak(page):
     page.locator("#id_innovation").fill("Prvé riešenie na Slovensku.")
     page.locator("#id_citizen_involvement").fill("Navrhnuté s Úniou nevidiacich.")
     page.locator("#id_sustainability").fill("Prevádzkuje ho mestský dopravný podnik.")
-    # A plain integer: how decimals are typed is being changed elsewhere.
-    page.locator("#id_budget_eur").fill("80000")
+    # The Slovak way: a no-break space groups the thousands, a comma separates the decimals.
+    page.locator("#id_budget_eur").press_sequentially("125\u00a0000,50")
     page.locator("#id_funding_sources").fill("Rozpočet mesta.")
     page.locator("#id_start_date").fill("2025-03-01")
     page.locator("#id_end_date").fill("2026-02-28")
@@ -77,8 +78,9 @@ def test_demo_visitor_signs_up_and_submits_an_application_in_slovak(page):
     expect(page.get_by_test_id("reference")).to_have_text(f"V4A-2027-{taken + 1:04d}")
     expect(page.get_by_test_id("status")).to_have_text("Podaná")
     project = Project.objects.get(owner__email=EMAIL)
-    assert (project.status, project.reference, project.title) == (
+    assert (project.status, project.reference, project.title, project.budget_eur) == (
         "submitted",
         f"V4A-2027-{taken + 1:04d}",
         "Hovoriace zastávky",
+        Decimal("125000.50"),
     )
