@@ -23,7 +23,17 @@ from award.downloads import stored_file_response
 from award.enums import Role
 from award.models import EditionRole, Round, User
 from award.selectors import edition_current, edition_current_organised_by, editions_organised_by
-from scoring.forms import (
+from scoring.home import juror_dashboard
+from scoring.jury.assignments import (
+    assignment_add,
+    assignment_remove,
+    assignment_swap,
+    assignments_generate,
+    conflict_declare,
+    conflict_set,
+)
+from scoring.jury.errors import ScoringError
+from scoring.jury.forms import (
     AssignmentAddForm,
     AssignmentSwapForm,
     ConflictDeclareForm,
@@ -34,28 +44,12 @@ from scoring.forms import (
     ScoreForm,
     juror_users,
 )
-from scoring.home import juror_dashboard
-from scoring.jurors_import import jurors_import, jurors_import_preview
+from scoring.jury.jurors import invitation_accept, juror_invite, juror_profile_save, reminders_send
+from scoring.jury.jurors_import import jurors_import, jurors_import_preview
+from scoring.jury.scores import StaleVersionError, assignment_finalise, assignment_reopen, score_save
 from scoring.models import Assignment
 from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror, jurors_of, round_overview, round_projects
-from scoring.services import (
-    ScoringError,
-    StaleVersionError,
-    assignment_add,
-    assignment_finalise,
-    assignment_remove,
-    assignment_reopen,
-    assignment_swap,
-    assignments_generate,
-    conflict_declare,
-    conflict_set,
-    invitation_accept,
-    juror_invite,
-    juror_profile_save,
-    reminders_send,
-    score_save,
-)
 
 ERROR_STATUS = {"not_found": 404, "forbidden": 403, "conflicted": 403, "closed": 403, "locked": 409, "stale": 409}
 IMPORT_SALT = "scoring.jurors_import"

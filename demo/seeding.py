@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
-from scoring import demo_i18n
-from scoring.demo_i18n import translated
+from demo import i18n as demo_i18n
+from demo.i18n import translated
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
-from scoring.ranking import ranking_for
+from scoring.ranking.engine import ranking_for
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 from submissions.services import edition_reference_counter_sync
