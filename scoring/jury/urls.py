@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.jury import views
+from scoring.jury import manage_views, views
 
 app_name = "scoring"
 urlpatterns = [
@@ -9,11 +9,11 @@ urlpatterns = [
     path("assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
     path("assignments/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
-    path("manage/", views.manage_current, name="manage"),
-    path("manage/<slug:slug>/jurors/", views.jurors, name="jurors"),
-    path("manage/<slug:slug>/jurors/import/", views.jurors_import_view, name="jurors_import"),
-    path("manage/<slug:slug>/jurors/<int:role_pk>/", views.juror_edit, name="juror_edit"),
-    path("manage/rounds/<int:pk>/assignments/", views.assignments, name="assignments"),
-    path("manage/rounds/<int:pk>/progress/", views.progress, name="progress"),
-    path("manage/assignments/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("manage/", manage_views.manage_current, name="manage"),
+    path("manage/<slug:slug>/jurors/", manage_views.jurors, name="jurors"),
+    path("manage/<slug:slug>/jurors/import/", manage_views.jurors_import_view, name="jurors_import"),
+    path("manage/<slug:slug>/jurors/<int:role_pk>/", manage_views.juror_edit, name="juror_edit"),
+    path("manage/rounds/<int:pk>/assignments/", manage_views.assignments, name="assignments"),
+    path("manage/rounds/<int:pk>/progress/", manage_views.progress, name="progress"),
+    path("manage/assignments/<int:pk>/reopen/", manage_views.reopen, name="reopen"),
 ]

@@ -1,0 +1,309 @@
+"""Pages of the jury side for the organiser: jurors (list, edit, import, invitations),
+assignments, progress and reopening a review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from award.models import Round
+from award.selectors import edition_current_organised_by, editions_organised_by
+from scoring.jury.assignments import (
+    assignment_add,
+    assignment_remove,
+    assignment_swap,
+    assignments_generate,
+    conflict_set,
+)
+from scoring.jury.errors import ScoringError
+from scoring.jury.forms import (
+    AssignmentAddForm,
+    AssignmentSwapForm,
+    ConflictSetForm,
+    JurorForm,
+    JurorImportForm,
+    ReasonForm,
+    juror_users,
+)
+from scoring.jury.jurors import juror_invite, juror_profile_save, reminders_send
+from scoring.jury.jurors_import import jurors_import, jurors_import_preview
+from scoring.jury.scores import assignment_reopen
+from scoring.jury.views import _messages_of, _posted_id, _site_url, _status
+from scoring.models import Assignment
+from scoring.selectors import jurors_of, round_overview, round_projects
+
+IMPORT_SALT = "scoring.jurors_import"
+
+
+# --- Organiser --------------------------------------------------------------------------------
+
+
+@login_required
+def manage_current(request):
+    # The jury's work is on the edition being judged, even when the next call is already open.
+    edition = edition_current_organised_by(request.user)
+    if edition is None:
+        raise Http404
+    return redirect("scoring:jurors", slug=edition.slug)
+
+
+def _edition_for_organiser(request, slug: str):
+    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+
+
+def _round_for_organiser(request, pk: int) -> Round:
+    return get_object_or_404(
+        Round.objects.select_related("edition").filter(edition__in=editions_organised_by(request.user)), pk=pk
+    )
+
+
+@login_required
+def jurors(request, slug: str):
+    edition = _edition_for_organiser(request, slug)
+    form = JurorForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        role = juror_invite(
+            actor=request.user,
+            edition=edition,
+            site_url=_site_url(request),
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            organisation=data["organisation"],
+            country=data["country"],
+            panels=list(data["panels"]),
+            expertise=list(data["expertise"]),
+        )
+        messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": role.user.email})
+        return redirect("scoring:jurors", slug=edition.slug)
+    return render(
+        request,
+        "scoring/jurors.html",
+        {"edition": edition, "roles": list(jurors_of(edition)), "form": form, "rounds": list(edition.rounds.all())},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def juror_edit(request, slug: str, role_pk: int):
+    edition = _edition_for_organiser(request, slug)
+    role = get_object_or_404(jurors_of(edition), pk=role_pk)
+    user = role.user
+    initial = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "organisation": user.organisation,
+        "country": user.country,
+        "panels": list(role.panels.all()),
+        "expertise": list(role.expertise.all()),
+    }
+    form = JurorForm(request.POST or None, edition=edition, initial=initial)
+    form.fields["email"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        juror_profile_save(
+            actor=request.user,
+            edition=edition,
+            email=user.email,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            organisation=data["organisation"],
+            country=data["country"],
+            panels=list(data["panels"]),
+            expertise=list(data["expertise"]),
+        )
+        messages.success(request, _("The juror's profile is saved."))
+        return redirect("scoring:jurors", slug=edition.slug)
+    return render(
+        request,
+        "scoring/juror_edit.html",
+        {"edition": edition, "role": role, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def jurors_import_view(request, slug: str):
+    edition = _edition_for_organiser(request, slug)
+    context = {"edition": edition}
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            rows = signing.loads(request.POST.get("rows", ""), salt=IMPORT_SALT, max_age=3600)
+        except signing.BadSignature:
+            messages.error(request, _("The preview has expired. Please upload the file again."))
+            return redirect("scoring:jurors_import", slug=edition.slug)
+        count = jurors_import(actor=request.user, edition=edition, rows=rows, site_url=_site_url(request))
+        messages.success(
+            request,
+            ngettext("%(count)s juror imported and invited.", "%(count)s jurors imported and invited.", count)
+            % {"count": count},
+        )
+        return redirect("scoring:jurors", slug=edition.slug)
+    form = JurorImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rows = jurors_import_preview(edition=edition, file=form.cleaned_data["file"])
+            except ScoringError as error:
+                form.add_error("file", error.messages)
+            else:
+                status = 200
+                valid = [row.data for row in rows if row.ok]
+                context.update(
+                    rows=rows,
+                    valid_count=len(valid),
+                    error_count=len(rows) - len(valid),
+                    signed_rows=signing.dumps(valid, salt=IMPORT_SALT),
+                )
+    context["form"] = form
+    return render(request, "scoring/jurors_import.html", context, status=status)
+
+
+@login_required
+def assignments(request, pk: int):
+    rnd = _round_for_organiser(request, pk)
+    edition = rnd.edition
+    jurors_qs = juror_users(edition)
+    add_form = AssignmentAddForm(projects=round_projects(rnd), jurors=jurors_qs, prefix="add")
+    conflict_form = ConflictSetForm(projects=round_projects(rnd), jurors=jurors_qs, prefix="conflict")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "generate":
+                report = assignments_generate(actor=request.user, round=rnd)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(created)s assignment created; the loads differ by at most %(spread)s.",
+                        "%(created)s assignments created; the loads differ by at most %(spread)s.",
+                        report.created,
+                    )
+                    % {"created": report.created, "spread": report.load_spread},
+                )
+                for project, available, needed in report.uncovered:
+                    messages.error(
+                        request,
+                        # Two counts: the plural follows "available"; "needed" stands after a colon, free of any noun.
+                        ngettext(
+                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s juror has no conflict of interest with it.",
+                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s jurors have no conflict of interest with it.",
+                            available,
+                        )
+                        % {"project": project.reference or project.title, "needed": needed, "available": available},
+                    )
+                for project, available, _needed in report.warnings:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "The panel of %(project)s has only %(available)s juror without a conflict; jurors from other panels were added.",
+                            "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added.",
+                            available,
+                        )
+                        % {"project": project.reference or project.title, "available": available},
+                    )
+                return redirect("scoring:assignments", pk=rnd.pk)
+            if action == "add":
+                add_form = AssignmentAddForm(request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix="add")
+                if add_form.is_valid():
+                    assignment_add(actor=request.user, round=rnd, **add_form.cleaned_data)
+                    messages.success(request, _("The assignment is added."))
+                    return redirect("scoring:assignments", pk=rnd.pk)
+                status = 400
+            elif action == "conflict":
+                conflict_form = ConflictSetForm(
+                    request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix="conflict"
+                )
+                if conflict_form.is_valid():
+                    conflict_set(actor=request.user, **conflict_form.cleaned_data)
+                    messages.success(
+                        request, _("The conflict of interest is recorded; any assignment of the pair is withdrawn.")
+                    )
+                    return redirect("scoring:assignments", pk=rnd.pk)
+                status = 400
+            elif action in {"remove", "swap"}:
+                assignment = get_object_or_404(
+                    Assignment.objects.filter(round=rnd).select_related("juror", "project", "round__edition"),
+                    pk=_posted_id(request, "assignment"),
+                )
+                if action == "remove":
+                    assignment_remove(actor=request.user, assignment=assignment)
+                    messages.success(request, _("The assignment is removed."))
+                else:
+                    swap = AssignmentSwapForm(request.POST, jurors=jurors_qs)
+                    if not swap.is_valid():
+                        raise ScoringError(_("Choose the juror who should take over."), code="invalid")
+                    assignment_swap(actor=request.user, assignment=assignment, juror=swap.cleaned_data["juror"])
+                    messages.success(request, _("The assignment is given to another juror."))
+                return redirect("scoring:assignments", pk=rnd.pk)
+            else:
+                raise ScoringError(_("Unknown action."), code="invalid")
+        except ScoringError as error:
+            status = _status(error)
+            for message in _messages_of(error):
+                messages.error(request, message)
+    overview = round_overview(rnd)
+    return render(
+        request,
+        "scoring/assignments.html",
+        {
+            "round": rnd,
+            "edition": edition,
+            "overview": overview,
+            "add_form": add_form,
+            "conflict_form": conflict_form,
+            "swap_jurors": list(jurors_qs),
+        },
+        status=status,
+    )
+
+
+@login_required
+def progress(request, pk: int):
+    rnd = _round_for_organiser(request, pk)
+    if request.method == "POST":
+        count = reminders_send(actor=request.user, round=rnd, site_url=_site_url(request))
+        messages.success(
+            request,
+            ngettext("Reminders sent to %(count)s juror.", "Reminders sent to %(count)s jurors.", count)
+            % {"count": count},
+        )
+        return redirect("scoring:progress", pk=rnd.pk)
+    return render(
+        request, "scoring/progress.html", {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)}
+    )
+
+
+@login_required
+@require_POST
+def reopen(request, pk: int):
+    assignment = get_object_or_404(
+        Assignment.objects.filter(round__edition__in=editions_organised_by(request.user)).select_related(
+            "round__edition"
+        ),
+        pk=pk,
+    )
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        assignment_reopen(actor=request.user, assignment=assignment, reason=form.cleaned_data.get("reason", ""))
+    except ScoringError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+        rnd = assignment.round
+        return render(
+            request,
+            "scoring/progress.html",
+            {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)},
+            status=_status(error),
+        )
+    messages.success(request, _("The review is reopened; the juror can change it again."))
+    return redirect("scoring:progress", pk=assignment.round_id)
