@@ -1,8 +1,6 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
+    # No models: the app holds the seeding code and the seed_demo command.
     name = "demo"
-    default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = _("Demo")
