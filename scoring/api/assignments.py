@@ -24,6 +24,16 @@ from scoring.api.common import (
     scoring_error_response,
     validated,
 )
+from scoring.api.serializers import (
+    AssignmentAddSerializer,
+    AssignmentSerializer,
+    AssignmentSwapSerializer,
+    ConflictDeclareSerializer,
+    ConflictSerializer,
+    FinaliseSerializer,
+    ReasonSerializer,
+    ScoresSaveSerializer,
+)
 from scoring.jury.assignments import (
     assignment_add,
     assignment_remove,
@@ -35,16 +45,6 @@ from scoring.jury.errors import ScoringError
 from scoring.jury.scores import ScoreInput, assignment_finalise, assignment_reopen, score_save
 from scoring.models import Assignment, ConflictOfInterest
 from scoring.selectors import assignments_for
-from scoring.serializers import (
-    AssignmentAddSerializer,
-    AssignmentSerializer,
-    AssignmentSwapSerializer,
-    ConflictDeclareSerializer,
-    ConflictSerializer,
-    FinaliseSerializer,
-    ReasonSerializer,
-    ScoresSaveSerializer,
-)
 from submissions.api import juror_access_register
 from submissions.models import Project
 

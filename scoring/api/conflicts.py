@@ -11,13 +11,13 @@ from rest_framework.response import Response
 from award.selectors import editions_organised_by
 from scoring import rules
 from scoring.api.common import edition_juror, scoring_error_response, validated
-from scoring.jury.assignments import conflict_set
-from scoring.jury.errors import ScoringError
-from scoring.models import ConflictOfInterest
-from scoring.serializers import (
+from scoring.api.serializers import (
     ConflictSerializer,
     ConflictSetSerializer,
 )
+from scoring.jury.assignments import conflict_set
+from scoring.jury.errors import ScoringError
+from scoring.models import ConflictOfInterest
 from submissions.models import Project
 
 

@@ -14,21 +14,7 @@ from award.models import Category, Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from scoring.api.common import organised_round, validated
-from scoring.enums import ResultKind
-from scoring.models import Result
-from scoring.results.services import (
-    final_round_prepare,
-    finalist_override,
-    finalists_select,
-    results_publish,
-    results_unpublish,
-    round_freeze,
-    special_award_remove,
-    special_award_set,
-    winner_override,
-    winners_select,
-)
-from scoring.serializers import (
+from scoring.api.serializers import (
     EditionRefSerializer,
     FinalistOverrideSerializer,
     FinalistSelectionSerializer,
@@ -42,6 +28,20 @@ from scoring.serializers import (
     RoundCategorySerializer,
     RoundFreezeSerializer,
     SpecialAwardSerializer,
+)
+from scoring.enums import ResultKind
+from scoring.models import Result
+from scoring.results.services import (
+    final_round_prepare,
+    finalist_override,
+    finalists_select,
+    results_publish,
+    results_unpublish,
+    round_freeze,
+    special_award_remove,
+    special_award_set,
+    winner_override,
+    winners_select,
 )
 from submissions.models import Project
 
