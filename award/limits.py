@@ -8,7 +8,7 @@ of the code asks (`max_length_of`).
 
 Rows stored before a limit existed may be longer. They are kept exactly as they are: nothing is
 ever cut. The pages show such a text with a message (`over_limit_message`) and a save that sends
-it back unchanged is told to shorten it; see scoring.views.score for what the jury's autosave does.
+it back unchanged is told to shorten it; see scoring.jury.views.score for what the jury's autosave does.
 """
 
 from collections.abc import Iterable, Mapping

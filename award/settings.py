@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     # workers, reports/jobs.py) takes the place of django_tasks_db's.
     "django_tasks",
     "django_tasks_db",
+    "demo",
 ]
 
 MIDDLEWARE = [

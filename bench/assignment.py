@@ -37,8 +37,8 @@ def run() -> None:
     from award.enums import Country, Role
     from award.models import Category, Edition, EditionRole, Round, User
     from scoring.enums import ConflictSource
+    from scoring.jury.assignments import assignments_generate
     from scoring.models import ConflictOfInterest
-    from scoring.services import assignments_generate
     from submissions.enums import ProjectStatus
     from submissions.models import Project, TeamMember
 

@@ -39,8 +39,8 @@ def main() -> None:
         from django.urls import reverse
 
         from award.models import User
+        from scoring.jury.scores import ScoreInput, score_save
         from scoring.models import Assignment
-        from scoring.services import ScoreInput, score_save
 
         plan = load.seed(users=50, per_user=8)
         email, ids = plan["jurors"][0]

@@ -98,7 +98,7 @@ def main() -> None:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from scoring.ranking import juror_table, ranking_for
+        from scoring.ranking.engine import juror_table, ranking_for
 
         call_command("migrate", verbosity=0)
         started = time.perf_counter()

@@ -28,7 +28,7 @@ from award.i18n import localized
 from award.models import Category, Criterion, Edition, EditionRole, Round
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment, Score
-from scoring.ranking import FLAG_LABELS, ranking_for
+from scoring.ranking.engine import FLAG_LABELS, ranking_for
 from submissions.models import Project, TeamMember
 
 if LXML:

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from award.models import User
 from award.rules import is_organiser
-from scoring.conflicts import automatic_conflict_reason
 from scoring.enums import AssignmentStatus
+from scoring.jury.conflicts import automatic_conflict_reason
 from scoring.models import Assignment, ConflictOfInterest
 from submissions.models import Project
 

@@ -18,10 +18,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from award.models import Edition, EditionRole, Round, TwoFactorDevice, User
+from demo.seeding import APPLICANT_EMAIL, DEMO_PASSWORD, DEMO_SLUG, JUROR_EMAIL, NEXT_SLUG, ORGANISER_EMAIL
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import CertificateBatch, ExportJob
 from reports.services import certificates_issue
-from scoring.demo import APPLICANT_EMAIL, DEMO_PASSWORD, DEMO_SLUG, JUROR_EMAIL, NEXT_SLUG, ORGANISER_EMAIL
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment
 from submissions.enums import ProjectStatus

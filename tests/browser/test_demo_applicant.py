@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from scoring.demo import NEXT_SLUG
+from demo.seeding import NEXT_SLUG
 from submissions.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

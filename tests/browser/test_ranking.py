@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from scoring.demo import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
+from demo.seeding import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
 from scoring.enums import ResultKind
 from scoring.models import Assignment, Result
 

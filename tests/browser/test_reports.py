@@ -6,8 +6,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from demo.seeding import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
 from reports.models import Certificate
-from scoring.demo import DEMO_PASSWORD, DEMO_SLUG, ORGANISER_EMAIL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

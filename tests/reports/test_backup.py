@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from award.models import Edition, User
+from demo.seeding import DEMO_SLUG
 from reports.models import Certificate
 from reports.services import certificates_issue
-from scoring.demo import DEMO_SLUG
 from scoring.models import Assignment, Result, Score
-from scoring.ranking import ranking_for
+from scoring.ranking.engine import ranking_for
 from submissions.models import Attachment, Project
 from submissions.services import project_submit
 from tests.factories import CategoryFactory, EditionFactory, ProjectFactory, UserFactory

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.assignment import (
+from scoring.jury.assignment import (
     REASON_TOO_FEW_CANDIDATES,
     WARNING_PANEL_TOO_SMALL,
     ProjectNeed,

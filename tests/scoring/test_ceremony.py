@@ -13,9 +13,9 @@ from django.utils import timezone
 from PIL import Image
 
 from award.enums import Country, Role
-from scoring.ceremony import csp_hash, static_text
 from scoring.enums import ResultKind
 from scoring.models import Result
+from scoring.results.ceremony import csp_hash, static_text
 from submissions.models import Attachment
 from tests.factories import CategoryFactory, EditionFactory, EditionRoleFactory, ProjectFactory, UserFactory
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from award.models import AuditEntry, EditionRole
 from scoring.enums import AssignmentStatus, ConflictSource
+from scoring.jury.assignments import assignment_add, assignment_remove, assignments_generate, conflict_set
+from scoring.jury.errors import ScoringError
 from scoring.models import Assignment, ConflictOfInterest
 from scoring.rules import can_score, juror_is_conflicted
-from scoring.services import ScoringError, assignment_add, assignment_remove, assignments_generate, conflict_set
 from tests.factories import CategoryFactory, ConflictFactory, TeamMemberFactory
 from tests.scoring.jury_setup import eligible_project, juror_in, rubric
 

@@ -8,8 +8,9 @@ import pytest
 from django.db import close_old_connections, connection
 
 from scoring.enums import AssignmentStatus
+from scoring.jury.errors import ScoringError
+from scoring.jury.scores import ScoreInput, assignment_finalise, score_save
 from scoring.models import Assignment, Score
-from scoring.services import ScoreInput, ScoringError, assignment_finalise, score_save
 from tests.scoring.jury_setup import assignment, rubric
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -148,7 +148,7 @@ def test_juror_profile_edit(client_for, organiser, juror, edition):
 
 
 def test_import_matches_panels_named_in_any_language(edition):
-    from scoring.jurors_import import jurors_import_preview
+    from scoring.jury.jurors_import import jurors_import_preview
 
     CategoryFactory(edition=edition, name="Smart City", name_sk="Inteligentné mesto", slug="smart-city")
     CategoryFactory(edition=edition, name="Cyber Security", name_hu="Kiberbiztonság", slug="cyber-security")

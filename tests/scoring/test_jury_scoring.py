@@ -9,15 +9,9 @@ from django.utils import timezone
 
 from award.models import AuditEntry
 from scoring.enums import AssignmentStatus
+from scoring.jury.errors import ScoringError
+from scoring.jury.scores import ScoreInput, StaleVersionError, assignment_finalise, assignment_reopen, score_save
 from scoring.models import Assignment, Score
-from scoring.services import (
-    ScoreInput,
-    ScoringError,
-    StaleVersionError,
-    assignment_finalise,
-    assignment_reopen,
-    score_save,
-)
 from tests.factories import ConflictFactory, CriterionFactory, EditionFactory
 from tests.scoring.jury_setup import assignment, rubric
 

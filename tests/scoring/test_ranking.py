@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from award.enums import AggregationMethod, TieBreakRule
 from scoring.enums import AssignmentStatus
-from scoring.ranking import bootstrap_top_n, icc_1k, juror_table, ranking_for, round_totals
+from scoring.ranking.engine import bootstrap_top_n, icc_1k, juror_table, ranking_for, round_totals
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,

@@ -12,8 +12,8 @@ from award.enums import AggregationMethod, Role, RoundKind
 from award.models import AuditEntry
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, Result
-from scoring.ranking import ranking_for
-from scoring.results import (
+from scoring.ranking.engine import ranking_for
+from scoring.results.services import (
     ResultsError,
     final_round_prepare,
     finalist_override,

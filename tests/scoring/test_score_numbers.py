@@ -99,7 +99,8 @@ def test_plain_form_huge_or_infinite_is_400_with_a_message(client_for, juror, mi
 def test_score_save_messages_print_limits_the_readers_way(juror, mine, criteria):
     from django.utils import translation
 
-    from scoring.services import ScoreInput, ScoringError, score_save
+    from scoring.jury.errors import ScoringError
+    from scoring.jury.scores import ScoreInput, score_save
 
     with translation.override("sk"), pytest.raises(ScoringError) as caught:
         score_save(

@@ -7,8 +7,8 @@ from award.forms import LocalizedDecimalField, ModelMultipleIdField
 from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
 from award.numbers import trimmed
+from scoring.jury.scores import ScoreInput
 from scoring.models import Assignment, ConflictOfInterest, Score
-from scoring.services import ScoreInput
 
 
 class ScoreForm(forms.Form):

@@ -21,7 +21,7 @@ from award.rules import is_organiser
 from award.services import audit_log
 from scoring.enums import ResultKind
 from scoring.models import Assignment, ConflictOfInterest, Result
-from scoring.ranking import ACTION_FINALIST_REMOVED, ranking_for
+from scoring.ranking.engine import ACTION_FINALIST_REMOVED, ranking_for
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from award.enums import Country
 from award.models import Edition, User
 from award.services import audit_log
-from scoring.services import ScoringError, _check_organiser, juror_profile_save
+from scoring.jury.errors import ScoringError, check_organiser
+from scoring.jury.jurors import juror_profile_save
 
 COLUMNS = ["email", "first_name", "last_name", "organisation", "country", "panels", "expertise"]
 HEADER_ALIASES = {
@@ -145,9 +146,9 @@ def jurors_import_preview(*, edition: Edition, file) -> list[ImportRow]:
 
 def jurors_import(*, actor: User, edition: Edition, rows: list[dict], site_url: str, invite: bool = True) -> int:
     """Create or update the jurors of valid preview rows (and invite them); returns how many."""
-    from scoring.services import juror_invite
+    from scoring.jury.jurors import juror_invite
 
-    _check_organiser(actor, edition)
+    check_organiser(actor, edition)
     categories = {c.slug: c for c in edition.categories.all()}
     count = 0
     with transaction.atomic():

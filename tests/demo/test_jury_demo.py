@@ -6,11 +6,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from award.models import User
-from scoring.demo import JUROR_EMAIL, ORGANISER_EMAIL
+from demo.seeding import JUROR_EMAIL, ORGANISER_EMAIL
 from scoring.enums import AssignmentStatus
+from scoring.jury.assignments import assignments_generate
 from scoring.models import Assignment
 from scoring.rules import can_score, juror_is_conflicted
-from scoring.services import assignments_generate
 
 pytestmark = pytest.mark.django_db
 

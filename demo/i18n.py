@@ -1,5 +1,5 @@
 """Slovak, Czech, Polish and Hungarian texts of the demo edition's organiser content (the
-English originals are in scoring/demo.py), so that the demo shows content in the reader's
+English originals are in demo/content.py), so that the demo shows content in the reader's
 language. Guidance texts are left in English on purpose: they show the fallback."""
 
 CATEGORY_NAMES = {

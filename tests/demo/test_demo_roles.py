@@ -16,8 +16,7 @@ from django.utils import timezone
 from award.enums import Role
 from award.models import Edition, EditionRole, User
 from award.selectors import edition_current
-from reports.models import Certificate
-from scoring.demo import (
+from demo.seeding import (
     ADMIN_EMAIL,
     APPLICANT_EMAIL,
     DEMO_PASSWORD,
@@ -28,6 +27,7 @@ from scoring.demo import (
     ORGANISER_EMAIL,
     PAST_SLUG,
 )
+from reports.models import Certificate
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, Result, Score
 from submissions.enums import ProjectStatus

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from award.enums import Country
 from award.models import Category, Edition
 from scoring.models import Result
-from scoring.ranking import results_of
+from scoring.results.selectors import results_of
 from submissions.models import Attachment, Project
 
 logger = logging.getLogger(__name__)

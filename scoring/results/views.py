@@ -19,12 +19,13 @@ from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
-from scoring import charts
-from scoring.ceremony import ceremony_for, csp_hash, static_text
 from scoring.enums import ResultKind
 from scoring.models import Result
-from scoring.ranking import FLAG_LABELS, juror_table, project_feedback, ranking_for, results_of
-from scoring.results import (
+from scoring.ranking.engine import FLAG_LABELS, juror_table, ranking_for
+from scoring.results import charts
+from scoring.results.ceremony import ceremony_for, csp_hash, static_text
+from scoring.results.selectors import project_feedback, results_of
+from scoring.results.services import (
     final_round_prepare,
     finalist_override,
     finalists_select,

@@ -1,4 +1,4 @@
-"""Serializers of the jury side for the REST API. Writes go through scoring.services."""
+"""Serializers of the jury side for the REST API. Writes go through scoring.jury and scoring.results.services."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

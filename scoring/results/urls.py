@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring import results_views as views
+from scoring.results import views
 
 app_name = "results"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from scoring.demo import (
+from demo.seeding import (
     ADMIN_EMAIL,
     APPLICANT_EMAIL,
     DEMO_PASSWORD,

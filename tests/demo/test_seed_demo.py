@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from award.enums import Role
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
-from scoring.demo import (
+from demo.seeding import (
     ADMIN_EMAIL,
     APPLICANT_EMAIL,
     DEMO_PASSWORD,

@@ -1,0 +1,63 @@
+"""Shared helpers of the jury's REST API: how a refused action answers, request bodies, lookups."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from award.enums import Role
+from award.models import Round, User
+from scoring import rules
+from scoring.jury.errors import ScoringError
+from scoring.jury.scores import StaleVersionError
+from scoring.models import Assignment
+
+# How a refused jury action answers (see ScoringError).
+ERROR_STATUS = {
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "conflicted": status.HTTP_403_FORBIDDEN,
+    "closed": status.HTTP_403_FORBIDDEN,
+    "locked": status.HTTP_409_CONFLICT,
+    "stale": status.HTTP_409_CONFLICT,
+}
+
+
+def scoring_error_response(error: ScoringError, assignment: Assignment | None) -> Response:
+    code = getattr(error, "code", None)
+    if hasattr(error, "error_dict"):
+        body = {"detail": _("Some fields are not valid."), "errors": error.message_dict}
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    body = {"detail": " ".join(error.messages)}
+    if isinstance(error, StaleVersionError) and assignment is not None:
+        body["version"] = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
+    return Response(body, status=ERROR_STATUS.get(code, status.HTTP_400_BAD_REQUEST))
+
+
+def validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def organised_round(user, round_id: int) -> Round:
+    """A round of an edition the user organises; 404 if it does not exist, 403 if it is another's."""
+    rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_id)
+    if not rules.can_manage_jury(user, rnd.edition):
+        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+    return rnd
+
+
+def edition_juror(edition, juror_id: int) -> User:
+    juror = User.objects.filter(pk=juror_id, edition_roles__edition=edition, edition_roles__role=Role.JUROR).first()
+    if juror is None:
+        raise exceptions.ValidationError({"juror": [_("This person is not a juror of the edition.")]})
+    return juror
+
+
+def int_param(request, name: str) -> int:
+    raw = request.query_params.get(name, "")
+    if not raw.isdigit():
+        messages = {"round": _("Give the id of a round."), "category": _("Give the id of a category.")}
+        raise exceptions.ValidationError({name: [messages[name]]})
+    return int(raw)

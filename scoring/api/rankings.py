@@ -1,0 +1,69 @@
+"""/api/v1/rankings/: the ranking of one category in one round (organisers of the edition only)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, viewsets
+from rest_framework.response import Response
+
+from award.models import Category, Round
+from award.rules import is_organiser
+from scoring.api.common import int_param
+from scoring.ranking.engine import FLAG_LABELS, ranking_for
+
+
+class RankingViewSet(viewsets.ViewSet):
+    """The ranking of one category in one round (organisers of the edition only)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("round", int, required=True),
+            OpenApiParameter("category", int, required=True),
+            OpenApiParameter("bootstrap", bool),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def list(self, request):
+        round_id, category_id = int_param(request, "round"), int_param(request, "category")
+        rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_id)
+        if not is_organiser(request.user, rnd.edition):
+            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        category = Category.objects.filter(pk=category_id, edition_id=rnd.edition_id).first()
+        if category is None:
+            raise exceptions.ValidationError({"category": [_("Choose one of this edition's categories.")]})
+        bootstrap = request.query_params.get("bootstrap") in {"1", "true", "yes"}
+        ranking = ranking_for(category=category, round=rnd, bootstrap=bootstrap)
+        return Response(
+            {
+                "round": rnd.pk,
+                "category": category.pk,
+                "method": ranking.method,
+                "methods": list(ranking.methods),
+                "agreement": ranking.agreement,
+                "agreement_method": ranking.agreement_method,
+                "top_n": ranking.top_n,
+                "tie_break_rule": ranking.tie_break_rule,
+                "bootstrap_samples": ranking.bootstrap_samples if bootstrap else 0,
+                "rows": [
+                    {
+                        "project": row.project.pk,
+                        "reference": row.project.reference,
+                        "title": row.project.title,
+                        "rank": row.rank,
+                        "tie": row.tie,
+                        "official_score": row.official_score,
+                        "scores": row.scores,
+                        "ranks": row.ranks,
+                        "flags": row.flags,
+                        "flag_labels": [str(FLAG_LABELS.get(flag, flag)) for flag in row.flags],
+                        "reviews_done": row.reviews_done,
+                        "reviews_assigned": row.reviews_assigned,
+                        "spread_sd": row.spread_sd,
+                        "result": row.result,
+                        "finalist_probability": row.finalist_probability if bootstrap else None,
+                    }
+                    for row in ranking.rows
+                ],
+            }
+        )

@@ -1,0 +1,1 @@
+"""The jury side: assignments, conflicts of interest, scores, jurors; their pages and forms."""

@@ -1,0 +1,109 @@
+"""Writes of the jury side: juror profiles, invitations and reminders."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from award.enums import Role
+from award.models import Category, Edition, EditionRole, Round, User
+from award.services import audit_log
+from scoring.jury.assignments import OPEN_STATUSES
+from scoring.jury.errors import check_organiser
+from scoring.models import Assignment
+
+# --- Jurors: invitations, profiles, reminders -----------------------------------------------
+
+
+def juror_profile_save(
+    *,
+    actor: User | None,
+    edition: Edition,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    organisation: str = "",
+    country: str = "",
+    panels: list[Category] | None = None,
+    expertise: list[Category] | None = None,
+) -> tuple[EditionRole, bool]:
+    """Create or update a juror and their role in the edition. Returns (role, user_created)."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(email=email, first_name=first_name, last_name=last_name, organisation=organisation, country=country)
+        user.set_unusable_password()
+        user.save()
+    else:
+        changed = []
+        for name, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("organisation", organisation),
+            ("country", country),
+        ):
+            if value and getattr(user, name) != value:
+                setattr(user, name, value)
+                changed.append(name)
+        if changed:
+            user.save(update_fields=changed)
+    role, _new = EditionRole.objects.get_or_create(edition=edition, user=user, role=Role.JUROR)
+    if panels is not None:
+        role.panels.set(panels)
+    if expertise is not None:
+        role.expertise.set(expertise)
+    audit_log(actor=actor, action="juror.save", target=role, edition=edition, data={"email": email})
+    return role, created
+
+
+def juror_invite(*, actor: User, edition: Edition, site_url: str, **profile) -> EditionRole:
+    """Create the juror (or add the role to an existing account) and email an invitation
+    with a link to set a password and accept."""
+    from scoring.tasks import invitation_email_send
+
+    check_organiser(actor, edition)
+    with transaction.atomic():
+        role, _created = juror_profile_save(actor=actor, edition=edition, **profile)
+        role.invited_at = timezone.now()
+        role.save(update_fields=["invited_at"])
+        audit_log(actor=actor, action="juror.invite", target=role, edition=edition, data={"email": role.user.email})
+        role_id = role.pk
+        transaction.on_commit(lambda: invitation_email_send.enqueue(role_id=role_id, site_url=site_url))
+    return role
+
+
+def invitation_accept(*, role: EditionRole, password: str) -> EditionRole:
+    with transaction.atomic():
+        user = role.user
+        user.set_password(password)
+        if user.email_confirmed_at is None:
+            user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["password", "email_confirmed_at"])
+        EditionRole.objects.filter(edition=role.edition, user=user, role=Role.JUROR, accepted_at__isnull=True).update(
+            accepted_at=timezone.now()
+        )
+        audit_log(actor=user, action="juror.accept", target=role, edition=role.edition)
+    role.refresh_from_db()
+    return role
+
+
+def reminders_send(*, actor: User, round: Round, site_url: str = "") -> int:
+    """One email per juror with unfinished assignments in the round; returns how many."""
+    from scoring.tasks import reminder_email_send
+
+    edition = round.edition
+    check_organiser(actor, edition)
+    juror_ids = sorted(
+        set(Assignment.objects.filter(round=round, status__in=OPEN_STATUSES).values_list("juror_id", flat=True))
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        EditionRole.objects.filter(edition=edition, role=Role.JUROR, user_id__in=juror_ids).update(last_reminded_at=now)
+        audit_log(actor=actor, action="jurors.remind", target=round, edition=edition, data={"jurors": len(juror_ids)})
+        round_id = round.pk
+        for juror_id in juror_ids:
+            transaction.on_commit(
+                lambda juror_id=juror_id: reminder_email_send.enqueue(
+                    juror_id=juror_id, round_id=round_id, site_url=site_url
+                )
+            )
+    return len(juror_ids)

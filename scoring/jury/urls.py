@@ -1,0 +1,19 @@
+from django.urls import path
+
+from scoring.jury import manage_views, views
+
+app_name = "scoring"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("assignments/<int:pk>/", views.score, name="score"),
+    path("assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
+    path("assignments/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("manage/", manage_views.manage_current, name="manage"),
+    path("manage/<slug:slug>/jurors/", manage_views.jurors, name="jurors"),
+    path("manage/<slug:slug>/jurors/import/", manage_views.jurors_import_view, name="jurors_import"),
+    path("manage/<slug:slug>/jurors/<int:role_pk>/", manage_views.juror_edit, name="juror_edit"),
+    path("manage/rounds/<int:pk>/assignments/", manage_views.assignments, name="assignments"),
+    path("manage/rounds/<int:pk>/progress/", manage_views.progress, name="progress"),
+    path("manage/assignments/<int:pk>/reopen/", manage_views.reopen, name="reopen"),
+]

@@ -1,0 +1,1 @@
+"""The results side: finalists, winners, special awards, publication, public pages, ceremony, charts."""
