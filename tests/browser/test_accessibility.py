@@ -50,6 +50,8 @@ NOT_WALKED = {
     "submissions:screening_eligibility": "POST target on the screening detail page",
     "submissions:screening_reopen": "POST target on the screening detail page",
     "submissions:screening_dossier": "POST target on the screening page: starts the dossier job",
+    "reports:export_rerun": "POST target of Run again on a failed export's page (walked as the job page)",
+    "reports:batch_rerun": "POST target of Run again on a failed certificate batch's page (walked as the job page)",
     "scoring:attachment": "file download",
     "scoring:reopen": "POST target on the progress page",
     "results:public_json": "JSON",
