@@ -20,8 +20,10 @@ from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from scoring.enums import ResultKind
+from scoring.jury.forms import ReasonForm
 from scoring.models import Result
-from scoring.ranking.engine import FLAG_LABELS, juror_table, ranking_for
+from scoring.ranking.engine import juror_table, ranking_for
+from scoring.ranking.presenter import ranking_rows
 from scoring.results import charts
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
 from scoring.results.selectors import project_feedback, results_of
@@ -41,11 +43,6 @@ from submissions.enums import ProjectStatus
 from submissions.selectors import projects_owned_by
 
 METHOD_LABELS = dict(AggregationMethod.choices)
-
-
-class ReasonForm(forms.Form):
-    project = forms.IntegerField(widget=forms.HiddenInput)
-    reason = form_field_for(Result, "override_reason", label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SpecialAwardForm(forms.Form):
@@ -135,19 +132,15 @@ def ranking(request, edition: str, round: int, category: str):
     jurors = juror_table(round=rnd, category=cat)
     all_totals = [t for row in result.rows for t in row.juror_totals]
     panel_mean = sum(all_totals) / len(all_totals) if all_totals else None
-    rows = []
-    for row in result.rows:
-        rows.append(
-            {
-                "row": row,
-                "others": [(m, row.scores[m], row.ranks.get(m)) for m in result.other_methods],
-                "strip": charts.strip_plot(row.juror_totals, score=row.official_score, label=_("Juror totals")),
-                "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
-                "flag_labels": [(f, FLAG_LABELS[f]) for f in row.flags],
-                "criteria": [row.criterion_means.get(c.pk) for c in result.criteria],
-                "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
-            }
-        )
+    rows = [
+        {
+            "row": row,
+            "strip": charts.strip_plot(row.juror_totals, score=row.official_score, label=_("Juror totals")),
+            "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
+            "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
+        }
+        for row in ranking_rows(result)
+    ]
     final_rounds = [r for r in edition.rounds.all() if r.kind == RoundKind.FINAL and r.number > rnd.number]
     return render(
         request,
@@ -231,7 +224,7 @@ def finalists_select_view(request, edition: str, round: int, category: str):
 def finalist_override_view(request, edition: str, round: int, category: str):
     edition = _organised_edition(request, edition)
     rnd, cat = _round_and_category(edition, round, category)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, required=True)
     add = request.POST.get("add") == "1"
     if not form.is_valid():
         messages.error(request, _("Write the reason for departing from the ranking."))
@@ -292,7 +285,7 @@ def winners_select_view(request, edition: str, round: int, category: str):
 def winner_override_view(request, edition: str, round: int, category: str):
     edition = _organised_edition(request, edition)
     rnd, cat = _round_and_category(edition, round, category)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, required=True)
     if not form.is_valid():
         messages.error(request, _("Write the reason for departing from the ranking."))
         return redirect(_ranking_url(edition, rnd, cat))
