@@ -33,6 +33,7 @@ from scoring.jury.jurors import invitation_accept
 from scoring.jury.scores import StaleVersionError, assignment_finalise, score_save
 from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror
+from submissions.blind import attachment_name, hidden_fields
 
 ERROR_STATUS = {"not_found": 404, "forbidden": 403, "conflicted": 403, "closed": 403, "locked": 409, "stale": 409}
 
@@ -73,6 +74,7 @@ def _score_context(request, assignment, form, *, editable: bool, status=200):
     edition = assignment.round.edition
     project = assignment.project
     blind = edition.blind_review
+    hidden = hidden_fields(blind=blind)
     return render(
         request,
         "scoring/score.html",
@@ -83,7 +85,8 @@ def _score_context(request, assignment, form, *, editable: bool, status=200):
             "round": assignment.round,
             "form": form,
             "blind": blind,
-            "team": [] if blind else list(project.team.all()),
+            "hidden": hidden,
+            "team": [] if "team" in hidden else list(project.team.all()),
             "attachments": list(project.attachments.all()),
             "editable": editable,
             "round_open": assignment.round.is_open(),
@@ -232,7 +235,7 @@ def attachment(request, pk: int, attachment_pk: int):
     if not can_view_assignment(request.user, assignment):
         raise Http404
     item = get_object_or_404(assignment.project.attachments.all(), pk=attachment_pk)
-    name = item.original_name if not assignment.round.edition.blind_review else _("attachment-%(n)s") % {"n": item.pk}
+    name = attachment_name(item, blind=assignment.round.edition.blind_review)
     return stored_file_response(item.file, filename=name, content_type=item.content_type)
 
 
