@@ -20,6 +20,7 @@ from award.downloads import stored_file_response
 from award.enums import Role
 from award.models import EditionRole, User
 from award.selectors import edition_current
+from award.views_helpers import error_messages, error_status
 from scoring.home import juror_dashboard
 from scoring.jury.assignments import (
     conflict_declare,
@@ -35,12 +36,6 @@ from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror
 from submissions.blind import attachment_name, hidden_fields
 
-ERROR_STATUS = {"not_found": 404, "forbidden": 403, "conflicted": 403, "closed": 403, "locked": 409, "stale": 409}
-
-
-def _status(error: ScoringError) -> int:
-    return ERROR_STATUS.get(getattr(error, "code", None) or "", 400)
-
 
 def _posted_id(request, name: str) -> int | None:
     """An id posted by a page, or None (then a lookup finds nothing: a 404) for anything that
@@ -53,10 +48,6 @@ def _posted_id(request, name: str) -> int | None:
 
 def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _messages_of(error) -> list[str]:
-    return [str(m) for m in error.messages]
 
 
 # --- Juror ------------------------------------------------------------------------------------
@@ -146,7 +137,7 @@ def score(request, pk: int):
         }
         saved = assignment_finalise(**kwargs) if finalise else score_save(**kwargs)
     except ScoringError as error:
-        status = _status(error)
+        status = error_status(error)
         if wants_json:
             return JsonResponse(
                 {"ok": False, "stale": isinstance(error, StaleVersionError), "errors": _service_errors(error)},
@@ -204,7 +195,7 @@ def _form_errors(form) -> dict:
 def _service_errors(error) -> dict:
     if hasattr(error, "error_dict"):
         return {key: [str(m) for m in msgs] for key, msgs in error.message_dict.items()}
-    return {"__all__": _messages_of(error)}
+    return {"__all__": error_messages(error)}
 
 
 @login_required
