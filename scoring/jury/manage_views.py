@@ -228,31 +228,28 @@ def assignments(request, pk: int):
             after=lambda report: _report_gaps(request, report),
             failure_page=page,
         )
-    if action == "add":
-        form = forms["add_form"] = AssignmentAddForm(
-            request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix="add"
+    # The two form actions: the form's context name, its class, the service and what to say.
+    form_actions = {
+        "add": (
+            AssignmentAddForm,
+            lambda data: assignment_add(actor=request.user, round=rnd, **data),
+            _("The assignment is added."),
+        ),
+        "conflict": (
+            ConflictSetForm,
+            lambda data: conflict_set(actor=request.user, **data),
+            _("The conflict of interest is recorded; any assignment of the pair is withdrawn."),
+        ),
+    }
+    if action in form_actions:
+        form_class, service, done = form_actions[action]
+        form = forms[f"{action}_form"] = form_class(
+            request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix=action
         )
         if not form.is_valid():
             return page(400)
         return run_service(
-            request,
-            lambda: assignment_add(actor=request.user, round=rnd, **form.cleaned_data),
-            success_url=here,
-            success_message=_("The assignment is added."),
-            failure_page=page,
-        )
-    if action == "conflict":
-        form = forms["conflict_form"] = ConflictSetForm(
-            request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix="conflict"
-        )
-        if not form.is_valid():
-            return page(400)
-        return run_service(
-            request,
-            lambda: conflict_set(actor=request.user, **form.cleaned_data),
-            success_url=here,
-            success_message=_("The conflict of interest is recorded; any assignment of the pair is withdrawn."),
-            failure_page=page,
+            request, lambda: service(form.cleaned_data), success_url=here, success_message=done, failure_page=page
         )
     if action in {"remove", "swap"}:
         assignment = get_object_or_404(
