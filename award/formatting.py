@@ -28,6 +28,16 @@ def number(value, decimal_pos: int | None = None) -> str:
     return formats.number_format(value, decimal_pos, use_l10n=True, force_grouping=True)
 
 
+def decimal_plain(value) -> str:
+    """A rubric limit or step without trailing zeros ("0,5" in Slovak, "10" not "10.00"): the
+    one way forms and service messages print them, so both say the same."""
+    from award.numbers import trimmed
+
+    if value is None or value == "":
+        return ""
+    return number(trimmed(Decimal(str(value))))
+
+
 def money(value, currency: str = "EUR") -> str:
     """An amount with two decimals and the currency placed as the active language does."""
     if value is None or value == "":

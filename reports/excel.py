@@ -28,7 +28,8 @@ from award.i18n import localized
 from award.models import Category, Criterion, Edition, EditionRole, Round
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment, Score
-from scoring.ranking.engine import FLAG_LABELS, ranking_for
+from scoring.ranking.engine import ranking_for
+from scoring.ranking.presenter import ranking_rows
 from submissions.models import Project, TeamMember
 
 if LXML:
@@ -458,23 +459,18 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
             (_("Override reason"), 40, None),
         ]
         sheet = Sheet(wb, _sheet_title(ranking.category.name, used), columns)
-        for row in ranking.rows:
-            project = row.project
-            rank = row.rank if row.rank is not None else ""
-            if row.tie and row.rank is not None:
-                rank = f"{row.rank}="
-            status = {"winner": _("Winner"), "finalist": _("Finalist")}.get(row.result or "", "")
-            values = [rank, project.reference, project.title, project.organisation_name, project.country, row.official_score]
-            values += [row.scores.get(m) for m in others]
-            values += [row.criterion_means.get(c.pk) for c in ranking.criteria]
+        for row in ranking_rows(ranking):
+            values = [row.rank_label, row.reference, row.title, row.organisation_name, row.country, row.official_score]
+            values += [score for _method, score, _rank in row.others]
+            values += row.criterion_means
             values += [
-                f"{row.reviews_done}/{row.reviews_assigned}",
+                row.reviews_label,
                 row.spread_sd,
                 row.spread_min,
                 row.spread_max,
-                "; ".join(str(FLAG_LABELS.get(f, f)) for f in row.flags),
+                "; ".join(label for _code, label in row.flag_labels),
                 row.finalist_probability,
-                status,
+                row.result_label,
                 row.override_reason,
             ]
             sheet.append(values)

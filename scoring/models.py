@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from award.limits import CITATION_TEXT, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT
@@ -125,3 +126,33 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.project}"
+
+
+class FinalistRemoval(models.Model):
+    """A finalist taken off the list against the ranking. The finalist's Result row is deleted
+    (it is no longer a result), so the decision and its reason are kept here, for the ranking
+    page and the workbook; the audit log records it as well."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("edition"))
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", verbose_name=_("round"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="finalist_removals", verbose_name=_("project")
+    )
+    reason = models.TextField(_("reason for overriding the ranking"), max_length=MEDIUM_TEXT)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["removed_at", "id"]
+        verbose_name = _("finalist removal")
+        verbose_name_plural = _("finalist removals")
+        constraints = [
+            # The statute allows departing from the ranking only with a stated reason.
+            models.CheckConstraint(condition=~Q(reason=""), name="finalist_removal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.reason}"

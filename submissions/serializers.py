@@ -1,17 +1,14 @@
 """Serializers of applications for the REST API. Writes go through submissions.services."""
 
-from django.utils.translation import gettext
 from rest_framework import serializers
 
 from award.limits import max_length_of
 from award.models import Category, Edition
 from award.rules import is_organiser
 from submissions import rules
+from submissions.blind import attachment_name, hidden_fields
 from submissions.models import Attachment, Project, TeamMember
 from submissions.services import EDITABLE_FIELDS
-
-# Hidden from jurors when the edition runs a blind review (who the team is, where it is from).
-BLIND_FIELDS = ["organisation_name", "city_region", "partners", "website", "team", "owner"]
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
@@ -55,9 +52,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             # A juror: never the team's contact details, and nothing identifying in a blind review.
             data.pop("owner", None)
             data["team"] = [{k: v for k, v in m.items() if k in ("name", "role")} for m in data["team"]]
-            if project.edition.blind_review:
-                for name in BLIND_FIELDS:
-                    data.pop(name, None)
+            for name in hidden_fields(blind=project.edition.blind_review):
+                data.pop(name, None)
         return data
 
 
@@ -129,9 +125,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
     def get_name(self, attachment: Attachment) -> str:
         user = self.context["request"].user
         project = self.context.get("project") or attachment.project
-        if project.edition.blind_review and not rules.can_view(user, project):
-            return gettext("attachment-%(n)s") % {"n": attachment.pk}
-        return attachment.original_name
+        return attachment_name(attachment, blind=project.edition.blind_review and not rules.can_view(user, project))
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

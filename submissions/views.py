@@ -15,6 +15,7 @@ from award.downloads import stored_file_response
 from award.enums import Country, OrganisationType
 from award.models import AuditEntry, Edition
 from award.selectors import edition_current, editions_organised_by
+from award.views_helpers import error_messages
 from submissions import rules, services
 from submissions.enums import ProjectStatus
 from submissions.forms import (
@@ -45,10 +46,6 @@ def _problem(request, message: str, *, status: int = 400, back: str = ""):
 
 def _status_url(request, project: Project) -> str:
     return request.build_absolute_uri(reverse("submissions:status", args=[project.pk]))
-
-
-def _messages_of(error: ValidationError) -> list[str]:
-    return [str(m) for m in error.messages]
 
 
 # --- The public call -------------------------------------------------------------------------
@@ -97,7 +94,7 @@ def project_new(request, slug: str):
     try:
         project = services.project_create(actor=request.user, edition=edition)
     except ValidationError as error:
-        return _problem(request, " ".join(_messages_of(error)), back=reverse("submissions:call", args=[slug]))
+        return _problem(request, " ".join(error_messages(error)), back=reverse("submissions:call", args=[slug]))
     messages.success(request, _("Your draft application is ready. Save as often as you like."))
     return redirect("submissions:edit", pk=project.pk)
 
@@ -141,14 +138,14 @@ def project_edit(request, pk: int):
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            general_errors += _messages_of(error)
+            general_errors += error_messages(error)
 
     if team.is_valid():
         members = [f.cleaned_data for f in team.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         try:
             services.project_team_replace(actor=request.user, project=project, members=members)
         except ValidationError as error:
-            general_errors += _messages_of(error)
+            general_errors += error_messages(error)
 
     delete_id = request.POST.get("delete_attachment")
     if delete_id:
@@ -159,7 +156,7 @@ def project_edit(request, pk: int):
             services.attachment_delete(actor=request.user, attachment=attachment)
             messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
         except ValidationError as error:
-            general_errors += _messages_of(error)
+            general_errors += error_messages(error)
 
     if upload_form.is_valid() and upload_form.cleaned_data.get("upload"):
         upload = upload_form.cleaned_data["upload"]
@@ -185,7 +182,7 @@ def project_edit(request, pk: int):
                     )
                 )
             else:
-                general_errors += _messages_of(error)
+                general_errors += error_messages(error)
             has_errors = True
         else:
             messages.success(
@@ -316,7 +313,7 @@ def project_reopen(request, pk: int):
     try:
         services.project_reopen(actor=request.user, project=project)
     except ValidationError as error:
-        return _problem(request, " ".join(_messages_of(error)), back=reverse("submissions:status", args=[pk]))
+        return _problem(request, " ".join(error_messages(error)), back=reverse("submissions:status", args=[pk]))
     messages.success(request, _("The application is a draft again. Remember to submit it before the deadline."))
     return redirect("submissions:edit", pk=pk)
 
@@ -331,7 +328,7 @@ def project_withdraw(request, pk: int):
         try:
             services.project_withdraw(actor=request.user, project=project)
         except ValidationError as error:
-            return _problem(request, " ".join(_messages_of(error)), back=reverse("submissions:status", args=[pk]))
+            return _problem(request, " ".join(error_messages(error)), back=reverse("submissions:status", args=[pk]))
         messages.success(request, _("Your application was withdrawn."))
         return redirect("submissions:status", pk=pk)
     if not rules.can_withdraw(request.user, project):

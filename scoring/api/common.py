@@ -7,31 +7,22 @@ from rest_framework.response import Response
 
 from award.enums import Role
 from award.models import Round, User
+from award.views_helpers import error_status
 from scoring import rules
 from scoring.jury.errors import ScoringError
 from scoring.jury.scores import StaleVersionError
 from scoring.models import Assignment
 
-# How a refused jury action answers (see ScoringError).
-ERROR_STATUS = {
-    "not_found": status.HTTP_404_NOT_FOUND,
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "conflicted": status.HTTP_403_FORBIDDEN,
-    "closed": status.HTTP_403_FORBIDDEN,
-    "locked": status.HTTP_409_CONFLICT,
-    "stale": status.HTTP_409_CONFLICT,
-}
-
 
 def scoring_error_response(error: ScoringError, assignment: Assignment | None) -> Response:
-    code = getattr(error, "code", None)
     if hasattr(error, "error_dict"):
         body = {"detail": _("Some fields are not valid."), "errors": error.message_dict}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     body = {"detail": " ".join(error.messages)}
     if isinstance(error, StaleVersionError) and assignment is not None:
         body["version"] = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
-    return Response(body, status=ERROR_STATUS.get(code, status.HTTP_400_BAD_REQUEST))
+    # The same status as the pages answer with (award/views_helpers.py).
+    return Response(body, status=error_status(error))
 
 
 def validated(serializer_class, request) -> dict:

@@ -10,7 +10,8 @@ from rest_framework.response import Response
 from award.models import Category, Round
 from award.rules import is_organiser
 from scoring.api.common import int_param
-from scoring.ranking.engine import FLAG_LABELS, ranking_for
+from scoring.ranking.engine import ranking_for
+from scoring.ranking.presenter import ranking_rows, row_as_json
 
 
 class RankingViewSet(viewsets.ViewSet):
@@ -45,25 +46,6 @@ class RankingViewSet(viewsets.ViewSet):
                 "top_n": ranking.top_n,
                 "tie_break_rule": ranking.tie_break_rule,
                 "bootstrap_samples": ranking.bootstrap_samples if bootstrap else 0,
-                "rows": [
-                    {
-                        "project": row.project.pk,
-                        "reference": row.project.reference,
-                        "title": row.project.title,
-                        "rank": row.rank,
-                        "tie": row.tie,
-                        "official_score": row.official_score,
-                        "scores": row.scores,
-                        "ranks": row.ranks,
-                        "flags": row.flags,
-                        "flag_labels": [str(FLAG_LABELS.get(flag, flag)) for flag in row.flags],
-                        "reviews_done": row.reviews_done,
-                        "reviews_assigned": row.reviews_assigned,
-                        "spread_sd": row.spread_sd,
-                        "result": row.result,
-                        "finalist_probability": row.finalist_probability if bootstrap else None,
-                    }
-                    for row in ranking.rows
-                ],
+                "rows": [row_as_json(row) for row in ranking_rows(ranking, bootstrap=bootstrap)],
             }
         )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
-from award.formatting import number
+from award.formatting import decimal_plain
 from award.forms import LocalizedDecimalField, ModelMultipleIdField
 from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
@@ -55,9 +55,9 @@ class ScoreForm(forms.Form):
             )
             # The range above the field, in the reader's format ("0–10, step 0,5").
             value_field.range_text = {
-                "min": number(trimmed(criterion.min_value)),
-                "max": number(trimmed(criterion.max_value)),
-                "step": number(trimmed(criterion.step)),
+                "min": decimal_plain(criterion.min_value),
+                "max": decimal_plain(criterion.max_value),
+                "step": decimal_plain(criterion.step),
             }
             comment_field = form_field_for(
                 Score,
@@ -110,9 +110,18 @@ class ConflictDeclareForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    """The reason for a step against the normal course: reopening a finalised review (optional)
+    or departing from the ranking (required, with the project it concerns)."""
+
+    project = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Reason"), max_length=MEDIUM_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].required = required
+        self.fields["reason"].required = required
 
 
 class JurorForm(forms.Form):

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.models import Round
 from award.selectors import edition_current_organised_by, editions_organised_by
+from award.views_helpers import run_service
 from scoring.jury.assignments import (
     assignment_add,
     assignment_remove,
@@ -32,7 +34,7 @@ from scoring.jury.forms import (
 from scoring.jury.jurors import juror_invite, juror_profile_save, reminders_send
 from scoring.jury.jurors_import import jurors_import, jurors_import_preview
 from scoring.jury.scores import assignment_reopen
-from scoring.jury.views import _messages_of, _posted_id, _site_url, _status
+from scoring.jury.views import _posted_id, _site_url
 from scoring.models import Assignment
 from scoring.selectors import jurors_of, round_overview, round_projects
 
@@ -167,103 +169,117 @@ def jurors_import_view(request, slug: str):
     return render(request, "scoring/jurors_import.html", context, status=status)
 
 
+def _generated_message(report) -> str:
+    return ngettext(
+        "%(created)s assignment created; the loads differ by at most %(spread)s.",
+        "%(created)s assignments created; the loads differ by at most %(spread)s.",
+        report.created,
+    ) % {"created": report.created, "spread": report.load_spread}
+
+
+def _report_gaps(request, report) -> None:
+    for project, available, needed in report.uncovered:
+        messages.error(
+            request,
+            # Two counts: the plural follows "available"; "needed" stands after a colon, free of any noun.
+            ngettext(
+                "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s juror has no conflict of interest with it.",
+                "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s jurors have no conflict of interest with it.",
+                available,
+            )
+            % {"project": project.reference or project.title, "needed": needed, "available": available},
+        )
+    for project, available, _needed in report.warnings:
+        messages.warning(
+            request,
+            ngettext(
+                "The panel of %(project)s has only %(available)s juror without a conflict; jurors from other panels were added.",
+                "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added.",
+                available,
+            )
+            % {"project": project.reference or project.title, "available": available},
+        )
+
+
 @login_required
 def assignments(request, pk: int):
     rnd = _round_for_organiser(request, pk)
     edition = rnd.edition
     jurors_qs = juror_users(edition)
-    add_form = AssignmentAddForm(projects=round_projects(rnd), jurors=jurors_qs, prefix="add")
-    conflict_form = ConflictSetForm(projects=round_projects(rnd), jurors=jurors_qs, prefix="conflict")
-    status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "generate":
-                report = assignments_generate(actor=request.user, round=rnd)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(created)s assignment created; the loads differ by at most %(spread)s.",
-                        "%(created)s assignments created; the loads differ by at most %(spread)s.",
-                        report.created,
-                    )
-                    % {"created": report.created, "spread": report.load_spread},
-                )
-                for project, available, needed in report.uncovered:
-                    messages.error(
-                        request,
-                        # Two counts: the plural follows "available"; "needed" stands after a colon, free of any noun.
-                        ngettext(
-                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s juror has no conflict of interest with it.",
-                            "%(project)s cannot get enough jurors (needed: %(needed)s): only %(available)s jurors have no conflict of interest with it.",
-                            available,
-                        )
-                        % {"project": project.reference or project.title, "needed": needed, "available": available},
-                    )
-                for project, available, _needed in report.warnings:
-                    messages.warning(
-                        request,
-                        ngettext(
-                            "The panel of %(project)s has only %(available)s juror without a conflict; jurors from other panels were added.",
-                            "The panel of %(project)s has only %(available)s jurors without a conflict; jurors from other panels were added.",
-                            available,
-                        )
-                        % {"project": project.reference or project.title, "available": available},
-                    )
-                return redirect("scoring:assignments", pk=rnd.pk)
-            if action == "add":
-                add_form = AssignmentAddForm(request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix="add")
-                if add_form.is_valid():
-                    assignment_add(actor=request.user, round=rnd, **add_form.cleaned_data)
-                    messages.success(request, _("The assignment is added."))
-                    return redirect("scoring:assignments", pk=rnd.pk)
-                status = 400
-            elif action == "conflict":
-                conflict_form = ConflictSetForm(
-                    request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix="conflict"
-                )
-                if conflict_form.is_valid():
-                    conflict_set(actor=request.user, **conflict_form.cleaned_data)
-                    messages.success(
-                        request, _("The conflict of interest is recorded; any assignment of the pair is withdrawn.")
-                    )
-                    return redirect("scoring:assignments", pk=rnd.pk)
-                status = 400
-            elif action in {"remove", "swap"}:
-                assignment = get_object_or_404(
-                    Assignment.objects.filter(round=rnd).select_related("juror", "project", "round__edition"),
-                    pk=_posted_id(request, "assignment"),
-                )
-                if action == "remove":
-                    assignment_remove(actor=request.user, assignment=assignment)
-                    messages.success(request, _("The assignment is removed."))
-                else:
-                    swap = AssignmentSwapForm(request.POST, jurors=jurors_qs)
-                    if not swap.is_valid():
-                        raise ScoringError(_("Choose the juror who should take over."), code="invalid")
-                    assignment_swap(actor=request.user, assignment=assignment, juror=swap.cleaned_data["juror"])
-                    messages.success(request, _("The assignment is given to another juror."))
-                return redirect("scoring:assignments", pk=rnd.pk)
-            else:
-                raise ScoringError(_("Unknown action."), code="invalid")
-        except ScoringError as error:
-            status = _status(error)
-            for message in _messages_of(error):
-                messages.error(request, message)
-    overview = round_overview(rnd)
-    return render(
-        request,
-        "scoring/assignments.html",
-        {
-            "round": rnd,
-            "edition": edition,
-            "overview": overview,
-            "add_form": add_form,
-            "conflict_form": conflict_form,
-            "swap_jurors": list(jurors_qs),
-        },
-        status=status,
-    )
+    forms = {
+        "add_form": AssignmentAddForm(projects=round_projects(rnd), jurors=jurors_qs, prefix="add"),
+        "conflict_form": ConflictSetForm(projects=round_projects(rnd), jurors=jurors_qs, prefix="conflict"),
+    }
+
+    def page(status: int = 200):
+        context = {"round": rnd, "edition": edition, "overview": round_overview(rnd), "swap_jurors": list(jurors_qs)}
+        return render(request, "scoring/assignments.html", {**context, **forms}, status=status)
+
+    if request.method != "POST":
+        return page()
+    here = reverse("scoring:assignments", kwargs={"pk": rnd.pk})
+    action = request.POST.get("action")
+    if action == "generate":
+        return run_service(
+            request,
+            lambda: assignments_generate(actor=request.user, round=rnd),
+            success_url=here,
+            success_message=_generated_message,
+            after=lambda report: _report_gaps(request, report),
+            failure_page=page,
+        )
+    # The two form actions: the form's context name, its class, the service and what to say.
+    form_actions = {
+        "add": (
+            AssignmentAddForm,
+            lambda data: assignment_add(actor=request.user, round=rnd, **data),
+            _("The assignment is added."),
+        ),
+        "conflict": (
+            ConflictSetForm,
+            lambda data: conflict_set(actor=request.user, **data),
+            _("The conflict of interest is recorded; any assignment of the pair is withdrawn."),
+        ),
+    }
+    if action in form_actions:
+        form_class, service, done = form_actions[action]
+        form = forms[f"{action}_form"] = form_class(
+            request.POST, projects=round_projects(rnd), jurors=jurors_qs, prefix=action
+        )
+        if not form.is_valid():
+            return page(400)
+        return run_service(
+            request, lambda: service(form.cleaned_data), success_url=here, success_message=done, failure_page=page
+        )
+    if action in {"remove", "swap"}:
+        assignment = get_object_or_404(
+            Assignment.objects.filter(round=rnd).select_related("juror", "project", "round__edition"),
+            pk=_posted_id(request, "assignment"),
+        )
+        if action == "remove":
+            return run_service(
+                request,
+                lambda: assignment_remove(actor=request.user, assignment=assignment),
+                success_url=here,
+                success_message=_("The assignment is removed."),
+                failure_page=page,
+            )
+        swap = AssignmentSwapForm(request.POST, jurors=jurors_qs)
+
+        def swap_juror():
+            if not swap.is_valid():
+                raise ScoringError(_("Choose the juror who should take over."), code="invalid")
+            return assignment_swap(actor=request.user, assignment=assignment, juror=swap.cleaned_data["juror"])
+
+        return run_service(
+            request,
+            swap_juror,
+            success_url=here,
+            success_message=_("The assignment is given to another juror."),
+            failure_page=page,
+        )
+    messages.error(request, _("Unknown action."))
+    return page(400)
 
 
 @login_required
@@ -293,17 +309,18 @@ def reopen(request, pk: int):
     )
     form = ReasonForm(request.POST)
     form.is_valid()
-    try:
-        assignment_reopen(actor=request.user, assignment=assignment, reason=form.cleaned_data.get("reason", ""))
-    except ScoringError as error:
-        for message in _messages_of(error):
-            messages.error(request, message)
-        rnd = assignment.round
-        return render(
+    rnd = assignment.round
+    return run_service(
+        request,
+        lambda: assignment_reopen(
+            actor=request.user, assignment=assignment, reason=form.cleaned_data.get("reason", "")
+        ),
+        success_url=reverse("scoring:progress", kwargs={"pk": rnd.pk}),
+        success_message=_("The review is reopened; the juror can change it again."),
+        failure_page=lambda status: render(
             request,
             "scoring/progress.html",
             {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)},
-            status=_status(error),
-        )
-    messages.success(request, _("The review is reopened; the juror can change it again."))
-    return redirect("scoring:progress", pk=assignment.round_id)
+            status=status,
+        ),
+    )

@@ -10,10 +10,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.formatting import number
+from award.formatting import decimal_plain
 from award.limits import length_errors
 from award.models import User
-from award.numbers import trimmed
 from award.services import audit_log, transition_check
 from scoring.enums import ASSIGNMENT_TRANSITIONS, AssignmentStatus
 from scoring.jury.assignments import OPEN_STATUSES, STATUS_LABELS
@@ -76,17 +75,19 @@ def _validate_values(
         if not value.is_finite() or value < criterion.min_value or value > criterion.max_value:
             errors[key] = [
                 _("The score must be between %(min)s and %(max)s.")
-                % {"min": _fmt(criterion.min_value), "max": _fmt(criterion.max_value)}
+                % {"min": decimal_plain(criterion.min_value), "max": decimal_plain(criterion.max_value)}
             ]
         elif (value - criterion.min_value) % criterion.step != 0:
-            errors[key] = [_("The score must be a multiple of %(step)s.") % {"step": _fmt(criterion.step)}]
+            errors[key] = [_("The score must be a multiple of %(step)s.") % {"step": decimal_plain(criterion.step)}]
     if errors:
         raise ScoringError(errors, code="invalid")
 
 
-def _fmt(value: Decimal) -> str:
-    # In the reader's format ("0,5" in Slovak), as the form field prints its limits.
-    return number(trimmed(value))
+# Said when a save or a finalisation is based on an older version of the review.
+STALE_MESSAGE = _(
+    "These scores were changed in another window or tab since you opened this page. "
+    "Reload the page to see the latest version, then make your change again."
+)
 
 
 def score_save(
@@ -129,10 +130,7 @@ def score_save(
                     _("This review has been finalised and is locked. Ask an organiser to reopen it."), code="locked"
                 )
             raise StaleVersionError(
-                _(
-                    "These scores were changed in another window or tab since you opened this page. "
-                    "Reload the page to see the latest version, then make your change again."
-                ),
+                STALE_MESSAGE,
                 code="stale",
                 params={"version": current[1]},
             )
@@ -208,10 +206,7 @@ def assignment_finalise(
         )
         if not updated:
             raise StaleVersionError(
-                _(
-                    "These scores were changed in another window or tab since you opened this page. "
-                    "Reload the page to see the latest version, then make your change again."
-                ),
+                STALE_MESSAGE,
                 code="stale",
             )
         assignment.refresh_from_db()

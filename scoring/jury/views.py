@@ -20,6 +20,7 @@ from award.downloads import stored_file_response
 from award.enums import Role
 from award.models import EditionRole, User
 from award.selectors import edition_current
+from award.views_helpers import error_messages, error_status
 from scoring.home import juror_dashboard
 from scoring.jury.assignments import (
     conflict_declare,
@@ -33,12 +34,7 @@ from scoring.jury.jurors import invitation_accept
 from scoring.jury.scores import StaleVersionError, assignment_finalise, score_save
 from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror
-
-ERROR_STATUS = {"not_found": 404, "forbidden": 403, "conflicted": 403, "closed": 403, "locked": 409, "stale": 409}
-
-
-def _status(error: ScoringError) -> int:
-    return ERROR_STATUS.get(getattr(error, "code", None) or "", 400)
+from submissions.blind import attachment_name, hidden_fields
 
 
 def _posted_id(request, name: str) -> int | None:
@@ -52,10 +48,6 @@ def _posted_id(request, name: str) -> int | None:
 
 def _site_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def _messages_of(error) -> list[str]:
-    return [str(m) for m in error.messages]
 
 
 # --- Juror ------------------------------------------------------------------------------------
@@ -73,6 +65,7 @@ def _score_context(request, assignment, form, *, editable: bool, status=200):
     edition = assignment.round.edition
     project = assignment.project
     blind = edition.blind_review
+    hidden = hidden_fields(blind=blind)
     return render(
         request,
         "scoring/score.html",
@@ -83,7 +76,8 @@ def _score_context(request, assignment, form, *, editable: bool, status=200):
             "round": assignment.round,
             "form": form,
             "blind": blind,
-            "team": [] if blind else list(project.team.all()),
+            "hidden": hidden,
+            "team": [] if "team" in hidden else list(project.team.all()),
             "attachments": list(project.attachments.all()),
             "editable": editable,
             "round_open": assignment.round.is_open(),
@@ -143,7 +137,7 @@ def score(request, pk: int):
         }
         saved = assignment_finalise(**kwargs) if finalise else score_save(**kwargs)
     except ScoringError as error:
-        status = _status(error)
+        status = error_status(error)
         if wants_json:
             return JsonResponse(
                 {"ok": False, "stale": isinstance(error, StaleVersionError), "errors": _service_errors(error)},
@@ -201,7 +195,7 @@ def _form_errors(form) -> dict:
 def _service_errors(error) -> dict:
     if hasattr(error, "error_dict"):
         return {key: [str(m) for m in msgs] for key, msgs in error.message_dict.items()}
-    return {"__all__": _messages_of(error)}
+    return {"__all__": error_messages(error)}
 
 
 @login_required
@@ -232,7 +226,7 @@ def attachment(request, pk: int, attachment_pk: int):
     if not can_view_assignment(request.user, assignment):
         raise Http404
     item = get_object_or_404(assignment.project.attachments.all(), pk=attachment_pk)
-    name = item.original_name if not assignment.round.edition.blind_review else _("attachment-%(n)s") % {"n": item.pk}
+    name = attachment_name(item, blind=assignment.round.edition.blind_review)
     return stored_file_response(item.file, filename=name, content_type=item.content_type)
 
 

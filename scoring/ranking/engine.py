@@ -50,9 +50,9 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
-from award.models import AuditEntry, Category, Criterion, Round, User
+from award.models import Category, Criterion, Round, User
 from scoring.enums import AssignmentStatus, ResultKind
-from scoring.models import Assignment, Result, Score
+from scoring.models import Assignment, FinalistRemoval, Result, Score
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 
@@ -65,7 +65,6 @@ METHODS_ORDER = [
 AGREEMENT_METHOD = "ICC(1,k)"
 MIN_BOOTSTRAP_SAMPLES = 1000
 METHOD_SENSITIVE_PLACES = 3
-ACTION_FINALIST_REMOVED = "results.finalist_removed"
 _PRECISION = 6
 
 FLAG_LABELS = {
@@ -95,6 +94,8 @@ class RankRow:
     juror_totals: list[float] = field(default_factory=list)
     result: str | None = None
     override_reason: str = ""
+    # A finalist taken off the list against the ranking (override_reason says why).
+    removed: bool = False
     # How an equal official score was separated: "" (it was not equal), "median" or "criterion".
     tie_break: str = ""
     # Internal: the juror z-scores (round-wide) behind the standardised score, for the bootstrap.
@@ -303,15 +304,12 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
         if result.project_id not in results or result.kind == ResultKind.WINNER:
             results[result.project_id] = result
 
-    # A finalist removed against the ranking keeps its reason in the audit log (the result is gone).
-    removed: dict[int, str] = {}
-    for target_id, data in (
-        AuditEntry.objects.filter(edition=edition, action=ACTION_FINALIST_REMOVED)
-        .order_by("at", "id")
-        .values_list("target_id", "data")
-    ):
-        if data.get("category") == category.pk and data.get("round") == round.pk:
-            removed[int(target_id)] = data.get("reason", "")
+    # A finalist removed against the ranking: its Result row is gone, the decision is kept.
+    removed: dict[int, str] = dict(
+        FinalistRemoval.objects.filter(category=category, round=round)
+        .order_by("removed_at", "id")
+        .values_list("project_id", "reason")
+    )
 
     per_project: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for project_id, category_id, juror_id, total in totals:
@@ -349,6 +347,7 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
             row.override_reason = result.override_reason
         elif project.pk in removed:
             row.override_reason = removed[project.pk]
+            row.removed = True
         rows.append(row)
 
     ranked = [row for row in rows if "missing_reviews" not in row.flags]

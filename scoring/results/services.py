@@ -20,10 +20,12 @@ from award.models import Category, Edition, EditionRole, Round, User
 from award.rules import is_organiser
 from award.services import audit_log
 from scoring.enums import ResultKind
-from scoring.models import Assignment, ConflictOfInterest, Result
-from scoring.ranking.engine import ACTION_FINALIST_REMOVED, ranking_for
+from scoring.models import Assignment, ConflictOfInterest, FinalistRemoval, Result
+from scoring.ranking.engine import ranking_for
 from submissions.enums import ProjectStatus
 from submissions.models import Project
+
+ACTION_FINALIST_REMOVED = "results.finalist_removed"
 
 
 class ResultsError(ValidationError):
@@ -168,6 +170,9 @@ def finalist_override(
     if current is None:
         raise ResultsError(_("This project is not a finalist."), code="not_finalist")
     current.delete()
+    FinalistRemoval.objects.create(
+        edition=edition, category=category, round=round, project=project, reason=reason, removed_by=actor
+    )
     audit_log(
         actor=actor,
         action=ACTION_FINALIST_REMOVED,

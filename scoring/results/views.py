@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,12 @@ from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
+from award.views_helpers import run_service
 from scoring.enums import ResultKind
+from scoring.jury.forms import ReasonForm
 from scoring.models import Result
-from scoring.ranking.engine import FLAG_LABELS, juror_table, ranking_for
+from scoring.ranking.engine import juror_table, ranking_for
+from scoring.ranking.presenter import ranking_rows
 from scoring.results import charts
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
 from scoring.results.selectors import project_feedback, results_of
@@ -41,11 +43,6 @@ from submissions.enums import ProjectStatus
 from submissions.selectors import projects_owned_by
 
 METHOD_LABELS = dict(AggregationMethod.choices)
-
-
-class ReasonForm(forms.Form):
-    project = forms.IntegerField(widget=forms.HiddenInput)
-    reason = form_field_for(Result, "override_reason", label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SpecialAwardForm(forms.Form):
@@ -92,10 +89,6 @@ def _round_and_category(edition: Edition, number: int, category_slug: str):
     return rnd, category
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
-
-
 @login_required
 def index(request):
     organised = list(editions_organised_by(request.user))
@@ -135,19 +128,15 @@ def ranking(request, edition: str, round: int, category: str):
     jurors = juror_table(round=rnd, category=cat)
     all_totals = [t for row in result.rows for t in row.juror_totals]
     panel_mean = sum(all_totals) / len(all_totals) if all_totals else None
-    rows = []
-    for row in result.rows:
-        rows.append(
-            {
-                "row": row,
-                "others": [(m, row.scores[m], row.ranks.get(m)) for m in result.other_methods],
-                "strip": charts.strip_plot(row.juror_totals, score=row.official_score, label=_("Juror totals")),
-                "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
-                "flag_labels": [(f, FLAG_LABELS[f]) for f in row.flags],
-                "criteria": [row.criterion_means.get(c.pk) for c in result.criteria],
-                "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
-            }
-        )
+    rows = [
+        {
+            "row": row,
+            "strip": charts.strip_plot(row.juror_totals, score=row.official_score, label=_("Juror totals")),
+            "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
+            "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
+        }
+        for row in ranking_rows(result)
+    ]
     final_rounds = [r for r in edition.rounds.all() if r.kind == RoundKind.FINAL and r.number > rnd.number]
     return render(
         request,
@@ -179,16 +168,8 @@ def _ranking_url(edition: Edition, rnd: Round, category) -> str:
     return reverse("results:ranking", kwargs={"edition": edition.slug, "round": rnd.number, "category": category.slug})
 
 
-def _run(request, action, success) -> None:
-    try:
-        outcome = action()
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return None
-    messages.success(request, success(outcome) if callable(success) else success)
-    return outcome
+def _overview_url(edition: Edition) -> str:
+    return reverse("results:overview", kwargs={"edition": edition.slug})
 
 
 @require_POST
@@ -196,17 +177,8 @@ def _run(request, action, success) -> None:
 def finalists_select_view(request, edition: str, round: int, category: str):
     edition = _organised_edition(request, edition)
     rnd, cat = _round_and_category(edition, round, category)
-    outcome = _run(
-        request,
-        lambda: finalists_select(
-            category=cat, round=rnd, actor=request.user, replace=request.POST.get("replace") == "1"
-        ),
-        lambda o: (
-            ngettext("%(count)s finalist selected.", "%(count)s finalists selected.", len(o.selected))
-            % {"count": len(o.selected)}
-        ),
-    )
-    if outcome is not None:
+
+    def warn(outcome) -> None:
         if outcome.undecided:
             messages.warning(
                 request,
@@ -223,7 +195,19 @@ def finalists_select_view(request, edition: str, round: int, category: str):
                 )
                 % {"count": len(outcome.incomplete)},
             )
-    return redirect(_ranking_url(edition, rnd, cat))
+
+    return run_service(
+        request,
+        lambda: finalists_select(
+            category=cat, round=rnd, actor=request.user, replace=request.POST.get("replace") == "1"
+        ),
+        success_url=_ranking_url(edition, rnd, cat),
+        success_message=lambda o: (
+            ngettext("%(count)s finalist selected.", "%(count)s finalists selected.", len(o.selected))
+            % {"count": len(o.selected)}
+        ),
+        after=warn,
+    )
 
 
 @require_POST
@@ -231,20 +215,22 @@ def finalists_select_view(request, edition: str, round: int, category: str):
 def finalist_override_view(request, edition: str, round: int, category: str):
     edition = _organised_edition(request, edition)
     rnd, cat = _round_and_category(edition, round, category)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, required=True)
     add = request.POST.get("add") == "1"
     if not form.is_valid():
         messages.error(request, _("Write the reason for departing from the ranking."))
         return redirect(_ranking_url(edition, rnd, cat))
     project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
-    _run(
+    return run_service(
         request,
         lambda: finalist_override(
             category=cat, round=rnd, project=project, add=add, reason=form.cleaned_data["reason"], actor=request.user
         ),
-        _("Finalist added; the reason is recorded.") if add else _("Finalist removed; the reason is recorded."),
+        success_url=_ranking_url(edition, rnd, cat),
+        success_message=(
+            _("Finalist added; the reason is recorded.") if add else _("Finalist removed; the reason is recorded.")
+        ),
     )
-    return redirect(_ranking_url(edition, rnd, cat))
 
 
 @require_POST
@@ -261,17 +247,20 @@ def final_round_prepare_view(request, edition: str, round: int, category: str):
         messages.error(request, _("Choose a final round that comes after the shortlist round."))
         return redirect(_ranking_url(edition, rnd, cat))
     final.edition = edition
-    outcome = _run(
+    return run_service(
         request,
         lambda: final_round_prepare(category=cat, source_round=rnd, final_round=final, actor=request.user),
-        lambda n: (
+        success_url=_ranking_url(edition, final, cat),
+        success_message=lambda n: (
             ngettext("%(count)s final-round assignment created.", "%(count)s final-round assignments created.", n)
             % {"count": n}
         ),
+        failure_url=_ranking_url(edition, rnd, cat),
     )
-    if outcome is not None:
-        return redirect(_ranking_url(edition, final, cat))
-    return redirect(_ranking_url(edition, rnd, cat))
+
+
+def _winner_message(result) -> str:
+    return _("Winner selected: %(project)s.") % {"project": result.project.title}
 
 
 @require_POST
@@ -279,12 +268,12 @@ def final_round_prepare_view(request, edition: str, round: int, category: str):
 def winners_select_view(request, edition: str, round: int, category: str):
     edition = _organised_edition(request, edition)
     rnd, cat = _round_and_category(edition, round, category)
-    _run(
+    return run_service(
         request,
         lambda: winners_select(category=cat, round=rnd, actor=request.user),
-        lambda r: _("Winner selected: %(project)s.") % {"project": r.project.title},
+        success_url=_ranking_url(edition, rnd, cat),
+        success_message=_winner_message,
     )
-    return redirect(_ranking_url(edition, rnd, cat))
 
 
 @require_POST
@@ -292,19 +281,19 @@ def winners_select_view(request, edition: str, round: int, category: str):
 def winner_override_view(request, edition: str, round: int, category: str):
     edition = _organised_edition(request, edition)
     rnd, cat = _round_and_category(edition, round, category)
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, required=True)
     if not form.is_valid():
         messages.error(request, _("Write the reason for departing from the ranking."))
         return redirect(_ranking_url(edition, rnd, cat))
     project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
-    _run(
+    return run_service(
         request,
         lambda: winner_override(
             category=cat, round=rnd, project=project, reason=form.cleaned_data["reason"], actor=request.user
         ),
-        lambda r: _("Winner selected: %(project)s.") % {"project": r.project.title},
+        success_url=_ranking_url(edition, rnd, cat),
+        success_message=_winner_message,
     )
-    return redirect(_ranking_url(edition, rnd, cat))
 
 
 @require_POST
@@ -313,8 +302,12 @@ def round_freeze_view(request, edition: str, round: int):
     edition = _organised_edition(request, edition)
     rnd = get_object_or_404(edition.rounds.all(), number=round)
     rnd.edition = edition
-    _run(request, lambda: round_freeze(round=rnd, actor=request.user), _("The round is frozen."))
-    return redirect("results:overview", edition=edition.slug)
+    return run_service(
+        request,
+        lambda: round_freeze(round=rnd, actor=request.user),
+        success_url=_overview_url(edition),
+        success_message=_("The round is frozen."),
+    )
 
 
 @require_POST
@@ -324,9 +317,9 @@ def special_award_view(request, edition: str):
     form = SpecialAwardForm(request.POST, edition=edition)
     if not form.is_valid():
         messages.error(request, _("A special award needs a project, a title and a citation."))
-        return redirect("results:overview", edition=edition.slug)
+        return redirect(_overview_url(edition))
     project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
-    _run(
+    return run_service(
         request,
         lambda: special_award_set(
             project=project,
@@ -334,9 +327,9 @@ def special_award_view(request, edition: str):
             citation=form.cleaned_data["citation"],
             actor=request.user,
         ),
-        _("Special award saved."),
+        success_url=_overview_url(edition),
+        success_message=_("Special award saved."),
     )
-    return redirect("results:overview", edition=edition.slug)
 
 
 @require_POST
@@ -345,8 +338,12 @@ def special_award_remove_view(request, edition: str, pk: int):
     edition = _organised_edition(request, edition)
     result = get_object_or_404(Result.objects.filter(edition=edition, kind=ResultKind.SPECIAL), pk=pk)
     result.edition = edition
-    _run(request, lambda: special_award_remove(result=result, actor=request.user), _("Special award removed."))
-    return redirect("results:overview", edition=edition.slug)
+    return run_service(
+        request,
+        lambda: special_award_remove(result=result, actor=request.user),
+        success_url=_overview_url(edition),
+        success_message=_("Special award removed."),
+    )
 
 
 @require_POST
@@ -356,15 +353,19 @@ def publish_view(request, edition: str):
     form = PublishForm(request.POST, edition_timezone=edition.tz)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("at", [])))
-        return redirect("results:overview", edition=edition.slug)
+        return redirect(_overview_url(edition))
 
     def success(published) -> str:
         if published.results_are_public():
             return _("The results are public.")
         return _("The publication of the results is scheduled.")
 
-    _run(request, lambda: results_publish(edition=edition, actor=request.user, at=form.cleaned_data["at"]), success)
-    return redirect("results:overview", edition=edition.slug)
+    return run_service(
+        request,
+        lambda: results_publish(edition=edition, actor=request.user, at=form.cleaned_data["at"]),
+        success_url=_overview_url(edition),
+        success_message=success,
+    )
 
 
 @require_POST
@@ -374,13 +375,13 @@ def unpublish_view(request, edition: str):
     form = UnpublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the reason for withdrawing the results."))
-        return redirect("results:overview", edition=edition.slug)
-    _run(
+        return redirect(_overview_url(edition))
+    return run_service(
         request,
         lambda: results_unpublish(edition=edition, actor=request.user, reason=form.cleaned_data["reason"]),
-        _("The results are withdrawn; the reason is recorded."),
+        success_url=_overview_url(edition),
+        success_message=_("The results are withdrawn; the reason is recorded."),
     )
-    return redirect("results:overview", edition=edition.slug)
 
 
 # --- Public ------------------------------------------------------------------------------------

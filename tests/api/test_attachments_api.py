@@ -1,9 +1,11 @@
 """Attachments through the API: the same limits as the form hold for a script (issue #8)."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from submissions.enums import ProjectStatus
@@ -214,3 +216,23 @@ def test_api_attachments_list_query_count_constant(world, api, django_assert_num
     with django_assert_num_queries(4):
         response = client.get(_url(world.project))
     assert len(response.json()) == n
+
+
+def test_blind_attachment_name_agrees_on_page_download_and_api(world, api, client):
+    """One rule (submissions/blind.py): the scoring page, the page's download and the API give a
+    juror of a blind review the same neutral name, and none of them the file's own name."""
+    attachment = _stored(world, "City of Brno budget.pdf")
+    world.edition.blind_review = True
+    world.edition.save()
+    juror = api(world.personas["juror"])
+    api_name = juror.get(_url(world.project)).json()[0]["name"]
+    api_download = juror.get(_url(world.project, f"{attachment.pk}/download/"))["Content-Disposition"]
+    page = client.get(reverse("scoring:score", args=[world.assignment.pk])).content.decode()
+    link = reverse("scoring:attachment", args=[world.assignment.pk, attachment.pk])
+    page_name = re.search(rf'<a href="{re.escape(link)}">([^<]*)</a>', page).group(1)
+    page_download = client.get(link)["Content-Disposition"]
+
+    assert api_name == page_name == f"attachment-{attachment.pk}"
+    assert f'filename="{page_name}"' in page_download
+    assert f'filename="{api_name}"' in api_download
+    assert "Brno" not in page and "Brno" not in page_download and "Brno" not in api_download

@@ -1,0 +1,149 @@
+"""One presenter for the ranking: the page, the API and the workbook show the same rows; a
+finalist's removal is kept as data (FinalistRemoval), not read back from the audit log."""
+
+import importlib
+import io
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from award.models import AuditEntry
+from award.services import audit_log
+from reports.excel import workbook_ranking
+from scoring.models import FinalistRemoval
+from scoring.ranking.engine import ranking_for
+from scoring.results.services import finalists_select
+from tests.scoring.test_results import setup  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+_migration = importlib.import_module("scoring.migrations.0004_finalist_removal")
+
+
+def _ranking_url(edition, rnd, category):
+    return reverse("results:ranking", kwargs={"edition": edition.slug, "round": rnd.number, "category": category.slug})
+
+
+def _remove_second(client, edition, category, project, reason):
+    return client.post(
+        reverse("results:override", kwargs={"edition": edition.slug, "round": 1, "category": category.slug}),
+        {"project": project.pk, "add": "0", "reason": reason},
+        follow=True,
+    )
+
+
+def test_ranking_presenter_gives_page_api_and_workbook_the_same_rows(
+    setup,  # noqa: F811
+    edition,
+    open_round,
+    organiser,
+    client_for,
+):
+    category = setup["category"]
+    finalists_select(category=category, round=open_round, actor=organiser)
+    client = client_for(organiser)
+    _remove_second(client, edition, category, setup["projects"][1], "Found ineligible funding.")
+
+    page = client.get(_ranking_url(edition, open_round, category), {"bootstrap": "0"})
+    page_rows = [
+        (r.reference, r.rank, r.official_score, r.reviews_label, r.result_label, r.override_reason)
+        for r in (item["row"] for item in page.context["rows"])
+    ]
+
+    body = client.get("/api/v1/rankings/", {"round": open_round.pk, "category": category.pk}).json()
+    labels = {"finalist": "Finalist", "winner": "Winner", None: ""}
+    api_rows = [
+        (
+            r["reference"],
+            r["rank"],
+            r["official_score"],
+            f"{r['reviews_done']}/{r['reviews_assigned']}",
+            labels[r["result"]],
+        )
+        for r in body["rows"]
+    ]
+
+    buffer = io.BytesIO()
+    workbook_ranking(buffer, edition=edition, round=open_round, bootstrap=False)
+    buffer.seek(0)
+    sheet = list(load_workbook(buffer)["Smart City"].iter_rows(values_only=True))
+    header = sheet[0]
+    columns = [header.index(name) for name in ("Reference", "Rank", header[5], "Reviews", "Status", "Override reason")]
+    xlsx_rows = [tuple(row[i] if row[i] is not None else "" for i in columns) for row in sheet[1:]]
+
+    assert page_rows == [
+        ("V4A-2026-0001", 1, pytest.approx(90.0), "2/2", "Finalist", ""),
+        ("V4A-2026-0002", 2, pytest.approx(80.0), "2/2", "", "Found ineligible funding."),
+        ("V4A-2026-0003", 3, pytest.approx(70.0), "2/2", "", ""),
+        ("V4A-2026-0004", 4, pytest.approx(60.0), "2/2", "", ""),
+        ("V4A-2026-0005", 5, pytest.approx(50.0), "2/2", "", ""),
+    ]
+    assert api_rows == [row[:5] for row in page_rows]
+    assert xlsx_rows == page_rows
+
+
+def test_finalist_removal_reason_shows_on_the_ranking_page_and_survives(
+    setup,  # noqa: F811
+    edition,
+    open_round,
+    organiser,
+    client_for,
+):
+    category, second = setup["category"], setup["projects"][1]
+    finalists_select(category=category, round=open_round, actor=organiser)
+    client = client_for(organiser)
+    response = _remove_second(client, edition, category, second, "Found ineligible funding.")
+    assert "Finalist removed; the reason is recorded." in response.content.decode()
+    assert list(FinalistRemoval.objects.values_list("project_id", "reason", "removed_by_id")) == [
+        (second.pk, "Found ineligible funding.", organiser.pk)
+    ]
+    assert AuditEntry.objects.filter(action="results.finalist_removed", target_id=str(second.pk)).count() == 1
+
+    # The decision is data of its own: the page shows it without the audit log.
+    AuditEntry.objects.all().delete()
+    text = client.get(_ranking_url(edition, open_round, category), {"bootstrap": "0"}).content.decode()
+    assert "Reason: Found ineligible funding." in text
+    rows = client.get(_ranking_url(edition, open_round, category), {"bootstrap": "0"}).context["rows"]
+    assert [(item["row"].reference, item["row"].removed) for item in rows][:3] == [
+        ("V4A-2026-0001", False),
+        ("V4A-2026-0002", True),
+        ("V4A-2026-0003", False),
+    ]
+
+
+def test_finalist_removal_migration_fills_it_from_an_old_audit_entry(
+    setup,  # noqa: F811
+    open_round,
+    organiser,
+):
+    category, second = setup["category"], setup["projects"][1]
+    # How a removal was recorded before: the Result row deleted, only an audit entry left.
+    audit_log(
+        actor=organiser,
+        action="results.finalist_removed",
+        target=second,
+        edition=category.edition,
+        data={"round": open_round.pk, "category": category.pk, "reason": "Found ineligible funding."},
+    )
+    # An entry whose project has gone since is skipped, not a failure.
+    AuditEntry.objects.create(
+        edition=category.edition,
+        action="results.finalist_removed",
+        target_id="999999",
+        data={"round": open_round.pk, "category": category.pk, "reason": "Gone."},
+    )
+
+    _migration.removals_from_audit(apps, None)
+
+    removal = FinalistRemoval.objects.get()
+    assert (removal.project, removal.category, removal.round, removal.reason, removal.removed_by) == (
+        second,
+        category,
+        open_round,
+        "Found ineligible funding.",
+        organiser,
+    )
+    row = next(r for r in ranking_for(category=category, round=open_round).rows if r.project == second)
+    assert (row.override_reason, row.removed) == ("Found ineligible funding.", True)
