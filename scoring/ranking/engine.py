@@ -126,6 +126,8 @@ class Ranking:
     seed: int = 0
     round_mean: float | None = None
     round_sd: float | None = None
+    # Every finalised review total of the round, read once and handed to juror_table by the page.
+    round_totals: list[tuple[int, int, int, float]] = field(default_factory=list, repr=False)
 
     @property
     def other_methods(self) -> list[str]:
@@ -401,6 +403,7 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
         seed=seed,
         round_mean=round_mean,
         round_sd=round_sd,
+        round_totals=totals,
     )
 
 
@@ -489,10 +492,13 @@ def _aggregate(sample: np.ndarray, method: str) -> np.ndarray:
     return sample.mean(axis=-1)
 
 
-def juror_table(*, round: Round, category: Category | None = None) -> list[JurorRow]:
+def juror_table(
+    *, round: Round, category: Category | None = None, totals: list[tuple[int, int, int, float]] | None = None
+) -> list[JurorRow]:
     """Each juror's mean total, its spread and its distance from the panel's mean total (all the
-    finalised totals of the round, or of the category), with leniency flags."""
-    totals = round_totals(round)
+    finalised totals of the round, or of the category), with leniency flags. A caller that has just
+    ranked the round passes the ranking's `round_totals`, so they are not read twice."""
+    totals = round_totals(round) if totals is None else totals
     if category is not None:
         totals = [t for t in totals if t[1] == category.pk]
     by_juror: dict[int, list[float]] = defaultdict(list)

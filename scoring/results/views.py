@@ -125,7 +125,7 @@ def ranking(request, edition: str, round: int, category: str):
     rnd, cat = _round_and_category(edition, round, category)
     bootstrap = request.GET.get("bootstrap") != "0"
     result = ranking_for(category=cat, round=rnd, bootstrap=bootstrap, seed=0)
-    jurors = juror_table(round=rnd, category=cat)
+    jurors = juror_table(round=rnd, category=cat, totals=result.round_totals)
     all_totals = [t for row in result.rows for t in row.juror_totals]
     panel_mean = sum(all_totals) / len(all_totals) if all_totals else None
     rows = [
