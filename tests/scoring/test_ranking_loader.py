@@ -237,3 +237,60 @@ def test_round_analysis_on_the_seeded_demo():
     assert reviewed
     assert all(p["p_top"] is not None and 0.0 <= p["p_top"] <= 1.0 for p in reviewed)
     assert set(result.categories) == set(edition.categories.values_list("id", flat=True))
+
+
+# --- Connected judging plans (item 4) ------------------------------------------------------------
+
+
+@pytest.fixture
+def separate_panels(edition, open_round):
+    from tests.scoring.jury_setup import eligible_project, juror_in, rubric
+
+    rubric(edition, 2)
+    city = CategoryFactory(edition=edition, name="Smart City")
+    region = CategoryFactory(edition=edition, name="Smart Region")
+    cyber = CategoryFactory(edition=edition, name="Cyber Security")
+    panels = {c: [juror_in(edition, panels=[c]) for _ in range(3)] for c in (city, region, cyber)}
+    projects = {c: [eligible_project(edition, c) for _ in range(4)] for c in (city, region, cyber)}
+    return panels, projects
+
+
+def test_generate_links_separate_panels_into_one_component(separate_panels, open_round, organiser):
+    from scoring.jury.assignment import plan_components
+    from scoring.jury.assignments import assignments_generate
+
+    # Without the links, three panels with no juror in common: three components.
+    unlinked = assignments_generate(actor=organiser, round=open_round, connect=False)
+    assert unlinked.components == [(4, 3), (4, 3), (4, 3)] and not unlinked.connected
+
+    report = assignments_generate(actor=organiser, round=open_round)
+
+    pairs = Assignment.objects.filter(round=open_round).values_list("project_id", "juror_id")
+    assert len(plan_components(pairs)) == 1
+    assert report.connected and report.components == [(12, 9)]
+    assert report.links == report.created == 4  # two per linked panel
+    # Every project still has its k panel jurors; anchor projects have one review more.
+    counts = sorted(Assignment.objects.filter(round=open_round).values_list("project_id", flat=True))
+    assert {counts.count(p) for p in set(counts)} <= {2, 3}
+
+
+def test_generate_page_reports_a_plan_it_cannot_connect(client_for, separate_panels, open_round, organiser, edition):
+    from django.urls import reverse
+
+    from tests.factories import ConflictFactory
+
+    panels, projects = separate_panels
+    # Every juror outside Cyber Security is conflicted with every Cyber Security project and the
+    # reverse, so no review can link that panel.
+    cyber = [c for c in panels if c.name == "Cyber Security"][0]
+    for category, jurors in panels.items():
+        for juror in jurors:
+            for other, items in projects.items():
+                if (category == cyber) != (other == cyber):
+                    for project in items:
+                        ConflictFactory(juror=juror, project=project, edition=edition)
+    client = client_for(organiser)
+    response = client.post(reverse("scoring:assignments", args=[open_round.pk]), {"action": "generate"}, follow=True)
+    body = response.content.decode()
+    assert "The judging plan falls into 2 groups that share no juror (projects per group: 8, 4)" in body
+    assert "2 extra reviews were assigned so that groups" in body
