@@ -29,7 +29,7 @@ numpy runs under one BLAS thread here: on this 2-core machine OpenBLAS threads m
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -89,7 +89,9 @@ class RoundAnalysis:
     model: dict = field(default_factory=dict)
 
     def to_payload(self) -> dict:
-        payload = asdict(self)
+        """The JSON column's content. Shallow: the entries are plain JSON data already (a deep
+        copy by ``dataclasses.asdict`` took 0.6 s at 2,000 projects)."""
+        payload = {f.name: getattr(self, f.name) for f in fields(self)}
         for name in ("projects", "jurors", "categories"):
             payload[name] = {str(k): v for k, v in payload[name].items()}
         return payload

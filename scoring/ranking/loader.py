@@ -30,7 +30,8 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, DurationField, ExpressionWrapper, F, FloatField, Max
+from django.db.models.functions import Cast
 
 from award.enums import RoundKind
 from award.models import Category, Criterion, Round
@@ -115,24 +116,17 @@ def round_inputs(round: Round) -> RoundInputs:
     rows = list(
         _round_assignments(round)
         .order_by("project_id", "juror_id")
-        .values_list(
-            "id",
-            "project_id",
-            "juror_id",
-            "status",
-            "version",
-            "started_at",
-            "finalised_at",
-            "project__category_id",
-            "project__country",
-            "juror__country",
-        )  # fmt: skip
-    )
+        # The duration computed by the database: parsing two timestamps per row in Python took
+        # half the loader's time on SQLite.
+        .annotate(duration=ExpressionWrapper(F("finalised_at") - F("started_at"), output_field=DurationField()))
+        .values_list("id", "project_id", "juror_id", "status", "version", "duration", "project__category_id",
+                     "project__country", "juror__country")
+    )  # fmt: skip
     scores = (
         Score.objects.filter(assignment__round_id=round.pk, assignment__status=AssignmentStatus.COMPLETED)
         .exclude(assignment__project__status__in=EXCLUDED_PROJECT_STATUSES)
         .order_by()
-        .values_list("assignment_id", "criterion_id", "value")
+        .values_list("assignment_id", "criterion_id", Cast("value", FloatField()))
     )
     criteria = list(
         Criterion.objects.filter(edition_id=round.edition_id)
@@ -142,7 +136,6 @@ def round_inputs(round: Round) -> RoundInputs:
     finalists = dict(Category.objects.filter(edition_id=round.edition_id).values_list("id", "finalists_count"))
 
     criterion_ids = np.array([c[0] for c in criteria], dtype=np.int64)
-    column = {int(pk): k for k, pk in enumerate(criterion_ids)}
     weights = np.array([float(c[1]) for c in criteria])
     low = np.array([float(c[2]) for c in criteria])
     span = np.array([float(c[3] - c[2]) for c in criteria])
@@ -156,16 +149,23 @@ def round_inputs(round: Round) -> RoundInputs:
     for r in rows:
         i = project_position[r[1]]
         project_assigned[i] += 1
-        project_category[i] = r[7] if r[7] is not None else NO_CATEGORY
-        project_country[i] = r[8] or ""
+        project_category[i] = r[6] if r[6] is not None else NO_CATEGORY
+        project_country[i] = r[7] or ""
 
-    review_position = {r[0]: k for k, r in enumerate(completed)}
+    # Vectorised placement of the score rows (80,000 at 2,000 projects × 5 reviews × 8 criteria).
     values = np.full((len(completed), len(criteria)), np.nan)
-    for assignment_id, criterion_id, value in scores:
-        k = review_position.get(assignment_id)
-        c = column.get(criterion_id)
-        if k is not None and c is not None:
-            values[k, c] = float(value)
+    score_rows = np.array(list(scores), dtype=float).reshape(-1, 3)
+    if len(completed) and len(criteria) and len(score_rows):
+        review_ids = np.array([r[0] for r in completed], dtype=np.int64)
+        order = np.argsort(review_ids)
+        sorted_ids = review_ids[order]
+        ids = score_rows[:, 0].astype(np.int64)
+        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+        crit = score_rows[:, 1].astype(np.int64)
+        at_c = np.minimum(np.searchsorted(criterion_ids[np.argsort(criterion_ids)], crit), len(criterion_ids) - 1)
+        crit_order = np.argsort(criterion_ids)
+        found = (sorted_ids[at] == ids) & (criterion_ids[crit_order][at_c] == crit)
+        values[order[at[found]], crit_order[at_c[found]]] = score_rows[found, 2]
     values = (values - low) / span if len(criteria) else values
     whole = ~np.isnan(values).any(axis=1) if len(criteria) else np.zeros(len(completed), dtype=bool)
     completed = [r for r, ok in zip(completed, whole, strict=True) if ok]
@@ -175,12 +175,7 @@ def round_inputs(round: Round) -> RoundInputs:
     juror_position = {int(pk): j for j, pk in enumerate(juror_ids)}
     juror_country = np.full(len(juror_ids), "", dtype=object)
     for r in completed:
-        juror_country[juror_position[r[2]]] = r[9] or ""
-
-    def seconds(started, finalised) -> float:
-        if started is None or finalised is None:
-            return float("nan")
-        return (finalised - started).total_seconds()
+        juror_country[juror_position[r[2]]] = r[8] or ""
 
     return RoundInputs(
         round_id=round.pk,
@@ -192,7 +187,7 @@ def round_inputs(round: Round) -> RoundInputs:
         juror=np.array([juror_position[r[2]] for r in completed], dtype=np.int64),
         assignment_ids=np.array([r[0] for r in completed], dtype=np.int64),
         review_keys=[(r[0], r[4]) for r in completed],
-        duration=np.array([seconds(r[5], r[6]) for r in completed], dtype=float),
+        duration=np.array([r[5].total_seconds() if r[5] is not None else np.nan for r in completed], dtype=float),
         project_ids=project_ids,
         project_category=project_category,
         project_country=project_country,
@@ -214,23 +209,15 @@ def round_fingerprint(round: Round) -> str:
     a project withdrawn or made (in)eligible, a rubric change: each changes the hash."""
     digest = hashlib.sha256()
     digest.update(f"round={round.pk};kind={round.kind}\n".encode())
+    # The version is bumped by every save, finalisation, reopening and recusal, so it stands for
+    # the assignment's state without reading (and parsing) its timestamps.
     rows = (
         _round_assignments(round)
         .order_by("id")
-        .values_list(
-            "id",
-            "project_id",
-            "juror_id",
-            "status",
-            "version",
-            "finalised_at",
-            "project__category_id",
-            "project__country",
-            "juror__country",
-        )  # fmt: skip
-    )
-    for row in rows:
-        digest.update(repr(row).encode())
+        .values_list("id", "project_id", "juror_id", "status", "version", "project__category_id", "project__country",
+                     "juror__country")
+    )  # fmt: skip
+    digest.update(repr(list(rows)).encode())
     score_state = (
         Score.objects.filter(assignment__round_id=round.pk, assignment__status=AssignmentStatus.COMPLETED)
         .exclude(assignment__project__status__in=EXCLUDED_PROJECT_STATUSES)
