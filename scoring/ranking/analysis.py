@@ -154,7 +154,8 @@ def analyse(inputs: RoundInputs, *, seed: int = DEFAULT_SEED, n_draws: int = DEF
     )  # fmt: skip
     P, J = inputs.n_projects, inputs.n_jurors
     n = len(inputs.total)
-    category_ids = sorted({int(c) for c in inputs.project_category})
+    # Every category of the edition gets an entry (one without reviews in this round too).
+    category_ids = sorted({int(c) for c in inputs.project_category} | set(inputs.finalists))
     group_of = {c: g for g, c in enumerate(category_ids)}
     groups = np.array([group_of[int(c)] for c in inputs.project_category], dtype=np.int64)
     reviews_per_project = np.bincount(inputs.project, minlength=P)

@@ -237,6 +237,12 @@ def test_round_analysis_on_the_seeded_demo():
     assert reviewed
     assert all(p["p_top"] is not None and 0.0 <= p["p_top"] <= 1.0 for p in reviewed)
     assert set(result.categories) == set(edition.categories.values_list("id", flat=True))
+    # The demo's plan is connected (issue 15, item 4).
+    assert result.connected
+    # The final round has no reviews yet: every category is there, empty.
+    final = round_analysis(edition.rounds.order_by("number").last())
+    assert set(final.categories) == set(result.categories)
+    assert all(c["projects"] == [] and c["agreement"] == "undefined" for c in final.categories.values())
 
 
 # --- Connected judging plans (item 4) ------------------------------------------------------------
