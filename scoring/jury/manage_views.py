@@ -210,6 +210,11 @@ def _connectivity_messages(request, report) -> None:
         )
 
 
+def _report_generation(request, report) -> None:
+    _connectivity_messages(request, report)
+    _report_gaps(request, report)
+
+
 def _report_gaps(request, report) -> None:
     for project, available, needed in report.uncovered:
         messages.error(
@@ -258,7 +263,7 @@ def assignments(request, pk: int):
             lambda: assignments_generate(actor=request.user, round=rnd),
             success_url=here,
             success_message=_generated_message,
-            after=lambda report: (_connectivity_messages(request, report), _report_gaps(request, report)),
+            after=lambda report: _report_generation(request, report),
             failure_page=page,
         )
     # The two form actions: the form's context name, its class, the service and what to say.
