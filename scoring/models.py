@@ -156,3 +156,28 @@ class FinalistRemoval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.reason}"
+
+
+class RankingAnalysisCache(models.Model):
+    """The round's calibrated analysis (scoring/ranking/analysis.py), stored so that a page view
+    never refits. One row per round and parameters; ``key`` is the fingerprint of the round's
+    completed reviews, eligibility and rubric with the engine version: a row whose key differs
+    from the current one is stale and is recomputed (scoring/ranking/cache.py). A database row,
+    not Django's cache: the cache here is per process and every gunicorn worker would refit."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", verbose_name=_("round"))
+    parameters = models.CharField(_("parameters"), max_length=100)
+    key = models.CharField(_("key"), max_length=64)
+    engine_version = models.CharField(_("engine version"), max_length=40)
+    computed_at = models.DateTimeField(_("computed at"))
+    payload = models.JSONField(_("payload"))
+
+    class Meta:
+        verbose_name = _("ranking analysis cache")
+        verbose_name_plural = _("ranking analysis caches")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "parameters"], name="ranking_cache_unique_per_round_parameters"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} [{self.parameters}]"

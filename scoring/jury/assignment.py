@@ -194,3 +194,105 @@ def greedy_assignments(
             load[j] += 1
             pairs.append((project.id, j))
     return pairs, uncovered
+
+
+# --- Connectivity of the plan (issue 15, item 4) -----------------------------------------------
+# The calibrated ranking compares jurors' leniencies only within a connected component of the
+# project–juror graph: panels with no juror in common cannot be put on one scale. After the
+# solver, each further component is linked to the main one by LINKS_PER_COMPONENT extra reviews
+# ("anchor" reviews): a main-component juror scores one of the component's projects and, for the
+# second link, one of the component's jurors scores a main-component project. Two links in
+# opposite directions instead of one: a single shared review pins a whole panel's leniency on
+# one noisy total. Anchor projects get one review more than k; the model weighs unequal numbers.
+LINKS_PER_COMPONENT = 2
+
+
+def plan_components(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[tuple[set, set]]:
+    """The connected components of the (project, juror) pairs as (projects, jurors), largest
+    first (by projects, then jurors), ties by the smallest project's repr."""
+    parent: dict = {}
+
+    def find(node):
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for project_id, juror_id in pairs:
+        a, b = ("p", project_id), ("j", juror_id)
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+    groups: dict = defaultdict(lambda: (set(), set()))
+    for node in parent:
+        kind, value = node
+        groups[find(node)][0 if kind == "p" else 1].add(value)
+    return sorted(groups.values(), key=lambda g: (-len(g[0]), -len(g[1]), min(repr(p) for p in g[0])))
+
+
+def connect_plan(
+    *,
+    pairs: Iterable[tuple[Hashable, Hashable]],
+    conflicts: set[tuple[Hashable, Hashable]],
+    blocked: set[tuple[Hashable, Hashable]] = frozenset(),
+    loads: Mapping[Hashable, int] | None = None,
+    jurors: set | None = None,
+    links: int = LINKS_PER_COMPONENT,
+) -> list[tuple[Hashable, Hashable]]:
+    """Extra (project, juror) pairs that link every component of the plan to the main one (see
+    LINKS_PER_COMPONENT). The least-loaded usable juror is taken, on the project with the fewest
+    reviews; only `jurors` (when given: the edition's current jurors) take links. A component that
+    no usable pair can reach stays separate (the caller reports it)."""
+    pairs = list(pairs)
+    taken = set(pairs)
+    load: dict = defaultdict(int, loads or {})
+    reviews: dict = defaultdict(int)
+    for project_id, _juror in pairs:
+        reviews[project_id] += 1
+    new: list[tuple[Hashable, Hashable]] = []
+
+    def usable(project_id, juror_id) -> bool:
+        return (
+            (project_id, juror_id) not in taken
+            and (jurors is None or juror_id in jurors)
+            and (juror_id, project_id) not in conflicts
+            and (juror_id, project_id) not in blocked
+        )
+
+    def link(projects: set, candidates: set) -> bool:
+        options = [(reviews[p], load[j], repr(p), repr(j), p, j) for p in projects for j in candidates if usable(p, j)]
+        if not options:
+            return False
+        *_keys, p, j = min(options)
+        new.append((p, j))
+        taken.add((p, j))
+        load[j] += 1
+        reviews[p] += 1
+        return True
+
+    components = plan_components(pairs)
+    if len(components) <= 1:
+        return new
+    main_projects, main_jurors = set(components[0][0]), set(components[0][1])
+    remaining = components[1:]
+    # A component that cannot be linked to the main one directly may be through another that is
+    # linked later (conflicts), so pass again while anything was linked.
+    while remaining:
+        left = []
+        for projects, members in remaining:
+            linked = link(projects, main_jurors)
+            if links > 1 and link(main_projects, members):
+                linked = True
+            if linked:
+                main_projects |= projects
+                main_jurors |= members
+            else:
+                left.append((projects, members))
+        if len(left) == len(remaining):
+            break
+        remaining = left
+    return new

@@ -106,6 +106,13 @@ class GenerationReport:
     uncovered: list[tuple[Project, int, int]] = field(default_factory=list)  # project, available, needed
     warnings: list[tuple[Project, int, int]] = field(default_factory=list)  # project, panel candidates, needed
     loads: dict[int, int] = field(default_factory=dict)
+    # The plan's connected components after linking, largest first: (projects, jurors) each.
+    components: list[tuple[int, int]] = field(default_factory=list)
+    links: int = 0  # extra (anchor) reviews added to connect the panels
+
+    @property
+    def connected(self) -> bool:
+        return len(self.components) <= 1
 
     @property
     def load_spread(self) -> int:
@@ -143,11 +150,18 @@ def conflict_pairs(edition: Edition, projects: list[Project], jurors: Mapping[in
     return pairs
 
 
-def assignments_generate(*, actor: User | None, round: Round, k: int | None = None) -> GenerationReport:
+def assignments_generate(
+    *, actor: User | None, round: Round, k: int | None = None, connect: bool = True
+) -> GenerationReport:
     """Give every eligible project of the round k conflict-free jurors, balancing the loads.
 
     Re-running fills gaps only: existing assignments stay (an assignment that has become
-    conflicted is recused first and its place refilled)."""
+    conflicted is recused first and its place refilled).
+
+    With `connect` (the default) and k ≥ 2, panels that share no juror are linked by a few extra
+    reviews (solver.connect_plan), so that the calibrated ranking can compare all jurors'
+    leniencies; the report gives the components that remain. With k = 1 nothing is linked: a
+    project with a single review says nothing about its juror's leniency."""
     edition = round.edition
     k = k or edition.jurors_per_project
     report = GenerationReport(k=k)
@@ -185,10 +199,25 @@ def assignments_generate(*, actor: User | None, round: Round, k: int | None = No
             existing=existing,
             blocked=blocked,
         )
-        Assignment.objects.bulk_create(
-            [Assignment(round=round, project_id=p, juror_id=j) for p, j in plan.new], batch_size=1000
+        # Connect the panels (the calibrated ranking compares leniencies only within a component).
+        # Assignments of projects no longer scored in the round (withdrawn) link nothing.
+        live = [(p, j) for p, j in existing if p in by_id]
+        links = (
+            solver.connect_plan(
+                pairs=[*live, *plan.new], conflicts=conflicts, blocked=blocked, loads=plan.loads, jurors=set(users)
+            )
+            if connect and k >= 2
+            else []
         )
-        report.created = len(plan.new)
+        for _project_id, juror_id in links:
+            plan.loads[juror_id] = plan.loads.get(juror_id, 0) + 1
+        new = [*plan.new, *links]
+        Assignment.objects.bulk_create(
+            [Assignment(round=round, project_id=p, juror_id=j) for p, j in new], batch_size=1000
+        )
+        report.created = len(new)
+        report.links = len(links)
+        report.components = [(len(projects), len(jurors)) for projects, jurors in solver.plan_components([*live, *new])]
         report.loads = plan.loads
         report.uncovered = [(by_id[pid], available, needed) for pid, (_c, available, needed) in plan.uncovered.items()]
         report.warnings = [(by_id[pid], available, needed) for pid, (_c, available, needed) in plan.warnings.items()]
@@ -203,6 +232,8 @@ def assignments_generate(*, actor: User | None, round: Round, k: int | None = No
                 "recused": report.recused,
                 "uncovered": [p.reference or p.pk for p, _a, _n in report.uncovered],
                 "load_spread": report.load_spread,
+                "links": report.links,
+                "components": [list(c) for c in report.components],
             },
         )
     return report

@@ -177,6 +177,44 @@ def _generated_message(report) -> str:
     ) % {"created": report.created, "spread": report.load_spread}
 
 
+def _connectivity_messages(request, report) -> None:
+    """The plan's connectivity after generating (issue 15, item 4): the calibrated ranking can put
+    jurors' leniencies on one scale only within a group of projects linked by shared jurors."""
+    if report.links:
+        messages.info(
+            request,
+            ngettext(
+                "%(links)s extra review was assigned so that groups of projects with no juror in common are linked.",
+                "%(links)s extra reviews were assigned so that groups of projects with no juror in common are linked.",
+                report.links,
+            )
+            % {"links": report.links},
+        )
+    if report.connected:
+        messages.info(
+            request,
+            _("The judging plan is connected: all projects of the round are linked through shared jurors."),
+        )
+    else:
+        count = len(report.components)
+        messages.warning(
+            request,
+            ngettext(
+                "The judging plan falls into %(count)s group that share no juror (projects per group: %(sizes)s). "
+                "Jurors' leniency can be compared only within a group.",
+                "The judging plan falls into %(count)s groups that share no juror (projects per group: %(sizes)s). "
+                "Jurors' leniency can be compared only within a group.",
+                count,
+            )
+            % {"count": count, "sizes": ", ".join(str(projects) for projects, _jurors in report.components)},
+        )
+
+
+def _report_generation(request, report) -> None:
+    _connectivity_messages(request, report)
+    _report_gaps(request, report)
+
+
 def _report_gaps(request, report) -> None:
     for project, available, needed in report.uncovered:
         messages.error(
@@ -225,7 +263,7 @@ def assignments(request, pk: int):
             lambda: assignments_generate(actor=request.user, round=rnd),
             success_url=here,
             success_message=_generated_message,
-            after=lambda report: _report_gaps(request, report),
+            after=lambda report: _report_generation(request, report),
             failure_page=page,
         )
     # The two form actions: the form's context name, its class, the service and what to say.

@@ -41,7 +41,8 @@ def live(round_):
 def test_generate_gives_k_panel_jurors_without_conflicts_and_balanced(setup, open_round, organiser, edition):
     conflicted = setup["projects"][0]
     ConflictFactory(juror=setup["jurors"][0], project=conflicted, edition=edition)
-    report = assignments_generate(actor=organiser, round=open_round)
+    # Panels only (the links between the panels are tested in test_ranking_loader.py).
+    report = assignments_generate(actor=organiser, round=open_round, connect=False)
     assignments = live(open_round)
     assert report.created == len(assignments) == 9 * 2
     assert Counter(a.project_id for a in assignments) == {p.pk: 2 for p in setup["projects"]}
@@ -88,7 +89,11 @@ def test_generate_page_shows_reasons_and_coverage(client_for, setup, open_round,
     url = reverse("scoring:assignments", args=[open_round.pk])
     response = client.post(url, {"action": "generate"}, follow=True)
     body = response.content.decode()
-    assert "16 assignments created" in body
+    # 8 projects × 2 panel jurors, and 4 reviews that link the groups the solver left apart
+    # (the two panels, and the city panel's two halves: 6 projects dealt to 4 jurors in pairs).
+    assert "20 assignments created" in body
+    assert "4 extra reviews were assigned so that groups" in body
+    assert "The judging plan is connected" in body
     assert "only 0 jurors have no conflict of interest" in body
     assert 'data-testid="uncovered">1<' in body
 
@@ -172,7 +177,7 @@ def test_organiser_pages_are_404_for_jurors(client_for, setup, open_round, juror
 def test_progress_page_and_reminders(
     client_for, setup, open_round, organiser, edition, django_capture_on_commit_callbacks
 ):
-    assignments_generate(actor=organiser, round=open_round)
+    assignments_generate(actor=organiser, round=open_round, connect=False)
     done_juror = setup["jurors"][0]
     Assignment.objects.filter(round=open_round, juror=done_juror).update(
         status=AssignmentStatus.COMPLETED, finalised_at="2026-01-01T00:00Z"
