@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -14,7 +15,9 @@ from rest_framework import exceptions, filters, pagination
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from award.db_outage import database_outage_kind, outage_response
+from award.errors import status_for
 from award.models import ApiToken
+from award.rules import organises_any
 from award.services import API_TOKEN_PREFIX, api_token_hash
 
 
@@ -78,6 +81,29 @@ class StandardPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
+def require_organiser(user) -> None:
+    """Someone who organises no edition may not do an organiser's action at all: 403. (An
+    organiser then reaches only their own editions' objects: anything else is a 404.)"""
+    if not organises_any(user):
+        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+
+
+def organised(queryset, user, **lookup):
+    """The object from a gatekeeper's queryset (rounds_organised_by, projects_organised_by…),
+    for an organiser's action: 403 for a non-organiser, 404 for another edition's object,
+    exactly as for one that does not exist."""
+    require_organiser(user)
+    return get_object_or_404(queryset, **lookup)
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+
+
+_REFUSAL_CLASSES = {404: exceptions.NotFound, 403: exceptions.PermissionDenied, 409: Conflict}
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, extended to the errors services raise (Django's ValidationError,
     PermissionDenied, Http404), always as JSON with a translated `detail`."""
@@ -88,6 +114,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, OverflowError):
         # A number too large for the database (e.g. ?edition=99999999999999999999 on SQLite).
         exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
+    elif isinstance(exc, DjangoValidationError) and status_for(exc) != 400:
+        # A refused action with a code (ScoringError): the status award.errors gives it.
+        exc = _REFUSAL_CLASSES[status_for(exc)](" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)

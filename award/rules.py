@@ -27,6 +27,22 @@ def is_juror(user: User, edition: Edition) -> bool:
     return has_role(user, edition, Role.JUROR)
 
 
+def chaired_editions(user: User) -> set[int]:
+    """Ids of the editions whose jury the user chairs, loaded once per user object."""
+    if not user.is_authenticated:
+        return set()
+    chaired = getattr(user, "_chaired_editions_cache", None)
+    if chaired is None:
+        chaired = set(user.edition_roles.filter(role=Role.JUROR, is_chair=True).values_list("edition_id", flat=True))
+        user._chaired_editions_cache = chaired
+    return chaired
+
+
+def is_jury_chair(user: User, edition: Edition) -> bool:
+    """A juror of the edition with the chair's rights (a chair is always a juror too)."""
+    return edition.pk in chaired_editions(user)
+
+
 def organises_any(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or any(r == Role.ORGANISER for _, r in roles_of(user)))
 

@@ -2,7 +2,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from award.enums import Role
-from award.models import Edition, User
+from award.models import Edition, Round, User
 
 
 def edition_current(request=None) -> Edition | None:
@@ -35,6 +35,17 @@ def editions_organised_by(user: User) -> QuerySet[Edition]:
     if user.is_superuser:
         return Edition.objects.all()
     return Edition.objects.filter(roles__user=user, roles__role=Role.ORGANISER).distinct()
+
+
+def rounds_organised_by(user: User) -> QuerySet[Round]:
+    """The rounds an organiser may manage; any other round is a 404, as if it did not exist."""
+    return Round.objects.select_related("edition").filter(edition__in=editions_organised_by(user).values("pk"))
+
+
+def editions_chaired_by(user: User) -> QuerySet[Edition]:
+    if not user.is_authenticated:
+        return Edition.objects.none()
+    return Edition.objects.filter(roles__user=user, roles__role=Role.JUROR, roles__is_chair=True).distinct()
 
 
 def editions_judged_by(user: User) -> QuerySet[Edition]:

@@ -5,7 +5,6 @@ anyone verifies a certificate by its code; organisers revoke certificates, start
 batches, Excel exports and category dossiers, poll their progress and download the files.
 Reads go through reports.selectors, writes through reports.services, the same as the pages."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,6 +12,7 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from award.api_common import organised
 from award.api_router import router
 from award.downloads import stored_file_response
 from award.models import Edition
@@ -38,10 +38,8 @@ BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY
 
 
 def _organised_edition(request, edition_id: int) -> Edition:
-    edition = get_object_or_404(Edition, pk=edition_id)
-    if not is_organiser(request.user, edition):
-        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
-    return edition
+    """403 for someone who organises nothing, 404 for another edition (as for a missing one)."""
+    return organised(editions_organised_by(request.user), request.user, pk=edition_id)
 
 
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):

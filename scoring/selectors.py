@@ -3,7 +3,8 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from award.i18n import localized
-from award.models import Edition, User
+from award.models import Edition, Round, User
+from award.selectors import editions_chaired_by, editions_organised_by
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment
 from submissions.enums import ProjectStatus
@@ -149,3 +150,11 @@ def round_overview(rnd) -> dict:
         "done": done,
         "percent": round(100 * done / total) if total else 0,
     }
+
+
+def rounds_ranked_for(user: User) -> QuerySet[Round]:
+    """The rounds whose ranking the user may read: their editions' as an organiser or as the jury
+    chair (scoring.rules.can_read_ranking narrows the chair to the panel's categories)."""
+    return Round.objects.select_related("edition").filter(
+        Q(edition__in=editions_organised_by(user).values("pk")) | Q(edition__in=editions_chaired_by(user).values("pk"))
+    )

@@ -6,7 +6,6 @@ scoring.rules."""
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -233,9 +232,7 @@ class RoundAssignmentsViewSet(viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def generate(self, request, round_pk=None):
-        rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_pk)
-        if not rules.can_manage_jury(request.user, rnd.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        rnd = organised_round(request.user, round_pk)
         report = assignments_generate(actor=request.user, round=rnd)
         return Response(
             {

@@ -1,37 +1,27 @@
 """Shared helpers of the jury's REST API: how a refused action answers, request bodies, lookups."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from award.api_common import organised
 from award.enums import Role
+from award.errors import status_for
 from award.models import Round, User
-from scoring import rules
+from award.selectors import rounds_organised_by
 from scoring.jury.errors import ScoringError
 from scoring.jury.scores import StaleVersionError
 from scoring.models import Assignment
 
-# How a refused jury action answers (see ScoringError).
-ERROR_STATUS = {
-    "not_found": status.HTTP_404_NOT_FOUND,
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "conflicted": status.HTTP_403_FORBIDDEN,
-    "closed": status.HTTP_403_FORBIDDEN,
-    "locked": status.HTTP_409_CONFLICT,
-    "stale": status.HTTP_409_CONFLICT,
-}
-
 
 def scoring_error_response(error: ScoringError, assignment: Assignment | None) -> Response:
-    code = getattr(error, "code", None)
     if hasattr(error, "error_dict"):
         body = {"detail": _("Some fields are not valid."), "errors": error.message_dict}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     body = {"detail": " ".join(error.messages)}
     if isinstance(error, StaleVersionError) and assignment is not None:
         body["version"] = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
-    return Response(body, status=ERROR_STATUS.get(code, status.HTTP_400_BAD_REQUEST))
+    return Response(body, status=status_for(error))
 
 
 def validated(serializer_class, request) -> dict:
@@ -41,11 +31,8 @@ def validated(serializer_class, request) -> dict:
 
 
 def organised_round(user, round_id: int) -> Round:
-    """A round of an edition the user organises; 404 if it does not exist, 403 if it is another's."""
-    rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_id)
-    if not rules.can_manage_jury(user, rnd.edition):
-        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
-    return rnd
+    """A round of an edition the user organises; another edition's round is a 404, as on the pages."""
+    return organised(rounds_organised_by(user), user, pk=round_id)
 
 
 def edition_juror(edition, juror_id: int) -> User:

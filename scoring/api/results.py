@@ -10,8 +10,8 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from award.api_common import organised
 from award.models import Category, Edition, Round
-from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from scoring.api.common import organised_round, validated
 from scoring.api.serializers import (
@@ -44,6 +44,7 @@ from scoring.results.services import (
     winners_select,
 )
 from submissions.models import Project
+from submissions.selectors import projects_organised_by
 
 
 class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
@@ -170,9 +171,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     def special_awards(self, request):
         """Give a special award with a title and a citation to an eligible project."""
         data = validated(SpecialAwardSerializer, request)
-        project = get_object_or_404(Project.objects.select_related("edition", "category"), pk=data["project"])
-        if not is_organiser(request.user, project.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        project = organised(projects_organised_by(request.user), request.user, pk=data["project"])
         result = special_award_set(project=project, title=data["title"], citation=data["citation"], actor=request.user)
         return self._result(result, status.HTTP_201_CREATED)
 

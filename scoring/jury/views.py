@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from award.downloads import stored_file_response
 from award.enums import Role
+from award.errors import status_for
 from award.models import EditionRole, User
 from award.selectors import edition_current
 from scoring.home import juror_dashboard
@@ -34,11 +35,9 @@ from scoring.jury.scores import StaleVersionError, assignment_finalise, score_sa
 from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror
 
-ERROR_STATUS = {"not_found": 404, "forbidden": 403, "conflicted": 403, "closed": 403, "locked": 409, "stale": 409}
-
 
 def _status(error: ScoringError) -> int:
-    return ERROR_STATUS.get(getattr(error, "code", None) or "", 400)
+    return status_for(error)
 
 
 def _posted_id(request, name: str) -> int | None:
