@@ -152,9 +152,14 @@ def round_overview(rnd) -> dict:
     }
 
 
-def rounds_ranked_for(user: User) -> QuerySet[Round]:
-    """The rounds whose ranking the user may read: their editions' as an organiser or as the jury
-    chair (scoring.rules.can_read_ranking narrows the chair to the panel's categories)."""
-    return Round.objects.select_related("edition").filter(
-        Q(edition__in=editions_organised_by(user).values("pk")) | Q(edition__in=editions_chaired_by(user).values("pk"))
+def editions_ranked_for(user: User) -> QuerySet[Edition]:
+    """The editions whose rankings the user may read: as an organiser or as the jury chair
+    (scoring.rules.can_read_ranking narrows the chair to the panel's categories)."""
+    return Edition.objects.filter(
+        Q(pk__in=editions_organised_by(user).values("pk")) | Q(pk__in=editions_chaired_by(user).values("pk"))
     )
+
+
+def rounds_ranked_for(user: User) -> QuerySet[Round]:
+    """The rounds whose ranking the user may read (see editions_ranked_for)."""
+    return Round.objects.select_related("edition").filter(edition__in=editions_ranked_for(user).values("pk"))
