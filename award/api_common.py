@@ -123,7 +123,7 @@ def api_exception_handler(exc, context):
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     from rest_framework.views import exception_handler

@@ -1,5 +1,8 @@
 """Permission predicates for the core domain."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
 from award.enums import Role
 from award.models import Edition, User
 
@@ -21,6 +24,13 @@ def has_role(user: User, edition: Edition, role: str) -> bool:
 
 def is_organiser(user: User, edition: Edition) -> bool:
     return user.is_authenticated and (user.is_superuser or has_role(user, edition, Role.ORGANISER))
+
+
+def require_organiser(actor: User, edition: Edition) -> None:
+    """The one organiser check of the services: PermissionDenied (a 403 where the person may see
+    the object; the views' lookups have already answered 404 to anyone who may not)."""
+    if not is_organiser(actor, edition):
+        raise PermissionDenied(_("Only an organiser can do this."))
 
 
 def is_juror(user: User, edition: Edition) -> bool:

@@ -29,6 +29,11 @@ def edition_current(request=None) -> Edition | None:
     return edition
 
 
+def editions_with_public_results(now=None) -> QuerySet[Edition]:
+    """The queryset twin of Edition.results_are_public: the editions whose results are out."""
+    return Edition.objects.filter(results_published_at__isnull=False, results_published_at__lte=now or timezone.now())
+
+
 def editions_organised_by(user: User) -> QuerySet[Edition]:
     if not user.is_authenticated:
         return Edition.objects.none()
@@ -40,6 +45,13 @@ def editions_organised_by(user: User) -> QuerySet[Edition]:
 def rounds_organised_by(user: User) -> QuerySet[Round]:
     """The rounds an organiser may manage; any other round is a 404, as if it did not exist."""
     return Round.objects.select_related("edition").filter(edition__in=editions_organised_by(user).values("pk"))
+
+
+def edition_for_organiser(user: User, **lookup) -> Edition:
+    """The edition, if `user` organises it; otherwise 404, as if it did not exist."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(editions_organised_by(user), **lookup)
 
 
 def editions_chaired_by(user: User) -> QuerySet[Edition]:

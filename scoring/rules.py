@@ -29,6 +29,13 @@ def can_view_assignment(juror: User, assignment: Assignment) -> bool:
     )
 
 
+def can_read_project(juror: User, project: Project) -> bool:
+    """The juror may read an application: assigned to it (not recused) and not conflicted."""
+    from scoring.selectors import assignments_for
+
+    return assignments_for(juror).filter(project=project).exists() and not juror_is_conflicted(juror, project)
+
+
 def scoring_is_open(assignment: Assignment, now=None) -> bool:
     """What can_score adds to can_view_assignment: the review is not finalised and the round
     is open. For a caller that has just checked can_view_assignment (the conflict check costs

@@ -5,7 +5,6 @@ scoring.rules."""
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -15,7 +14,6 @@ from rest_framework.response import Response
 
 from award.models import Round
 from award.rules import is_organiser
-from award.selectors import editions_organised_by
 from scoring import rules
 from scoring.api.common import (
     edition_juror,
@@ -43,45 +41,17 @@ from scoring.jury.assignments import (
 from scoring.jury.errors import ScoringError
 from scoring.jury.scores import ScoreInput, assignment_finalise, assignment_reopen, score_save
 from scoring.models import Assignment, ConflictOfInterest
-from scoring.selectors import assignments_for
+from scoring.selectors import assignments_for, assignments_visible_to
 from submissions.api import juror_access_register
 from submissions.models import Project
 
 # --- The jury's access to applications (read through /api/v1/projects/{id}/) ------------------
 
 
-def _juror_project_ids(user):
-    return assignments_for(user).values("project_id")
-
-
-def _juror_may_view(user, project) -> bool:
-    return assignments_for(user).filter(project=project).exists() and not rules.juror_is_conflicted(user, project)
-
-
-juror_access_register(project_ids=_juror_project_ids, check=_juror_may_view)
+juror_access_register(project_ids=lambda user: assignments_for(user).values("project_id"), check=rules.can_read_project)
 
 
 # --- Assignments and scores -------------------------------------------------------------------
-
-
-def assignments_readable_by(user):
-    """A juror's own live assignments without a recorded conflict of interest, and every
-    assignment of the editions the user organises. (A thin selector: assignments_for keeps
-    assignments whose conflict is recorded but not yet recused; the per-object check below
-    also catches automatically detected conflicts.)"""
-    if not user.is_authenticated:
-        return Assignment.objects.none()
-    own = assignments_for(user).exclude(
-        Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project")))
-    )
-    return (
-        Assignment.objects.filter(
-            Q(pk__in=own.values("pk")) | Q(round__edition__in=editions_organised_by(user).values("pk"))
-        )
-        .select_related("round", "project", "juror")
-        .prefetch_related("scores")
-        .order_by("round__number", "project__reference", "project_id", "juror_id")
-    )
 
 
 class AssignmentViewSet(
@@ -101,7 +71,7 @@ class AssignmentViewSet(
     ordering_fields = ["status", "finalised_at"]
 
     def get_queryset(self):
-        return assignments_readable_by(self.request.user)
+        return assignments_visible_to(self.request.user)
 
     def get_object(self):
         assignment = super().get_object()

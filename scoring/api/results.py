@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from award.api_common import organised
 from award.models import Category, Edition, Round
-from award.selectors import editions_organised_by
+from award.selectors import editions_organised_by, editions_with_public_results
 from scoring.api.common import organised_round, validated
 from scoring.api.serializers import (
     EditionRefSerializer,
@@ -73,7 +73,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
             return Result.objects.filter(
                 edition__in=editions_organised_by(user).values("pk"), kind=ResultKind.SPECIAL
             ).select_related("edition", "project")
-        public = Q(edition__results_published_at__lte=timezone.now())
+        public = Q(edition__in=editions_with_public_results().values("pk"))
         visible = public | Q(edition__in=editions_organised_by(user).values("pk")) if user.is_authenticated else public
         return (
             Result.objects.filter(visible)

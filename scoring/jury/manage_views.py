@@ -11,7 +11,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.models import Round
-from award.selectors import edition_current_organised_by, editions_organised_by
+from award.selectors import (
+    edition_current_organised_by,
+    edition_for_organiser,
+    editions_organised_by,
+    rounds_organised_by,
+)
 from scoring.jury.assignments import (
     assignment_add,
     assignment_remove,
@@ -52,13 +57,11 @@ def manage_current(request):
 
 
 def _edition_for_organiser(request, slug: str):
-    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+    return edition_for_organiser(request.user, slug=slug)
 
 
 def _round_for_organiser(request, pk: int) -> Round:
-    return get_object_or_404(
-        Round.objects.select_related("edition").filter(edition__in=editions_organised_by(request.user)), pk=pk
-    )
+    return get_object_or_404(rounds_organised_by(request.user), pk=pk)
 
 
 @login_required
