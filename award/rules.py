@@ -13,8 +13,10 @@ def roles_of(user: User) -> set[tuple[int, str]]:
         return set()
     roles = getattr(user, "_edition_roles_cache", None)
     if roles is None:
-        roles = set(user.edition_roles.values_list("edition_id", "role"))
+        rows = list(user.edition_roles.values_list("edition_id", "role", "is_chair"))
+        roles = {(edition_id, role) for edition_id, role, _chair in rows}
         user._edition_roles_cache = roles
+        user._chaired_editions_cache = {edition_id for edition_id, _role, chair in rows if chair}
     return roles
 
 
@@ -39,13 +41,8 @@ def is_juror(user: User, edition: Edition) -> bool:
 
 def chaired_editions(user: User) -> set[int]:
     """Ids of the editions whose jury the user chairs, loaded once per user object."""
-    if not user.is_authenticated:
-        return set()
-    chaired = getattr(user, "_chaired_editions_cache", None)
-    if chaired is None:
-        chaired = set(user.edition_roles.filter(role=Role.JUROR, is_chair=True).values_list("edition_id", flat=True))
-        user._chaired_editions_cache = chaired
-    return chaired
+    roles_of(user)  # the same query loads both
+    return getattr(user, "_chaired_editions_cache", set())
 
 
 def is_jury_chair(user: User, edition: Edition) -> bool:

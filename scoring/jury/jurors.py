@@ -107,3 +107,19 @@ def reminders_send(*, actor: User, round: Round, site_url: str = "") -> int:
                 )
             )
     return len(juror_ids)
+
+
+def jury_chair_set(*, actor: User, role: EditionRole, is_chair: bool) -> EditionRole:
+    """Appoint the juror as the jury chair, or remove them (audited: the chair reads rankings)."""
+    require_organiser(actor, role.edition)
+    with transaction.atomic():
+        EditionRole.objects.filter(pk=role.pk).update(is_chair=is_chair)
+        role.is_chair = is_chair
+        audit_log(
+            actor=actor,
+            action="juror.chair" if is_chair else "juror.unchair",
+            target=role,
+            edition=role.edition,
+            data={"email": role.user.email},
+        )
+    return role

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from award.enums import Role
-from award.models import EditionRole
+from award.models import AuditEntry, EditionRole
 from scoring.enums import ResultKind
 from scoring.models import Result
 from tests.factories import CategoryFactory, EditionFactory, EditionRoleFactory, ProjectFactory, RoundFactory
@@ -146,3 +146,34 @@ def test_organiser_of_another_edition_reads_the_same_404_as_for_a_missing_round(
     assert (theirs.status_code, theirs.json()) == (missing.status_code, missing.json()) == (404, missing.json())
     open_round.refresh_from_db()
     assert open_round.frozen is False
+
+
+def test_organiser_appoints_and_removes_the_chair_from_the_jurors_page(setup, edition, organiser, client_for):  # noqa: F811
+    juror = setup["panel"][0]
+    role = EditionRole.objects.get(edition=edition, user=juror, role=Role.JUROR)
+    client = client_for(organiser)
+    url = reverse("scoring:juror_chair", args=[edition.slug, role.pk])
+    response = client.post(url, {"chair": "1"}, follow=True)
+    assert "is now the jury chair" in response.content.decode()
+    assert 'data-testid="chair-badge"' in response.content.decode()
+    role.refresh_from_db()
+    assert role.is_chair is True
+    assert AuditEntry.objects.filter(action="juror.chair", target_id=str(role.pk)).count() == 1
+    home = client_for(juror).get("/")
+    assert ranking_url(edition, edition.rounds.get(number=1), setup["category"]) in home.content.decode()
+    client = client_for(organiser)
+    client.post(url, {"chair": "0"})
+    role.refresh_from_db()
+    assert role.is_chair is False
+    assert (
+        client_for(juror).get(ranking_url(edition, edition.rounds.get(number=1), setup["category"])).status_code == 404
+    )
+
+
+def test_chair_toggle_is_404_for_another_editions_organiser(setup, edition, elsewhere, client_for):  # noqa: F811
+    role = EditionRole.objects.get(edition=edition, user=setup["panel"][0], role=Role.JUROR)
+    stranger = EditionRoleFactory(edition=elsewhere["edition"], role=Role.ORGANISER).user
+    response = client_for(stranger).post(reverse("scoring:juror_chair", args=[edition.slug, role.pk]), {"chair": "1"})
+    assert response.status_code == 404
+    role.refresh_from_db()
+    assert role.is_chair is False
