@@ -10,8 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions, filters, pagination
+from rest_framework import exceptions, filters, pagination, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from award.db_outage import database_outage_kind, outage_response
@@ -79,6 +80,35 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 100
+
+
+def anyone(user) -> bool:
+    return True
+
+
+def signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+class ActionPermission(permissions.BasePermission):
+    """Each action of a viewset mapped to its rule, in two tables on the viewset:
+
+    - `action_rules` {action: rule(user)}: may this person do this kind of action at all? No: 403
+      (401 for an anonymous caller). Actions not in the table need a signed-in caller.
+    - `object_rules` {action: rule(user, obj)}: checked on the object the viewset's gatekeeper
+      queryset found (so the person may see it): No: 403, may see it but not do this.
+
+    Objects the person may not see never get here: the gatekeeper querysets answer 404."""
+
+    message = gettext_lazy("Only an organiser can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        rule = getattr(view, "action_rules", {}).get(view.action, signed_in)
+        return rule(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        rule = getattr(view, "object_rules", {}).get(view.action)
+        return rule is None or rule(request.user, obj)
 
 
 def require_organiser(user) -> None:

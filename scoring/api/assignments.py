@@ -12,8 +12,9 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from award.api_common import ActionPermission
 from award.models import Round
-from award.rules import is_organiser
+from award.rules import is_organiser, organises_any
 from scoring import rules
 from scoring.api.common import (
     edition_juror,
@@ -66,6 +67,13 @@ class AssignmentViewSet(
     finalised review (the same services as the organiser pages)."""
 
     serializer_class = AssignmentSerializer
+    permission_classes = [ActionPermission]
+    action_rules = {"create": organises_any}
+    object_rules = {
+        "destroy": lambda user, a: rules.can_manage_jury(user, a.round.edition),
+        "swap": lambda user, a: rules.can_manage_jury(user, a.round.edition),
+        "reopen": lambda user, a: rules.can_manage_jury(user, a.round.edition),
+    }
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
     filterset_fields = ["round", "status", "juror", "project"]
     ordering_fields = ["status", "finalised_at"]
@@ -111,8 +119,6 @@ class AssignmentViewSet(
         """Give a juror's not yet started review to another juror of the edition."""
         assignment = self.get_object()
         data = validated(AssignmentSwapSerializer, request)
-        if not rules.can_manage_jury(request.user, assignment.round.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
         juror = edition_juror(assignment.round.edition, data["juror"])
         try:
             new = assignment_swap(actor=request.user, assignment=assignment, juror=juror)
@@ -198,6 +204,8 @@ class RoundAssignmentsViewSet(viewsets.GenericViewSet):
 
     queryset = Round.objects.none()
     pagination_class = None
+    permission_classes = [ActionPermission]
+    action_rules = {"generate": organises_any}
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])

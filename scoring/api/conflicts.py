@@ -6,7 +6,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from award.api_common import organised
+from award.api_common import ActionPermission, organised
+from award.rules import organises_any
 from award.selectors import editions_organised_by
 from scoring.api.common import edition_juror, scoring_error_response, validated
 from scoring.api.serializers import (
@@ -25,6 +26,8 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     POST /assignments/{id}/conflict/."""
 
     serializer_class = ConflictSerializer
+    permission_classes = [ActionPermission]
+    action_rules = {"create": organises_any}
     filterset_fields = ["edition", "juror", "project", "source"]
     ordering_fields = ["created_at"]
 

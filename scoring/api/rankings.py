@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
 
+from award.api_common import ActionPermission
 from award.models import Category
 from scoring import rules
 from scoring.api.common import int_param
@@ -16,6 +17,8 @@ from scoring.selectors import rounds_ranked_for
 
 class RankingViewSet(viewsets.ViewSet):
     """The ranking of one category in one round (organisers of the edition and its jury chair; anyone else gets a 404)."""
+
+    permission_classes = [ActionPermission]
 
     @extend_schema(
         parameters=[

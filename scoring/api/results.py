@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from award.api_common import organised
+from award.api_common import ActionPermission, anyone, organised
 from award.models import Category, Edition, Round
+from award.rules import organises_any
 from award.selectors import editions_organised_by, editions_with_public_results
 from scoring.api.common import organised_round, validated
 from scoring.api.serializers import (
@@ -60,10 +61,17 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     ordering_fields = ["kind"]
     http_method_names = ["get", "post", "delete", "head", "options"]
 
-    def get_permissions(self):
-        if self.action == "list":
-            return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+    permission_classes = [ActionPermission]
+    # The decisions need an organiser; which edition's objects they reach is the gatekeepers'
+    # (another edition's round or project: 404). Removing a special award and (un)publishing
+    # look the object up first: anyone but its organisers gets a 404.
+    action_rules = {
+        "list": anyone,
+        **dict.fromkeys(
+            ["finalists", "finalist_override", "final_round", "winner", "winner_override", "special_awards", "freeze"],
+            organises_any,
+        ),
+    }
 
     def get_queryset(self):
         user = self.request.user
