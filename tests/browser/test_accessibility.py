@@ -52,6 +52,7 @@ NOT_WALKED = {
     "submissions:screening_dossier": "POST target on the screening page: starts the dossier job",
     "scoring:attachment": "file download",
     "scoring:reopen": "POST target on the progress page",
+    "scoring:juror_chair": "POST target on the jurors page (appoint or remove the jury chair)",
     "results:public_json": "JSON",
     "results:ceremony_offline": "a download (one self-contained HTML file for the stage laptop)",
     "results:special_award": "POST target on the ranking overview",
