@@ -16,7 +16,6 @@ from rest_framework import exceptions, filters, pagination, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from award.db_outage import database_outage_kind, outage_response
-from award.errors import status_for
 from award.models import ApiToken
 from award.rules import organises_any
 from award.services import API_TOKEN_PREFIX, api_token_hash
@@ -126,14 +125,6 @@ def organised(queryset, user, **lookup):
     return get_object_or_404(queryset, **lookup)
 
 
-class Conflict(exceptions.APIException):
-    status_code = 409
-    default_code = "conflict"
-
-
-_REFUSAL_CLASSES = {404: exceptions.NotFound, 403: exceptions.PermissionDenied, 409: Conflict}
-
-
 def api_exception_handler(exc, context):
     """DRF's handler, extended to the errors services raise (Django's ValidationError,
     PermissionDenied, Http404), always as JSON with a translated `detail`."""
@@ -144,9 +135,6 @@ def api_exception_handler(exc, context):
     if isinstance(exc, OverflowError):
         # A number too large for the database (e.g. ?edition=99999999999999999999 on SQLite).
         exc = exceptions.ValidationError({"detail": [_("A number in the request is too large.")]})
-    elif isinstance(exc, DjangoValidationError) and status_for(exc) != 400:
-        # A refused action with a code (ScoringError): the status award.errors gives it.
-        exc = _REFUSAL_CLASSES[status_for(exc)](" ".join(exc.messages))
     elif isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
