@@ -96,8 +96,8 @@ class RoundAdmin(EditionTimeZoneAdminMixin, TranslationAdmin):
 
 @admin.register(EditionRole)
 class EditionRoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "edition", "role"]
-    list_filter = ["edition", "role"]
+    list_display = ["user", "edition", "role", "is_chair"]
+    list_filter = ["edition", "role", "is_chair"]
     search_fields = ["user__email", "user__last_name", "user__organisation"]
     filter_horizontal = ["expertise", "panels"]
     list_select_related = ["user", "edition"]

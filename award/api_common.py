@@ -7,14 +7,17 @@ from datetime import timedelta
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import exceptions, filters, pagination
+from rest_framework import exceptions, filters, pagination, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from award.db_outage import database_outage_kind, outage_response
 from award.models import ApiToken
+from award.rules import organises_any
 from award.services import API_TOKEN_PREFIX, api_token_hash
 
 
@@ -78,6 +81,50 @@ class StandardPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
+def anyone(user) -> bool:
+    return True
+
+
+def signed_in(user) -> bool:
+    return user.is_authenticated
+
+
+class ActionPermission(permissions.BasePermission):
+    """Each action of a viewset mapped to its rule, in two tables on the viewset:
+
+    - `action_rules` {action: rule(user)}: may this person do this kind of action at all? No: 403
+      (401 for an anonymous caller). Actions not in the table need a signed-in caller.
+    - `object_rules` {action: rule(user, obj)}: checked on the object the viewset's gatekeeper
+      queryset found (so the person may see it): No: 403, may see it but not do this.
+
+    Objects the person may not see never get here: the gatekeeper querysets answer 404."""
+
+    message = gettext_lazy("Only an organiser can do this.")
+
+    def has_permission(self, request, view) -> bool:
+        rule = getattr(view, "action_rules", {}).get(view.action, signed_in)
+        return rule(request.user)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        rule = getattr(view, "object_rules", {}).get(view.action)
+        return rule is None or rule(request.user, obj)
+
+
+def require_organiser(user) -> None:
+    """Someone who organises no edition may not do an organiser's action at all: 403. (An
+    organiser then reaches only their own editions' objects: anything else is a 404.)"""
+    if not organises_any(user):
+        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+
+
+def organised(queryset, user, **lookup):
+    """The object from a gatekeeper's queryset (rounds_organised_by, projects_organised_by…),
+    for an organiser's action: 403 for a non-organiser, 404 for another edition's object,
+    exactly as for one that does not exist."""
+    require_organiser(user)
+    return get_object_or_404(queryset, **lookup)
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, extended to the errors services raise (Django's ValidationError,
     PermissionDenied, Http404), always as JSON with a translated `detail`."""
@@ -94,7 +141,7 @@ def api_exception_handler(exc, context):
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(exc.args[0] if exc.args else None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     from rest_framework.views import exception_handler

@@ -234,6 +234,9 @@ class EditionRole(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     expertise = models.ManyToManyField(Category, blank=True, related_name="experts", verbose_name=_("expertise"))
     panels = models.ManyToManyField(Category, blank=True, related_name="panel_members", verbose_name=_("category panels"))
+    # The jury chair is a juror with the chair's rights (reads the ranking of the panel's
+    # categories), so a flag on the juror's role: every juror rule still holds for a chair.
+    is_chair = models.BooleanField(_("jury chair"), default=False)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True)
@@ -244,6 +247,7 @@ class EditionRole(models.Model):
         verbose_name_plural = _("edition roles")
         constraints = [
             models.UniqueConstraint(fields=["edition", "user", "role"], name="edition_role_unique"),
+            models.CheckConstraint(condition=Q(is_chair=False) | Q(role="juror"), name="edition_role_chair_is_juror"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from award.enums import Role
-from award.models import Edition, User
+from award.models import Edition, Round, User
 
 
 def edition_current(request=None) -> Edition | None:
@@ -29,12 +29,35 @@ def edition_current(request=None) -> Edition | None:
     return edition
 
 
+def editions_with_public_results(now=None) -> QuerySet[Edition]:
+    """The queryset twin of Edition.results_are_public: the editions whose results are out."""
+    return Edition.objects.filter(results_published_at__isnull=False, results_published_at__lte=now or timezone.now())
+
+
 def editions_organised_by(user: User) -> QuerySet[Edition]:
     if not user.is_authenticated:
         return Edition.objects.none()
     if user.is_superuser:
         return Edition.objects.all()
     return Edition.objects.filter(roles__user=user, roles__role=Role.ORGANISER).distinct()
+
+
+def rounds_organised_by(user: User) -> QuerySet[Round]:
+    """The rounds an organiser may manage; any other round is a 404, as if it did not exist."""
+    return Round.objects.select_related("edition").filter(edition__in=editions_organised_by(user).values("pk"))
+
+
+def edition_for_organiser(user: User, **lookup) -> Edition:
+    """The edition, if `user` organises it; otherwise 404, as if it did not exist."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(editions_organised_by(user), **lookup)
+
+
+def editions_chaired_by(user: User) -> QuerySet[Edition]:
+    if not user.is_authenticated:
+        return Edition.objects.none()
+    return Edition.objects.filter(roles__user=user, roles__role=Role.JUROR, roles__is_chair=True).distinct()
 
 
 def editions_judged_by(user: User) -> QuerySet[Edition]:

@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-# The status of a refused action by its code; any other code is a 400.
-ERROR_STATUS = {"not_found": 404, "forbidden": 403, "conflicted": 403, "closed": 403, "locked": 409, "stale": 409}
+from award.errors import status_for
 
 
 def error_status(error: ValidationError) -> int:
-    return ERROR_STATUS.get(getattr(error, "code", None) or "", 400)
+    """The status of a refused action: award.errors decides, for the pages and the API alike."""
+    return status_for(error)
 
 
 def error_messages(error: ValidationError) -> list[str]:

@@ -5,18 +5,18 @@ anyone verifies a certificate by its code; organisers revoke certificates, start
 batches, Excel exports and category dossiers, poll their progress and download the files.
 Reads go through reports.selectors, writes through reports.services, the same as the pages."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from award.api_common import ActionPermission, anyone, organised
 from award.api_router import router
 from award.downloads import stored_file_response
 from award.models import Edition
-from award.rules import is_organiser
+from award.rules import is_organiser, organises_any
 from award.selectors import editions_organised_by
 from reports.enums import ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS
@@ -38,10 +38,8 @@ BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY
 
 
 def _organised_edition(request, edition_id: int) -> Edition:
-    edition = get_object_or_404(Edition, pk=edition_id)
-    if not is_organiser(request.user, edition):
-        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
-    return edition
+    """403 for someone who organises nothing, 404 for another edition (as for a missing one)."""
+    return organised(editions_organised_by(request.user), request.user, pk=edition_id)
 
 
 class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
@@ -52,10 +50,9 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[A-Za-z0-9_-]{1,40}"
     filterset_fields = ["edition", "kind"]
 
-    def get_permissions(self):
-        if self.action == "verify":
-            return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+    permission_classes = [ActionPermission]
+    action_rules = {"verify": anyone}
+    object_rules = {"revoke": lambda user, certificate: is_organiser(user, certificate.edition)}
 
     def get_queryset(self):
         if self.action == "verify":
@@ -78,8 +75,6 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def revoke(self, request, code=None):
         certificate = self.get_object()
-        if not is_organiser(request.user, certificate.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
         serializer = CertificateRevokeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"].strip()
@@ -90,6 +85,8 @@ class CertificateViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class _JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [ActionPermission]
+    action_rules = {"create": organises_any}
     filterset_fields = ["edition", "status"]
 
     def _not_ready(self, job) -> None:

@@ -1,10 +1,9 @@
 from django.db.models import Count, Q, QuerySet
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from award import selectors as award_selectors
 from award.enums import Role
 from award.models import Edition, EditionRole, User
-from award.selectors import editions_organised_by
+from award.selectors import editions_organised_by, editions_with_public_results
 from reports.enums import CertificateKind
 from reports.models import Certificate, CertificateBatch, ExportJob
 from scoring.models import Result
@@ -13,8 +12,7 @@ from submissions.models import Project
 
 
 def edition_for_organiser(user: User, slug: str) -> Edition:
-    """The edition, if `user` organises it; otherwise 404, as if it did not exist."""
-    return get_object_or_404(editions_organised_by(user), slug=slug)
+    return award_selectors.edition_for_organiser(user, slug=slug)
 
 
 def certificates_visible_to(user: User) -> QuerySet[Certificate]:
@@ -22,8 +20,7 @@ def certificates_visible_to(user: User) -> QuerySet[Certificate]:
     thank-you, once the edition's results are public. Revoked ones stay visible (marked)."""
     if not user.is_authenticated:
         return Certificate.objects.none()
-    now = timezone.now()
-    public = Q(edition__results_published_at__isnull=False, edition__results_published_at__lte=now)
+    public = Q(edition__in=editions_with_public_results().values("pk"))
     own = Q(project__owner=user) | Q(juror=user)
     return (
         Certificate.objects.filter(Q(edition__in=editions_organised_by(user)) | (own & public))
@@ -36,10 +33,9 @@ def certificates_owned_by(user: User) -> QuerySet[Certificate]:
     """The certificates a person may download as their own (not as an organiser)."""
     if not user.is_authenticated:
         return Certificate.objects.none()
-    now = timezone.now()
     return (
         Certificate.objects.filter(Q(project__owner=user) | Q(juror=user), revoked_at__isnull=True)
-        .filter(edition__results_published_at__isnull=False, edition__results_published_at__lte=now)
+        .filter(edition__in=editions_with_public_results().values("pk"))
         .select_related("edition", "category")
         .order_by("-edition__year", "kind", "reference", "id")
     )

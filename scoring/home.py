@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from award.home import Panel
 from award.models import Edition, User
-from award.rules import is_juror, is_organiser
+from award.rules import is_juror, is_jury_chair, is_organiser
 from award.selectors import edition_current
 from scoring.enums import AssignmentStatus
 from scoring.selectors import assignments_for, edition_dashboard
@@ -58,4 +58,15 @@ def juror_panel(request) -> Panel | None:
     edition = edition_current(request)
     if edition is None or not is_juror(request.user, edition):
         return None
-    return Panel("scoring/home_juror.html", juror_dashboard(request.user, edition))
+    context = juror_dashboard(request.user, edition)
+    if is_jury_chair(request.user, edition):
+        context["chair_rankings"] = chair_rankings(request.user, edition)
+    return Panel("scoring/home_juror.html", context)
+
+
+def chair_rankings(user: User, edition: Edition) -> list[tuple]:
+    """(round, category) pairs whose ranking the jury chair may read, for the links on their home."""
+    from scoring.rules import can_read_ranking
+
+    categories = [c for c in edition.categories.order_by("position", "name") if can_read_ranking(user, edition, c)]
+    return [(rnd, category) for rnd in edition.rounds.order_by("number") for category in categories]

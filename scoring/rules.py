@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from award.models import User
-from award.rules import is_organiser
+from award.rules import is_jury_chair, is_organiser
 from scoring.enums import AssignmentStatus
 from scoring.jury.conflicts import automatic_conflict_reason
 from scoring.models import Assignment, ConflictOfInterest
@@ -29,6 +29,13 @@ def can_view_assignment(juror: User, assignment: Assignment) -> bool:
     )
 
 
+def can_read_project(juror: User, project: Project) -> bool:
+    """The juror may read an application: assigned to it (not recused) and not conflicted."""
+    from scoring.selectors import assignments_for
+
+    return assignments_for(juror).filter(project=project).exists() and not juror_is_conflicted(juror, project)
+
+
 def scoring_is_open(assignment: Assignment, now=None) -> bool:
     """What can_score adds to can_view_assignment: the review is not finalised and the round
     is open. For a caller that has just checked can_view_assignment (the conflict check costs
@@ -42,8 +49,30 @@ def can_score(juror: User, assignment: Assignment, now=None) -> bool:
 
 
 def can_manage_jury(user: User, edition) -> bool:
+    """Jurors, assignments, conflicts and reopening reviews: the edition's organisers."""
     return is_organiser(user, edition)
 
 
-def can_reopen(user: User, assignment: Assignment) -> bool:
-    return is_organiser(user, assignment.round.edition) and assignment.status == AssignmentStatus.COMPLETED
+def can_decide_results(user: User, edition) -> bool:
+    """Finalists, winners, special awards, freezing and publication: the edition's organisers
+    (the chair only reads the ranking; recording decisions comes with the jury meeting)."""
+    return is_organiser(user, edition)
+
+
+def can_read_ranking(user: User, edition, category=None) -> bool:
+    """The organisers read every ranking; the jury chair reads those of the panel's categories
+    (every category when the chair sits on no panel), without the jurors' names."""
+    if is_organiser(user, edition):
+        return True
+    if not is_jury_chair(user, edition):
+        return False
+    if category is None:
+        return True
+    from award.models import EditionRole
+
+    panels = set(
+        EditionRole.objects.filter(edition=edition, user=user, role="juror", is_chair=True).values_list(
+            "panels", flat=True
+        )
+    ) - {None}
+    return not panels or category.pk in panels

@@ -1,11 +1,12 @@
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from award.i18n import localized
-from award.models import Edition, User
+from award.models import Edition, Round, User
+from award.selectors import editions_chaired_by, editions_organised_by
 from scoring.enums import AssignmentStatus
-from scoring.models import Assignment
+from scoring.models import Assignment, ConflictOfInterest
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 
@@ -19,6 +20,25 @@ def assignments_for(juror: User, edition: Edition | None = None) -> QuerySet[Ass
         qs = qs.filter(round__edition=edition)
     return qs.select_related("round", "project", "project__category").order_by(
         "round__number", "project__category__position", "project__reference"
+    )
+
+
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    """A juror's own live assignments without a recorded conflict of interest, and every
+    assignment of the editions the user organises. (Automatically detected conflicts cost a
+    query per object: scoring.rules.can_view_assignment catches them on each lookup.)"""
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    own = assignments_for(user).exclude(
+        Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project")))
+    )
+    return (
+        Assignment.objects.filter(
+            Q(pk__in=own.values("pk")) | Q(round__edition__in=editions_organised_by(user).values("pk"))
+        )
+        .select_related("round", "project", "juror")
+        .prefetch_related("scores")
+        .order_by("round__number", "project__reference", "project_id", "juror_id")
     )
 
 
@@ -149,3 +169,16 @@ def round_overview(rnd) -> dict:
         "done": done,
         "percent": round(100 * done / total) if total else 0,
     }
+
+
+def editions_ranked_for(user: User) -> QuerySet[Edition]:
+    """The editions whose rankings the user may read: as an organiser or as the jury chair
+    (scoring.rules.can_read_ranking narrows the chair to the panel's categories)."""
+    return Edition.objects.filter(
+        Q(pk__in=editions_organised_by(user).values("pk")) | Q(pk__in=editions_chaired_by(user).values("pk"))
+    )
+
+
+def rounds_ranked_for(user: User) -> QuerySet[Round]:
+    """The rounds whose ranking the user may read (see editions_ranked_for)."""
+    return Round.objects.select_related("edition").filter(edition__in=editions_ranked_for(user).values("pk"))

@@ -32,6 +32,14 @@ def projects_owned_by(user: User) -> QuerySet[Project]:
     return Project.objects.filter(owner=user).select_related("edition", "category").order_by("-created_at")
 
 
+def projects_organised_by(user: User) -> QuerySet[Project]:
+    """Every application of the editions the user organises: what an organiser's action may
+    reach by id (anything else is a 404, as if it did not exist)."""
+    return Project.objects.select_related("edition", "category").filter(
+        edition__in=editions_organised_by(user).values("pk")
+    )
+
+
 def projects_visible_to(user: User) -> QuerySet[Project]:
     """Applications a person may open: their own, and every application of an edition they organise."""
     if not user.is_authenticated:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from award.downloads import stored_file_response
 from award.enums import Country, OrganisationType
 from award.models import AuditEntry, Edition
-from award.selectors import edition_current, editions_organised_by
+from award.selectors import edition_current, edition_for_organiser, editions_organised_by
 from award.views_helpers import error_messages
 from submissions import rules, services
 from submissions.enums import ProjectStatus
@@ -365,7 +365,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 
 def _organised_edition(request, slug: str) -> Edition:
-    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+    return edition_for_organiser(request.user, slug=slug)
 
 
 @login_required

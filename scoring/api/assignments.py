@@ -5,8 +5,6 @@ scoring.rules."""
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,9 +12,9 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from award.api_common import ActionPermission
 from award.models import Round
-from award.rules import is_organiser
-from award.selectors import editions_organised_by
+from award.rules import is_organiser, organises_any
 from scoring import rules
 from scoring.api.common import (
     edition_juror,
@@ -44,45 +42,17 @@ from scoring.jury.assignments import (
 from scoring.jury.errors import ScoringError
 from scoring.jury.scores import ScoreInput, assignment_finalise, assignment_reopen, score_save
 from scoring.models import Assignment, ConflictOfInterest
-from scoring.selectors import assignments_for
+from scoring.selectors import assignments_for, assignments_visible_to
 from submissions.api import juror_access_register
 from submissions.models import Project
 
 # --- The jury's access to applications (read through /api/v1/projects/{id}/) ------------------
 
 
-def _juror_project_ids(user):
-    return assignments_for(user).values("project_id")
-
-
-def _juror_may_view(user, project) -> bool:
-    return assignments_for(user).filter(project=project).exists() and not rules.juror_is_conflicted(user, project)
-
-
-juror_access_register(project_ids=_juror_project_ids, check=_juror_may_view)
+juror_access_register(project_ids=lambda user: assignments_for(user).values("project_id"), check=rules.can_read_project)
 
 
 # --- Assignments and scores -------------------------------------------------------------------
-
-
-def assignments_readable_by(user):
-    """A juror's own live assignments without a recorded conflict of interest, and every
-    assignment of the editions the user organises. (A thin selector: assignments_for keeps
-    assignments whose conflict is recorded but not yet recused; the per-object check below
-    also catches automatically detected conflicts.)"""
-    if not user.is_authenticated:
-        return Assignment.objects.none()
-    own = assignments_for(user).exclude(
-        Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project")))
-    )
-    return (
-        Assignment.objects.filter(
-            Q(pk__in=own.values("pk")) | Q(round__edition__in=editions_organised_by(user).values("pk"))
-        )
-        .select_related("round", "project", "juror")
-        .prefetch_related("scores")
-        .order_by("round__number", "project__reference", "project_id", "juror_id")
-    )
 
 
 class AssignmentViewSet(
@@ -97,12 +67,19 @@ class AssignmentViewSet(
     finalised review (the same services as the organiser pages)."""
 
     serializer_class = AssignmentSerializer
+    permission_classes = [ActionPermission]
+    action_rules = {"create": organises_any}
+    object_rules = {
+        "destroy": lambda user, a: rules.can_manage_jury(user, a.round.edition),
+        "swap": lambda user, a: rules.can_manage_jury(user, a.round.edition),
+        "reopen": lambda user, a: rules.can_manage_jury(user, a.round.edition),
+    }
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
     filterset_fields = ["round", "status", "juror", "project"]
     ordering_fields = ["status", "finalised_at"]
 
     def get_queryset(self):
-        return assignments_readable_by(self.request.user)
+        return assignments_visible_to(self.request.user)
 
     def get_object(self):
         assignment = super().get_object()
@@ -142,8 +119,6 @@ class AssignmentViewSet(
         """Give a juror's not yet started review to another juror of the edition."""
         assignment = self.get_object()
         data = validated(AssignmentSwapSerializer, request)
-        if not rules.can_manage_jury(request.user, assignment.round.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
         juror = edition_juror(assignment.round.edition, data["juror"])
         try:
             new = assignment_swap(actor=request.user, assignment=assignment, juror=juror)
@@ -229,13 +204,13 @@ class RoundAssignmentsViewSet(viewsets.GenericViewSet):
 
     queryset = Round.objects.none()
     pagination_class = None
+    permission_classes = [ActionPermission]
+    action_rules = {"generate": organises_any}
 
     @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def generate(self, request, round_pk=None):
-        rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_pk)
-        if not rules.can_manage_jury(request.user, rnd.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        rnd = organised_round(request.user, round_pk)
         report = assignments_generate(actor=request.user, round=rnd)
         return Response(
             {

@@ -1,14 +1,14 @@
 """Shared helpers of the jury's REST API: how a refused action answers, request bodies, lookups."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from award.api_common import organised
 from award.enums import Role
+from award.errors import status_for
 from award.models import Round, User
-from award.views_helpers import error_status
-from scoring import rules
+from award.selectors import rounds_organised_by
 from scoring.jury.errors import ScoringError
 from scoring.jury.scores import StaleVersionError
 from scoring.models import Assignment
@@ -21,8 +21,8 @@ def scoring_error_response(error: ScoringError, assignment: Assignment | None) -
     body = {"detail": " ".join(error.messages)}
     if isinstance(error, StaleVersionError) and assignment is not None:
         body["version"] = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
-    # The same status as the pages answer with (award/views_helpers.py).
-    return Response(body, status=error_status(error))
+    # The same status as the pages answer with (award/errors.py).
+    return Response(body, status=status_for(error))
 
 
 def validated(serializer_class, request) -> dict:
@@ -32,11 +32,8 @@ def validated(serializer_class, request) -> dict:
 
 
 def organised_round(user, round_id: int) -> Round:
-    """A round of an edition the user organises; 404 if it does not exist, 403 if it is another's."""
-    rnd = get_object_or_404(Round.objects.select_related("edition"), pk=round_id)
-    if not rules.can_manage_jury(user, rnd.edition):
-        raise exceptions.PermissionDenied(_("Only an organiser can do this."))
-    return rnd
+    """A round of an edition the user organises; another edition's round is a 404, as on the pages."""
+    return organised(rounds_organised_by(user), user, pk=round_id)
 
 
 def edition_juror(edition, juror_id: int) -> User:

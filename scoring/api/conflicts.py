@@ -2,14 +2,13 @@
 organiser."""
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from award.api_common import ActionPermission, organised
+from award.rules import organises_any
 from award.selectors import editions_organised_by
-from scoring import rules
 from scoring.api.common import edition_juror, scoring_error_response, validated
 from scoring.api.serializers import (
     ConflictSerializer,
@@ -18,7 +17,7 @@ from scoring.api.serializers import (
 from scoring.jury.assignments import conflict_set
 from scoring.jury.errors import ScoringError
 from scoring.models import ConflictOfInterest
-from submissions.models import Project
+from submissions.selectors import projects_organised_by
 
 
 class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -27,6 +26,8 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     POST /assignments/{id}/conflict/."""
 
     serializer_class = ConflictSerializer
+    permission_classes = [ActionPermission]
+    action_rules = {"create": organises_any}
     filterset_fields = ["edition", "juror", "project", "source"]
     ordering_fields = ["created_at"]
 
@@ -43,9 +44,7 @@ class ConflictViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.G
     @extend_schema(request=ConflictSetSerializer, responses={201: ConflictSerializer})
     def create(self, request, *args, **kwargs):
         data = validated(ConflictSetSerializer, request)
-        project = get_object_or_404(Project.objects.select_related("edition"), pk=data["project"])
-        if not rules.can_manage_jury(request.user, project.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        project = organised(projects_organised_by(request.user), request.user, pk=data["project"])
         juror = edition_juror(project.edition, data["juror"])
         try:
             conflict = conflict_set(actor=request.user, juror=juror, project=project, reason=data["reason"])

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from award.api_common import ActionPermission, anyone, organised
 from award.models import Category, Edition, Round
-from award.rules import is_organiser
-from award.selectors import editions_organised_by
+from award.rules import organises_any
+from award.selectors import editions_organised_by, editions_with_public_results
 from scoring.api.common import organised_round, validated
 from scoring.api.serializers import (
     EditionRefSerializer,
@@ -44,6 +45,7 @@ from scoring.results.services import (
     winners_select,
 )
 from submissions.models import Project
+from submissions.selectors import projects_organised_by
 
 
 class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
@@ -59,10 +61,17 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     ordering_fields = ["kind"]
     http_method_names = ["get", "post", "delete", "head", "options"]
 
-    def get_permissions(self):
-        if self.action == "list":
-            return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+    permission_classes = [ActionPermission]
+    # The decisions need an organiser; which edition's objects they reach is the gatekeepers'
+    # (another edition's round or project: 404). Removing a special award and (un)publishing
+    # look the object up first: anyone but its organisers gets a 404.
+    action_rules = {
+        "list": anyone,
+        **dict.fromkeys(
+            ["finalists", "finalist_override", "final_round", "winner", "winner_override", "special_awards", "freeze"],
+            organises_any,
+        ),
+    }
 
     def get_queryset(self):
         user = self.request.user
@@ -72,7 +81,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
             return Result.objects.filter(
                 edition__in=editions_organised_by(user).values("pk"), kind=ResultKind.SPECIAL
             ).select_related("edition", "project")
-        public = Q(edition__results_published_at__lte=timezone.now())
+        public = Q(edition__in=editions_with_public_results().values("pk"))
         visible = public | Q(edition__in=editions_organised_by(user).values("pk")) if user.is_authenticated else public
         return (
             Result.objects.filter(visible)
@@ -170,9 +179,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     def special_awards(self, request):
         """Give a special award with a title and a citation to an eligible project."""
         data = validated(SpecialAwardSerializer, request)
-        project = get_object_or_404(Project.objects.select_related("edition", "category"), pk=data["project"])
-        if not is_organiser(request.user, project.edition):
-            raise exceptions.PermissionDenied(_("Only an organiser can do this."))
+        project = organised(projects_organised_by(request.user), request.user, pk=data["project"])
         result = special_award_set(project=project, title=data["title"], citation=data["citation"], actor=request.user)
         return self._result(result, status.HTTP_201_CREATED)
 

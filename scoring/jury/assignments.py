@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from award.enums import Role
 from award.models import Edition, EditionRole, Round, User
+from award.rules import require_organiser
 from award.services import audit_log, transition_check
 from scoring.enums import ASSIGNMENT_TRANSITIONS, AssignmentStatus, ConflictSource
 from scoring.jury import assignment as solver
 from scoring.jury.conflicts import automatic_conflict_reason, project_domains, shared_domains
-from scoring.jury.errors import ScoringError, check_organiser
+from scoring.jury.errors import ScoringError
 from scoring.models import Assignment, ConflictOfInterest
 from scoring.rules import can_view_assignment, juror_is_conflicted
 from scoring.selectors import round_projects
@@ -84,10 +85,7 @@ def conflict_declare(*, actor: User, assignment: Assignment, reason: str) -> Con
 
 def conflict_set(*, actor: User, juror: User, project: Project, reason: str) -> ConflictOfInterest:
     """An organiser records a conflict they know about."""
-    from award.rules import is_organiser
-
-    if not is_organiser(actor, project.edition):
-        raise ScoringError(_("Only an organiser can do this."), code="forbidden")
+    require_organiser(actor, project.edition)
     if not EditionRole.objects.filter(edition=project.edition, user=juror, role=Role.JUROR).exists():
         raise ScoringError(_("This person is not a juror of the edition."), code="invalid")
     return _conflict_record(
@@ -241,7 +239,7 @@ def assignments_generate(
 
 def assignment_add(*, actor: User, round: Round, project: Project, juror: User) -> Assignment:
     edition = round.edition
-    check_organiser(actor, edition)
+    require_organiser(actor, edition)
     if project.edition_id != edition.pk or not round_projects(round).filter(pk=project.pk).exists():
         raise ScoringError(_("This project is not being scored in this round."), code="invalid")
     if not EditionRole.objects.filter(edition=edition, user=juror, role=Role.JUROR).exists():
@@ -261,7 +259,7 @@ def assignment_add(*, actor: User, round: Round, project: Project, juror: User) 
 
 def assignment_remove(*, actor: User, assignment: Assignment) -> None:
     edition = assignment.round.edition
-    check_organiser(actor, edition)
+    require_organiser(actor, edition)
     with transaction.atomic():
         # A juror's started work is never thrown away by a re-shuffle.
         deleted, _rows = Assignment.objects.filter(

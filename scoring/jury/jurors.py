@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from award.enums import Role
 from award.models import Category, Edition, EditionRole, Round, User
+from award.rules import require_organiser
 from award.services import audit_log
 from scoring.jury.assignments import OPEN_STATUSES
-from scoring.jury.errors import check_organiser
 from scoring.models import Assignment
 
 # --- Jurors: invitations, profiles, reminders -----------------------------------------------
@@ -60,7 +60,7 @@ def juror_invite(*, actor: User, edition: Edition, site_url: str, **profile) -> 
     with a link to set a password and accept."""
     from scoring.tasks import invitation_email_send
 
-    check_organiser(actor, edition)
+    require_organiser(actor, edition)
     with transaction.atomic():
         role, _created = juror_profile_save(actor=actor, edition=edition, **profile)
         role.invited_at = timezone.now()
@@ -91,7 +91,7 @@ def reminders_send(*, actor: User, round: Round, site_url: str = "") -> int:
     from scoring.tasks import reminder_email_send
 
     edition = round.edition
-    check_organiser(actor, edition)
+    require_organiser(actor, edition)
     juror_ids = sorted(
         set(Assignment.objects.filter(round=round, status__in=OPEN_STATUSES).values_list("juror_id", flat=True))
     )
@@ -107,3 +107,19 @@ def reminders_send(*, actor: User, round: Round, site_url: str = "") -> int:
                 )
             )
     return len(juror_ids)
+
+
+def jury_chair_set(*, actor: User, role: EditionRole, is_chair: bool) -> EditionRole:
+    """Appoint the juror as the jury chair, or remove them (audited: the chair reads rankings)."""
+    require_organiser(actor, role.edition)
+    with transaction.atomic():
+        EditionRole.objects.filter(pk=role.pk).update(is_chair=is_chair)
+        role.is_chair = is_chair
+        audit_log(
+            actor=actor,
+            action="juror.chair" if is_chair else "juror.unchair",
+            target=role,
+            edition=role.edition,
+            data={"email": role.user.email},
+        )
+    return role

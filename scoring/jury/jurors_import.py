@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from award.enums import Country
 from award.models import Edition, User
+from award.rules import require_organiser
 from award.services import audit_log
-from scoring.jury.errors import ScoringError, check_organiser
+from scoring.jury.errors import ScoringError
 from scoring.jury.jurors import juror_profile_save
 
 COLUMNS = ["email", "first_name", "last_name", "organisation", "country", "panels", "expertise"]
@@ -148,7 +149,7 @@ def jurors_import(*, actor: User, edition: Edition, rows: list[dict], site_url: 
     """Create or update the jurors of valid preview rows (and invite them); returns how many."""
     from scoring.jury.jurors import juror_invite
 
-    check_organiser(actor, edition)
+    require_organiser(actor, edition)
     categories = {c.slug: c for c in edition.categories.all()}
     count = 0
     with transaction.atomic():

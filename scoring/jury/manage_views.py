@@ -12,7 +12,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.models import Round
-from award.selectors import edition_current_organised_by, editions_organised_by
+from award.selectors import (
+    edition_current_organised_by,
+    edition_for_organiser,
+    editions_organised_by,
+    rounds_organised_by,
+)
 from award.views_helpers import run_service
 from scoring.jury.assignments import (
     assignment_add,
@@ -31,7 +36,7 @@ from scoring.jury.forms import (
     ReasonForm,
     juror_users,
 )
-from scoring.jury.jurors import juror_invite, juror_profile_save, reminders_send
+from scoring.jury.jurors import juror_invite, juror_profile_save, jury_chair_set, reminders_send
 from scoring.jury.jurors_import import jurors_import, jurors_import_preview
 from scoring.jury.scores import assignment_reopen
 from scoring.jury.views import _posted_id, _site_url
@@ -54,13 +59,11 @@ def manage_current(request):
 
 
 def _edition_for_organiser(request, slug: str):
-    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+    return edition_for_organiser(request.user, slug=slug)
 
 
 def _round_for_organiser(request, pk: int) -> Round:
-    return get_object_or_404(
-        Round.objects.select_related("edition").filter(edition__in=editions_organised_by(request.user)), pk=pk
-    )
+    return get_object_or_404(rounds_organised_by(request.user), pk=pk)
 
 
 @login_required
@@ -89,6 +92,22 @@ def jurors(request, slug: str):
         {"edition": edition, "roles": list(jurors_of(edition)), "form": form, "rounds": list(edition.rounds.all())},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+@login_required
+def juror_chair(request, slug: str, role_pk: int):
+    """Appoint the juror as the jury chair (chair=1) or remove them (chair=0)."""
+    edition = _edition_for_organiser(request, slug)
+    role = get_object_or_404(jurors_of(edition), pk=role_pk)
+    is_chair = request.POST.get("chair") == "1"
+    jury_chair_set(actor=request.user, role=role, is_chair=is_chair)
+    name = role.user.display_name
+    if is_chair:
+        messages.success(request, _("%(name)s is now the jury chair.") % {"name": name})
+    else:
+        messages.success(request, _("%(name)s is no longer the jury chair.") % {"name": name})
+    return redirect("scoring:jurors", slug=edition.slug)
 
 
 @login_required

@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from award.formatting import decimal_plain
 from award.limits import length_errors
 from award.models import User
+from award.rules import require_organiser
 from award.services import audit_log, transition_check
 from scoring.enums import ASSIGNMENT_TRANSITIONS, AssignmentStatus
 from scoring.jury.assignments import OPEN_STATUSES, STATUS_LABELS
-from scoring.jury.errors import ScoringError, check_organiser
+from scoring.jury.errors import ScoringError
 from scoring.models import Assignment, Score
 from scoring.rules import can_view_assignment
 
@@ -222,7 +223,7 @@ def assignment_finalise(
 
 def assignment_reopen(*, actor: User, assignment: Assignment, reason: str = "") -> Assignment:
     edition = assignment.round.edition
-    check_organiser(actor, edition)
+    require_organiser(actor, edition)
     with transaction.atomic():
         current = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if current.status != AssignmentStatus.COMPLETED:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/<slug:slug>/jurors/", manage_views.jurors, name="jurors"),
     path("manage/<slug:slug>/jurors/import/", manage_views.jurors_import_view, name="jurors_import"),
     path("manage/<slug:slug>/jurors/<int:role_pk>/", manage_views.juror_edit, name="juror_edit"),
+    path("manage/<slug:slug>/jurors/<int:role_pk>/chair/", manage_views.juror_chair, name="juror_chair"),
     path("manage/rounds/<int:pk>/assignments/", manage_views.assignments, name="assignments"),
     path("manage/rounds/<int:pk>/progress/", manage_views.progress, name="progress"),
     path("manage/assignments/<int:pk>/reopen/", manage_views.reopen, name="reopen"),

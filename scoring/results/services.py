@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ from django.utils.translation import ngettext_lazy
 
 from award.enums import Role, RoundKind
 from award.models import Category, Edition, EditionRole, Round, User
-from award.rules import is_organiser
+from award.rules import require_organiser
 from award.services import audit_log
 from scoring.enums import ResultKind
 from scoring.models import Assignment, ConflictOfInterest, FinalistRemoval, Result
@@ -37,11 +37,6 @@ class FinalistSelection:
     selected: list[Result] = field(default_factory=list)
     incomplete: list[Project] = field(default_factory=list)
     undecided: list[Project] = field(default_factory=list)
-
-
-def _require_organiser(actor: User, edition: Edition) -> None:
-    if not is_organiser(actor, edition):
-        raise PermissionDenied
 
 
 def _require_open(round: Round) -> None:
@@ -73,7 +68,7 @@ def finalists_select(*, category: Category, round: Round, actor: User, replace: 
     Projects with missing reviews are not ranked and so never selected; projects sharing a rank
     across the N-th place are left for the organiser to decide (with a reason)."""
     edition = round.edition
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     _require_same_edition(category, round)
     _require_open(round)
     if round.kind == RoundKind.FINAL:
@@ -141,7 +136,7 @@ def finalist_override(
 ) -> Result | None:
     """Add a project to the finalists, or remove one, against the ranking: only with a reason."""
     edition = round.edition
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     _require_same_edition(category, round)
     _require_open(round)
     reason = _require_reason(reason)
@@ -196,7 +191,7 @@ def final_round_prepare(*, category: Category, source_round: Round, final_round:
     """Assign every finalist of the category to every member of the category's panel in the
     final round, except conflicted jurors. Safe to repeat; returns the number of new assignments."""
     edition = final_round.edition
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     _require_same_edition(category, source_round)
     _require_same_edition(category, final_round)
     _require_open(final_round)
@@ -239,7 +234,7 @@ def final_round_prepare(*, category: Category, source_round: Round, final_round:
 def winners_select(*, category: Category, round: Round, actor: User) -> Result:
     """The winner of the category is the first of the final round's ranking, by the same rules."""
     edition = round.edition
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     _require_same_edition(category, round)
     _require_open(round)
     if round.kind != RoundKind.FINAL:
@@ -282,7 +277,7 @@ def winners_select(*, category: Category, round: Round, actor: User) -> Result:
 def winner_override(*, category: Category, round: Round, project: Project, reason: str, actor: User) -> Result:
     """Name the winner against (or where the ranking cannot decide, e.g. a tie) with a reason."""
     edition = round.edition
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     _require_same_edition(category, round)
     _require_open(round)
     reason = _require_reason(reason)
@@ -321,7 +316,7 @@ def winner_override(*, category: Category, round: Round, project: Project, reaso
 def special_award_set(*, project: Project, title: str, citation: str, actor: User) -> Result:
     """A special award (e.g. the jury's special prize), given by hand with a citation."""
     edition = project.edition
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     title, citation = (title or "").strip(), (citation or "").strip()
     if not title or not citation:
         raise ResultsError(_("A special award needs a title and a citation."), code="required")
@@ -345,7 +340,7 @@ def special_award_set(*, project: Project, title: str, citation: str, actor: Use
 
 @transaction.atomic
 def special_award_remove(*, result: Result, actor: User) -> None:
-    _require_organiser(actor, result.edition)
+    require_organiser(actor, result.edition)
     if result.kind != ResultKind.SPECIAL:
         raise ResultsError(_("Only special awards are removed here."), code="not_special")
     audit_log(
@@ -361,7 +356,7 @@ def special_award_remove(*, result: Result, actor: User) -> None:
 @transaction.atomic
 def round_freeze(*, round: Round, actor: User) -> Round:
     """Freeze a round: its scores can no longer change, nor its finalists or winners."""
-    _require_organiser(actor, round.edition)
+    require_organiser(actor, round.edition)
     round = Round.objects.select_for_update().get(pk=round.pk)
     if round.frozen:
         raise ResultsError(_("This round is already frozen."), code="frozen")
@@ -388,7 +383,7 @@ def results_publish(*, edition: Edition, actor: User, at: datetime | None = None
     and every category that has finalists has its winner (a shortlist without its winner is not
     announced). Results that are already public are not re-published (that would move the date
     printed as the publication date); withdraw them first. A scheduled time can be moved."""
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     now = timezone.now()
     if edition.results_are_public(now):
@@ -420,7 +415,7 @@ def results_publish(*, edition: Edition, actor: User, at: datetime | None = None
 def results_unpublish(*, edition: Edition, actor: User, reason: str) -> Edition:
     """Withdraw the publication (or cancel a scheduled one), e.g. after a mistake is found;
     the reason is required and kept in the audit log."""
-    _require_organiser(actor, edition)
+    require_organiser(actor, edition)
     reason = (reason or "").strip()
     if not reason:
         raise ResultsError(_("Write the reason for withdrawing the results."), code="reason_required")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from award.selectors import editions_organised_by
 from award.views_helpers import run_service
 from scoring.enums import ResultKind
 from scoring.jury.forms import ReasonForm
+from scoring.jury.views import _posted_id
 from scoring.models import Result
 from scoring.ranking.engine import juror_table, ranking_for
 from scoring.ranking.presenter import ranking_rows
@@ -39,6 +41,8 @@ from scoring.results.services import (
     winner_override,
     winners_select,
 )
+from scoring.rules import can_decide_results, can_read_ranking
+from scoring.selectors import editions_ranked_for
 from submissions.enums import ProjectStatus
 from submissions.selectors import projects_owned_by
 
@@ -77,8 +81,12 @@ class UnpublishForm(forms.Form):
 
 
 def _organised_edition(request, slug: str) -> Edition:
-    """An edition the user organises; anyone else gets the same 404 as for a missing edition."""
-    return get_object_or_404(editions_organised_by(request.user), slug=slug)
+    """An edition the user organises. The jury chair sees the edition's ranking but may not
+    decide (403); anyone else gets the same 404 as for a missing edition."""
+    edition = get_object_or_404(editions_ranked_for(request.user), slug=slug)
+    if not can_decide_results(request.user, edition):
+        raise PermissionDenied
+    return edition
 
 
 def _round_and_category(edition: Edition, number: int, category_slug: str):
@@ -121,11 +129,20 @@ def overview(request, edition: str):
 
 @login_required
 def ranking(request, edition: str, round: int, category: str):
-    edition = _organised_edition(request, edition)
+    edition = get_object_or_404(editions_ranked_for(request.user), slug=edition)
     rnd, cat = _round_and_category(edition, round, category)
+    if not can_read_ranking(request.user, edition, cat):
+        raise Http404
+    # The jury chair reads the ranking without deciding, and without the jurors' names (as in
+    # the jury's copy of the workbooks).
+    read_only = not can_decide_results(request.user, edition)
     bootstrap = request.GET.get("bootstrap") != "0"
     result = ranking_for(category=cat, round=rnd, bootstrap=bootstrap, seed=0)
     jurors = juror_table(round=rnd, category=cat, totals=result.round_totals)
+    juror_names = [
+        _("Juror %(number)s") % {"number": n} if read_only else j.juror.display_name
+        for n, j in enumerate(jurors, start=1)
+    ]
     all_totals = [t for row in result.rows for t in row.juror_totals]
     panel_mean = sum(all_totals) / len(all_totals) if all_totals else None
     rows = [
@@ -135,7 +152,7 @@ def ranking(request, edition: str, round: int, category: str):
             "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
             "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
         }
-        for row in ranking_rows(result)
+        for row in ranking_rows(result, hide_jurors=read_only)
     ]
     final_rounds = [r for r in edition.rounds.all() if r.kind == RoundKind.FINAL and r.number > rnd.number]
     return render(
@@ -148,11 +165,13 @@ def ranking(request, edition: str, round: int, category: str):
             "ranking": result,
             "rows": rows,
             "jurors": jurors,
+            "juror_rows": list(zip(juror_names, jurors, strict=True)),
+            "read_only": read_only,
             "method_label": METHOD_LABELS.get(result.method, result.method),
             "other_labels": [METHOD_LABELS.get(m, m) for m in result.other_methods],
             "tie_rule_label": dict(TieBreakRule.choices).get(result.tie_break_rule, ""),
             "boxes": charts.box_plots(
-                [(j.juror.display_name, j.totals) for j in jurors],
+                [(name, j.totals) for name, j in zip(juror_names, jurors, strict=True)],
                 panel_mean=panel_mean,
                 title=_("Distribution of totals per juror"),
             ),
@@ -314,6 +333,9 @@ def round_freeze_view(request, edition: str, round: int):
 @login_required
 def special_award_view(request, edition: str):
     edition = _organised_edition(request, edition)
+    posted = _posted_id(request, "project")
+    if posted is not None and not edition.projects.filter(pk=posted).exists():
+        raise Http404  # another edition's project: as if it did not exist
     form = SpecialAwardForm(request.POST, edition=edition)
     if not form.is_valid():
         messages.error(request, _("A special award needs a project, a title and a citation."))

@@ -52,6 +52,7 @@ class World:
     assignment: Assignment  # juror × project
     other_assignment: Assignment  # other juror × other project
     conflicted_assignment: Assignment  # conflicted juror × project, with a ConflictOfInterest row
+    chair: object  # the jury chair: a juror of the edition on the category's panel, with no assignment
     other_edition: object
     other_category: object
     personas: dict
@@ -67,11 +68,13 @@ def world(edition, open_round, applicant, other_applicant, juror, other_juror, o
     ]
     conflicted = UserFactory(email="conflicted.juror@jury.example.net", organisation="Conflicted Ltd")
     EditionRoleFactory(edition=edition, user=conflicted, role=Role.JUROR)
+    chair = UserFactory(email="chair@jury.example.net", first_name="Clara", last_name="Chair")
+    EditionRoleFactory(edition=edition, user=chair, role=Role.JUROR, is_chair=True).panels.add(category)
     other_edition = EditionFactory(name="Elsewhere 2026")
     other_category = CategoryFactory(edition=other_edition, name="Elsewhere category")
     stranger = UserFactory(email="stranger.organiser@example.org")
     EditionRoleFactory(edition=other_edition, user=stranger, role=Role.ORGANISER)
-    for user in (applicant, other_applicant, juror, other_juror, organiser, conflicted, stranger):
+    for user in (applicant, other_applicant, juror, other_juror, organiser, conflicted, stranger, chair):
         user.email_confirmed_at = now
         user.save(update_fields=["email_confirmed_at"])
     project = ProjectFactory(
@@ -109,6 +112,7 @@ def world(edition, open_round, applicant, other_applicant, juror, other_juror, o
         assignment=assignment,
         other_assignment=other_assignment,
         conflicted_assignment=conflicted_assignment,
+        chair=chair,
         other_edition=other_edition,
         other_category=other_category,
         personas={
@@ -118,6 +122,7 @@ def world(edition, open_round, applicant, other_applicant, juror, other_juror, o
             "juror": juror,
             "other_juror": other_juror,
             "conflicted_juror": conflicted,
+            "chair": chair,
             "other_organiser": stranger,
             "organiser": organiser,
         },

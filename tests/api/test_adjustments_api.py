@@ -109,13 +109,13 @@ def test_api_assignment_add_of_someone_who_is_not_a_juror_is_400(world, api):
     assert response.json()["errors"] == {"juror": ["This person is not a juror of the edition."]}
 
 
-def test_api_assignment_add_in_another_editions_round_is_403(world, api):
+def test_api_assignment_add_in_another_editions_round_is_404(world, api):
     _eligible(world.other_project)
     response = api(world.personas["other_organiser"]).post(
         "/api/v1/assignments/",
         {"round": world.round.pk, "project": world.other_project.pk, "juror": world.personas["juror"].pk},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # another edition's round: as if it did not exist
     assert not Assignment.objects.filter(project=world.other_project, juror=world.personas["juror"]).exists()
 
 
@@ -302,7 +302,7 @@ def test_api_results_decisions_of_another_edition_are_refused(world, api):
     _scored(world)
     client = api(world.personas["other_organiser"])
     response = client.post("/api/v1/results/finalists/", {"round": world.round.pk, "category": world.category.pk})
-    assert response.status_code == 403
+    assert response.status_code == 404  # another edition's round: as if it did not exist
     mismatched = api(world.personas["organiser"]).post(
         "/api/v1/results/finalists/", {"round": world.round.pk, "category": world.other_category.pk}
     )

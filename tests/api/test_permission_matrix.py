@@ -27,6 +27,7 @@ PERSONAS = [
     "juror",
     "other_juror",
     "conflicted_juror",
+    "chair",
     "other_organiser",
     "organiser",
 ]
@@ -136,7 +137,11 @@ def _readers(default: int = 404) -> dict:
 
 
 def _organiser_only(code: int, others: int = 403) -> dict:
-    return _only({"organiser": code}, others)
+    """The edition's organisers may; the people of the edition may see the object but not do
+    this (403); another edition's organiser reaches an object they may not see (404)."""
+    statuses = _only({"organiser": code}, others)
+    statuses["other_organiser"] = 404
+    return statuses
 
 
 # Files answered by the downloads (anything else is JSON).
@@ -235,7 +240,7 @@ MATRIX = [
         lambda w: f"/api/v1/rounds/{w.round.pk}/assignments/generate/",
         None,
         None,
-        _only({"organiser": 200}, 403),
+        _organiser_only(200),
     ),
     (
         "ranking",
@@ -244,7 +249,7 @@ MATRIX = [
         lambda w: f"/api/v1/rankings/?round={w.round.pk}&category={w.category.pk}",
         None,
         None,
-        _only({"organiser": 200}, 403),
+        _only({"organiser": 200, "chair": 200}, 404),  # the ranking exists for no one else
     ),
     ("result", "list", "get", lambda w: "/api/v1/results/", None, None, _everyone(200, 200)),
     # --- Team's own actions on an application

@@ -54,6 +54,7 @@ NOT_WALKED = {
     "reports:batch_rerun": "POST target of Run again on a failed certificate batch's page (walked as the job page)",
     "scoring:attachment": "file download",
     "scoring:reopen": "POST target on the progress page",
+    "scoring:juror_chair": "POST target on the jurors page (appoint or remove the jury chair)",
     "results:public_json": "JSON",
     "results:ceremony_offline": "a download (one self-contained HTML file for the stage laptop)",
     "results:special_award": "POST target on the ranking overview",

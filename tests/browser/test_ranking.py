@@ -89,3 +89,20 @@ def test_organiser_publishes_the_results_after_confirming(page, login_as):
     expect(page.get_by_test_id("publication-state")).to_have_text(re.compile(r"^Published on"), use_inner_text=True)
     edition.refresh_from_db()
     assert edition.results_are_public()
+
+
+def test_jury_chair_reads_the_ranking_from_the_home_page(page, login_as):
+    from award.models import EditionRole
+    from demo.seeding import JUROR_EMAIL
+
+    call_command("seed_demo", verbosity=0)
+    EditionRole.objects.filter(edition__slug=DEMO_SLUG, user__email=JUROR_EMAIL, role="juror").update(is_chair=True)
+    login_as(JUROR_EMAIL, DEMO_PASSWORD)
+    links = page.get_by_test_id("chair-rankings").get_by_role("link")
+    expect(links.first).to_be_visible()
+    links.first.click()
+    page.get_by_role("heading", name=re.compile(r"^Ranking: ")).wait_for()
+    expect(page.get_by_test_id("ranking-table").get_by_test_id("rank-row").first).to_be_visible()
+    expect(page.get_by_test_id("chair-read-only")).to_be_visible()
+    expect(page.get_by_test_id("select-finalists")).to_have_count(0)
+    expect(page.get_by_test_id("juror-table")).to_contain_text("Juror 1")

@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from award.models import AuditEntry, EditionRole
@@ -163,7 +164,7 @@ def test_manual_add_remove_swap(client_for, setup, open_round, organiser, editio
     assert response.status_code == 409
     assert "already started this review" in response.content.decode()
     assert Assignment.objects.filter(pk=started.pk).exists()
-    with pytest.raises(ScoringError):
+    with pytest.raises(PermissionDenied):
         assignment_remove(actor=juror, assignment=started)
 
 

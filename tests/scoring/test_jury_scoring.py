@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,7 +140,7 @@ def test_reopen_is_organiser_only_and_audited(juror, organiser, mine, criteria):
     done = assignment_finalise(
         actor=juror, assignment=mine, expected_version=0, values=values(criteria, 1, 2, 3), overall_comment="x"
     )
-    with pytest.raises(ScoringError):
+    with pytest.raises(PermissionDenied):
         assignment_reopen(actor=juror, assignment=done, reason="please")
     reopened = assignment_reopen(actor=organiser, assignment=done, reason="Juror asked to correct a typo")
     assert reopened.status == AssignmentStatus.IN_PROGRESS and reopened.finalised_at is None
