@@ -78,10 +78,18 @@ def audit_log_view(request):
             yield writer.writerow(header)
             for entry in entries.iterator(chunk_size=1000):
                 yield writer.writerow(
-                    [_csv_cell(v) for v in (
-                        entry.at.isoformat(), entry.actor.email if entry.actor else "", entry.action,
-                        entry.target_type, entry.target_repr, entry.edition, entry.data,
-                    )]
+                    [
+                        _csv_cell(v)
+                        for v in (
+                            entry.at.isoformat(),
+                            entry.actor.email if entry.actor else "",
+                            entry.action,
+                            entry.target_type,
+                            entry.target_repr,
+                            entry.edition,
+                            entry.data,
+                        )
+                    ]
                 )
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -91,5 +99,3 @@ def audit_log_view(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "award/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
-
-

@@ -44,10 +44,12 @@ class AggregationMethod(models.TextChoices):
 
 
 class TieBreakRule(models.TextChoices):
-    MEDIAN_THEN_TOP_CRITERION = "median_then_top_criterion", _(
-        "Median, then the highest-weighted criterion, then the organisers decide"
+    MEDIAN_THEN_TOP_CRITERION = (
+        "median_then_top_criterion",
+        _("Median, then the highest-weighted criterion, then the organisers decide"),
     )
-    TOP_CRITERION_THEN_MEDIAN = "top_criterion_then_median", _(
-        "Highest-weighted criterion, then median, then the organisers decide"
+    TOP_CRITERION_THEN_MEDIAN = (
+        "top_criterion_then_median",
+        _("Highest-weighted criterion, then median, then the organisers decide"),
     )
     ORGANISER_DECIDES = "organiser_decides", _("Equal scores share a rank; the organisers decide")

@@ -53,7 +53,9 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
-    language = models.CharField(_("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
+    language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
     email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
@@ -77,7 +79,9 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     year = models.PositiveIntegerField(_("year"))
     description = models.TextField(_("description"), blank=True)
-    timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Bratislava", validators=[_validate_timezone])
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Bratislava", validators=[_validate_timezone]
+    )
     reference_prefix = models.CharField(_("reference prefix"), max_length=10, default="V4A")
     eligible_countries = models.JSONField(_("eligible countries"), default=_default_countries)
     eligible_organisation_types = models.JSONField(_("eligible organisation types"), default=_default_org_types)
@@ -92,7 +96,10 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
     blind_review = models.BooleanField(_("blind review"), default=False)
     same_country_conflict = models.BooleanField(_("jurors from the applicant's country are conflicted"), default=False)
     aggregation_method = models.CharField(
-        _("official aggregation method"), max_length=20, choices=AggregationMethod.choices, default=AggregationMethod.MEAN
+        _("official aggregation method"),
+        max_length=20,
+        choices=AggregationMethod.choices,
+        default=AggregationMethod.MEAN,
     )
     overall_comment_required = models.BooleanField(_("overall comment required to finalise"), default=True)
     disagreement_threshold = models.DecimalField(
@@ -214,7 +221,9 @@ class Round(DefaultLanguageColumnMixin, models.Model):
         verbose_name_plural = _("rounds")
         constraints = [
             models.UniqueConstraint(fields=["edition", "number"], name="round_number_unique_in_edition"),
-            models.CheckConstraint(condition=Q(scoring_closes_at__gt=F("scoring_opens_at")), name="round_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(scoring_closes_at__gt=F("scoring_opens_at")), name="round_window_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,7 +242,9 @@ class EditionRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="edition_roles", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     expertise = models.ManyToManyField(Category, blank=True, related_name="experts", verbose_name=_("expertise"))
-    panels = models.ManyToManyField(Category, blank=True, related_name="panel_members", verbose_name=_("category panels"))
+    panels = models.ManyToManyField(
+        Category, blank=True, related_name="panel_members", verbose_name=_("category panels")
+    )
     # The jury chair is a juror with the chair's rights (reads the ranking of the panel's
     # categories), so a flag on the juror's role: every juror rule still holds for a chair.
     is_chair = models.BooleanField(_("jury chair"), default=False)
@@ -262,7 +273,12 @@ class AuditEntry(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
     )
     edition = models.ForeignKey(
-        Edition, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries", verbose_name=_("edition")
+        Edition,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("edition"),
     )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     target_type = models.CharField(_("object type"), max_length=64, blank=True)

@@ -36,9 +36,22 @@ class EditionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Edition
         fields = [
-            "id", "name", "slug", "year", "description", "timezone", "eligible_countries",
-            "eligible_organisation_types", "submissions_open_at", "submissions_close_at", "ceremony_at",
-            "ceremony_place", "results_published_at", "jurors_per_project", "blind_review", "aggregation_method",
+            "id",
+            "name",
+            "slug",
+            "year",
+            "description",
+            "timezone",
+            "eligible_countries",
+            "eligible_organisation_types",
+            "submissions_open_at",
+            "submissions_close_at",
+            "ceremony_at",
+            "ceremony_place",
+            "results_published_at",
+            "jurors_per_project",
+            "blind_review",
+            "aggregation_method",
             "translations",
         ]
         read_only_fields = fields
@@ -60,7 +73,16 @@ class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Criterion
         fields = [
-            "id", "edition", "name", "guidance", "levels", "weight", "min_value", "max_value", "step", "position",
+            "id",
+            "edition",
+            "name",
+            "guidance",
+            "levels",
+            "weight",
+            "min_value",
+            "max_value",
+            "step",
+            "position",
             "translations",
         ]
         read_only_fields = fields
@@ -72,6 +94,14 @@ class RoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = Round
         fields = [
-            "id", "edition", "number", "name", "kind", "scoring_opens_at", "scoring_closes_at", "frozen", "translations",
+            "id",
+            "edition",
+            "number",
+            "name",
+            "kind",
+            "scoring_opens_at",
+            "scoring_closes_at",
+            "frozen",
+            "translations",
         ]
         read_only_fields = fields

@@ -131,5 +131,3 @@ def two_factor_setup(request):
     if not device.confirmed_at:
         context["secret"] = device.secret
     return render(request, "registration/two_factor.html", context, status=400 if error else 200)
-
-

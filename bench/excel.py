@@ -50,15 +50,26 @@ def seed() -> None:
     unusable = make_password(None)
     now = timezone.now()
     edition = Edition.objects.create(
-        name="Bench Award", slug="bench", year=2026, submissions_open_at=now - timedelta(days=60),
+        name="Bench Award",
+        slug="bench",
+        year=2026,
+        submissions_open_at=now - timedelta(days=60),
         submissions_close_at=now - timedelta(days=30),
     )
     category = Category.objects.create(edition=edition, name="Smart City", slug="smart-city")
     criteria = [Criterion.objects.create(edition=edition, name=f"Criterion {i}", position=i) for i in range(CRITERIA)]
-    rnd = Round.objects.create(edition=edition, number=1, name="Round 1", scoring_opens_at=now - timedelta(days=20),
-                               scoring_closes_at=now + timedelta(days=10))
+    rnd = Round.objects.create(
+        edition=edition,
+        number=1,
+        name="Round 1",
+        scoring_opens_at=now - timedelta(days=20),
+        scoring_closes_at=now + timedelta(days=10),
+    )
     jurors = User.objects.bulk_create(
-        [User(email=f"juror{i}@bench.example", first_name="Juror", last_name=f"Nováková {i}", password=unusable) for i in range(JURORS)]
+        [
+            User(email=f"juror{i}@bench.example", first_name="Juror", last_name=f"Nováková {i}", password=unusable)
+            for i in range(JURORS)
+        ]
     )
     jurors = list(User.objects.filter(email__endswith="@bench.example").order_by("id"))
     EditionRole.objects.bulk_create([EditionRole(edition=edition, user=j, role=Role.JUROR) for j in jurors])
@@ -66,8 +77,15 @@ def seed() -> None:
     n_projects = -(-ROWS // (CRITERIA * JURORS_PER_PROJECT))
     Project.objects.bulk_create(
         [
-            Project(edition=edition, category=category, owner=owner, reference=f"V4A-2026-{i:05d}", status=ProjectStatus.ELIGIBLE,
-                    title=f"=Smart project {i} in Žilina", organisation_name=f"Mesto {i}")
+            Project(
+                edition=edition,
+                category=category,
+                owner=owner,
+                reference=f"V4A-2026-{i:05d}",
+                status=ProjectStatus.ELIGIBLE,
+                title=f"=Smart project {i} in Žilina",
+                organisation_name=f"Mesto {i}",
+            )
             for i in range(n_projects)
         ],
         batch_size=2000,
@@ -75,18 +93,30 @@ def seed() -> None:
     projects = list(Project.objects.filter(edition=edition).order_by("id"))
     Assignment.objects.bulk_create(
         [
-            Assignment(round=rnd, project=p, juror=jurors[(k + i) % JURORS], status=AssignmentStatus.COMPLETED, finalised_at=now)
+            Assignment(
+                round=rnd,
+                project=p,
+                juror=jurors[(k + i) % JURORS],
+                status=AssignmentStatus.COMPLETED,
+                finalised_at=now,
+            )
             for i, p in enumerate(projects)
             for k in range(JURORS_PER_PROJECT)
         ],
         batch_size=5000,
     )
     batch, written = [], 0
-    for a_id in Assignment.objects.filter(round=rnd).order_by("id").values_list("id", flat=True).iterator(chunk_size=5000):
+    for a_id in (
+        Assignment.objects.filter(round=rnd).order_by("id").values_list("id", flat=True).iterator(chunk_size=5000)
+    ):
         for c in criteria:
             if written >= ROWS:
                 break
-            batch.append(Score(assignment_id=a_id, criterion=c, value=Decimal((a_id + c.pk) % 11), comment="Good; clear evidence."))
+            batch.append(
+                Score(
+                    assignment_id=a_id, criterion=c, value=Decimal((a_id + c.pk) % 11), comment="Good; clear evidence."
+                )
+            )
             written += 1
         if len(batch) >= 10000:
             Score.objects.bulk_create(batch)

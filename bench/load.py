@@ -68,22 +68,30 @@ def seed(*, users: int, per_user: int = 8, criteria: int = 5) -> dict:
     password_hash = make_password(PASSWORD)
     with transaction.atomic():
         edition = Edition.objects.create(
-            name="Load test edition", slug=f"load-{secrets.token_hex(3)}", year=now.year + 1,
-            submissions_open_at=now - timedelta(days=60), submissions_close_at=now - timedelta(days=30),
+            name="Load test edition",
+            slug=f"load-{secrets.token_hex(3)}",
+            year=now.year + 1,
+            submissions_open_at=now - timedelta(days=60),
+            submissions_close_at=now - timedelta(days=30),
         )
-        rubric = [
-            Criterion.objects.create(edition=edition, name=f"Criterion {i}", position=i) for i in range(criteria)
-        ]
+        rubric = [Criterion.objects.create(edition=edition, name=f"Criterion {i}", position=i) for i in range(criteria)]
         round_ = Round.objects.create(
-            edition=edition, number=1, name="Round 1",
-            scoring_opens_at=now - timedelta(days=1), scoring_closes_at=now + timedelta(days=10),
+            edition=edition,
+            number=1,
+            name="Round 1",
+            scoring_opens_at=now - timedelta(days=1),
+            scoring_closes_at=now + timedelta(days=10),
         )
         owner = User.objects.create(email="load-owner@example.org", password=password_hash)
         n_projects = max(per_user, users * per_user // 3)
         projects = Project.objects.bulk_create(
             Project(
-                edition=edition, owner=owner, status=ProjectStatus.ELIGIBLE, title=f"Project {i}",
-                reference=f"LOAD-{i:05d}", organisation_name=f"Town {i}",
+                edition=edition,
+                owner=owner,
+                status=ProjectStatus.ELIGIBLE,
+                title=f"Project {i}",
+                reference=f"LOAD-{i:05d}",
+                organisation_name=f"Town {i}",
             )
             for i in range(n_projects)
         )
@@ -132,9 +140,17 @@ def server_env(db_env: dict[str, str], port: int, static_root: str) -> dict[str,
     skip = {"DATABASE_URL", "SQLITE_PATH", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(
-        DJANGO_SETTINGS_MODULE="award.settings", BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0", SECURE_HSTS_SECONDS="0", STATIC_ROOT=static_root,
+        DJANGO_SETTINGS_MODULE="award.settings",
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        STATIC_ROOT=static_root,
         **db_env,
     )
     return env
@@ -167,18 +183,26 @@ def server(db_env: dict[str, str]):
         if done.returncode != 0:
             # The manifest storage refuses a vendored file naming a missing source map; serve
             # the same files with a storage that leaves sourceMappingURL comments alone.
-            print("warning: collectstatic failed with the production storage; using a lenient one:",
-                  done.stderr.strip().splitlines()[-1:], flush=True)
+            print(
+                "warning: collectstatic failed with the production storage; using a lenient one:",
+                done.stderr.strip().splitlines()[-1:],
+                flush=True,
+            )
             settings_dir = Path(static_root) / "_settings"
             settings_dir.mkdir()
             (settings_dir / "load_settings.py").write_text(LENIENT_SETTINGS)
-            env.update(DJANGO_SETTINGS_MODULE="load_settings",
-                       PYTHONPATH=os.pathsep.join(filter(None, [str(settings_dir), str(ROOT), env.get("PYTHONPATH")])))
+            env.update(
+                DJANGO_SETTINGS_MODULE="load_settings",
+                PYTHONPATH=os.pathsep.join(filter(None, [str(settings_dir), str(ROOT), env.get("PYTHONPATH")])),
+            )
             subprocess.run(collect, cwd=ROOT, env=env, check=True, timeout=300)
         log = tempfile.TemporaryFile()
         master = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:award.gunicorn_conf", "award.wsgi"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -240,7 +264,9 @@ class JurorClient:
         self, path: str, data: dict | None = None, headers: dict | None = None, *, kind: str = "other"
     ) -> tuple[int, bytes]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})})
+        req = urllib.request.Request(
+            self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})}
+        )
         started = time.perf_counter()
         try:
             with self.opener.open(req, timeout=30) as response:
@@ -297,7 +323,8 @@ class JurorClient:
                 data[f"comment_{cid}"] = ""
             try:
                 status, content = self.request(
-                    f"/jury/assignments/{aid}/", data,
+                    f"/jury/assignments/{aid}/",
+                    data,
                     {"X-Autosave": "1", "X-CSRFToken": self._csrf(), "Accept": "application/json"},
                     kind="save",
                 )
@@ -390,8 +417,11 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        print(f"seeded {users} jurors, {sum(len(a) for _, a in plan['jurors'])} assignments; "
-              f"gunicorn 2 workers on {'PostgreSQL' if 'SQLITE_PATH' not in db_env else 'SQLite'}", flush=True)
+        print(
+            f"seeded {users} jurors, {sum(len(a) for _, a in plan['jurors'])} assignments; "
+            f"gunicorn 2 workers on {'PostgreSQL' if 'SQLITE_PATH' not in db_env else 'SQLite'}",
+            flush=True,
+        )
         with server(db_env) as (base, _master):
             clients = [
                 JurorClient(base, email, ids, plan["criteria"], seed=i) for i, (email, ids) in enumerate(plan["jurors"])
@@ -420,15 +450,22 @@ def main() -> None:
         lost = lost_saves(acknowledged, stored)
         for kind in ("dashboard", "assignment", "save"):
             values = [x for c in clients for x in c.by_kind.get(kind, [])]
-            print(f"{kind}: n={len(values)} p50_ms={percentile(values, 50) * 1000:.1f} "
-                  f"p95_ms={percentile(values, 95) * 1000:.1f}")
+            print(
+                f"{kind}: n={len(values)} p50_ms={percentile(values, 50) * 1000:.1f} "
+                f"p95_ms={percentile(values, 95) * 1000:.1f}"
+            )
         for e in errors[:10]:
             print("error:", e)
-        print(f"requests={len(latencies)} saves={sum(c.saves for c in clients)} retries={sum(c.retries for c in clients)} "
-              f"scores_acknowledged={len(acknowledged)} score_rows={sum(len(v) for v in stored.values())} "
-              f"p50_ms={percentile(latencies, 50) * 1000:.1f} p99_ms={percentile(latencies, 99) * 1000:.1f}")
-        print(f"p95_ms={percentile(latencies, 95) * 1000:.1f} rps={len(latencies) / elapsed:.1f} "
-              f"errors={len(errors)} lost={lost}", flush=True)
+        print(
+            f"requests={len(latencies)} saves={sum(c.saves for c in clients)} retries={sum(c.retries for c in clients)} "
+            f"scores_acknowledged={len(acknowledged)} score_rows={sum(len(v) for v in stored.values())} "
+            f"p50_ms={percentile(latencies, 50) * 1000:.1f} p99_ms={percentile(latencies, 99) * 1000:.1f}"
+        )
+        print(
+            f"p95_ms={percentile(latencies, 95) * 1000:.1f} rps={len(latencies) / elapsed:.1f} "
+            f"errors={len(errors)} lost={lost}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

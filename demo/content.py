@@ -4,19 +4,59 @@ and comments (English originals; their translations are in demo.i18n)."""
 from award.enums import Country, Language, OrganisationType
 
 CATEGORIES = [
-    ("smart-city", "Smart City", "Digital and data-driven solutions that make a city work better for the people who live in it.", 3),
-    ("smart-region", "Smart Region", "Solutions that connect towns, villages and their region: rural services, regional mobility, shared infrastructure.", 3),
-    ("digital-public-services", "Digital Public Services", "Public services that citizens and businesses can use online, end to end, in their own language.", 3),
-    ("cyber-security", "Cyber Security", "Projects that make public bodies and their citizens safer online: resilience, awareness, secure infrastructure.", 2),
+    (
+        "smart-city",
+        "Smart City",
+        "Digital and data-driven solutions that make a city work better for the people who live in it.",
+        3,
+    ),
+    (
+        "smart-region",
+        "Smart Region",
+        "Solutions that connect towns, villages and their region: rural services, regional mobility, shared infrastructure.",
+        3,
+    ),
+    (
+        "digital-public-services",
+        "Digital Public Services",
+        "Public services that citizens and businesses can use online, end to end, in their own language.",
+        3,
+    ),
+    (
+        "cyber-security",
+        "Cyber Security",
+        "Projects that make public bodies and their citizens safer online: resilience, awareness, secure infrastructure.",
+        2,
+    ),
 ]
 
 CRITERIA = [
-    ("Innovation", "How new is the solution in its context? Does it go beyond what is usual in comparable municipalities?", 3),
-    ("Impact on citizens", "What measurable difference does the project make to the lives of citizens or the work of public bodies?", 3),
-    ("Sustainability", "Will the project continue after its initial funding? Is its operation financially and organisationally secured?", 2),
-    ("Replicability in the V4 region", "Could other municipalities or regions in Slovakia, Czechia, Poland or Hungary adopt it with reasonable effort?", 2),
+    (
+        "Innovation",
+        "How new is the solution in its context? Does it go beyond what is usual in comparable municipalities?",
+        3,
+    ),
+    (
+        "Impact on citizens",
+        "What measurable difference does the project make to the lives of citizens or the work of public bodies?",
+        3,
+    ),
+    (
+        "Sustainability",
+        "Will the project continue after its initial funding? Is its operation financially and organisationally secured?",
+        2,
+    ),
+    (
+        "Replicability in the V4 region",
+        "Could other municipalities or regions in Slovakia, Czechia, Poland or Hungary adopt it with reasonable effort?",
+        2,
+    ),
     ("Citizen participation", "Were citizens involved in designing, testing or running the solution?", 1.5),
-    ("Use of data and technology", "Is technology used appropriately, securely and openly (open data, open standards, interoperability)?", 1.5),
+    (
+        "Use of data and technology",
+        "Is technology used appropriately, securely and openly (open data, open standards, interoperability)?",
+        1.5,
+    ),
     ("Partnership", "Does the project bring together public bodies, businesses, academia and civil society?", 1),
     ("Cost-effectiveness", "Are the results proportionate to the money and effort spent?", 1),
 ]
@@ -29,35 +69,68 @@ LEVELS = "0–3: weak or not demonstrated\n4–6: adequate, with clear gaps\n7�
 
 PLACES = {
     Country.SLOVAKIA: ["Bratislava", "Košice", "Žilina", "Banská Bystrica", "Prešov", "Trnava", "Nitra", "Trenčín"],
-    Country.CZECHIA: ["Brno", "Ostrava", "Plzeň", "Olomouc", "Liberec", "České Budějovice", "Hradec Králové", "Praha 7"],
+    Country.CZECHIA: [
+        "Brno",
+        "Ostrava",
+        "Plzeň",
+        "Olomouc",
+        "Liberec",
+        "České Budějovice",
+        "Hradec Králové",
+        "Praha 7",
+    ],
     Country.POLAND: ["Kraków", "Wrocław", "Gdańsk", "Łódź", "Poznań", "Lublin", "Rzeszów", "Katowice"],
     Country.HUNGARY: ["Debrecen", "Szeged", "Győr", "Pécs", "Miskolc", "Székesfehérvár", "Kecskemét", "Budapest XIII"],
 }
 
 TITLES = {
     "smart-city": [
-        "Sensor network for adaptive street lighting", "Open data portal for city budgets", "Smart parking with real-time occupancy",
-        "Digital twin of the historic centre", "Air quality monitoring for schools", "Citizen reporting app for city defects",
-        "Heat map and green roof programme", "Shared micromobility hub network", "Smart waste collection with fill sensors",
+        "Sensor network for adaptive street lighting",
+        "Open data portal for city budgets",
+        "Smart parking with real-time occupancy",
+        "Digital twin of the historic centre",
+        "Air quality monitoring for schools",
+        "Citizen reporting app for city defects",
+        "Heat map and green roof programme",
+        "Shared micromobility hub network",
+        "Smart waste collection with fill sensors",
         "Accessible city navigation for blind residents",
     ],
     "smart-region": [
-        "On-demand rural bus service", "Regional broadband for small villages", "Telemedicine points in rural health centres",
-        "Regional tourism data platform", "Shared energy community of five villages", "Flood early-warning system for the river basin",
-        "Digital library network for rural schools", "Regional labour market matching platform", "Smart irrigation for regional farms",
+        "On-demand rural bus service",
+        "Regional broadband for small villages",
+        "Telemedicine points in rural health centres",
+        "Regional tourism data platform",
+        "Shared energy community of five villages",
+        "Flood early-warning system for the river basin",
+        "Digital library network for rural schools",
+        "Regional labour market matching platform",
+        "Smart irrigation for regional farms",
         "Cross-border cycling route information system",
     ],
     "digital-public-services": [
-        "Building permits fully online", "One-stop digital registry office", "Chatbot for municipal services in four languages",
-        "Electronic school enrolment", "Digital parking permits for residents", "Online participatory budgeting",
-        "Social benefits application in ten minutes", "Digital mailbox for municipal decisions", "Public procurement transparency portal",
+        "Building permits fully online",
+        "One-stop digital registry office",
+        "Chatbot for municipal services in four languages",
+        "Electronic school enrolment",
+        "Digital parking permits for residents",
+        "Online participatory budgeting",
+        "Social benefits application in ten minutes",
+        "Digital mailbox for municipal decisions",
+        "Public procurement transparency portal",
         "Mobile app for senior citizens' services",
     ],
     "cyber-security": [
-        "Security operations centre shared by municipalities", "Phishing awareness training for civil servants",
-        "Backup and recovery service for small towns", "Secure identity for municipal employees", "Incident response playbook for hospitals",
-        "Vulnerability disclosure programme of the city", "Cyber hygiene audits for schools", "Regional CSIRT for local governments",
-        "Secure e-voting pilot for participatory budgets", "Ransomware resilience programme for water utilities",
+        "Security operations centre shared by municipalities",
+        "Phishing awareness training for civil servants",
+        "Backup and recovery service for small towns",
+        "Secure identity for municipal employees",
+        "Incident response playbook for hospitals",
+        "Vulnerability disclosure programme of the city",
+        "Cyber hygiene audits for schools",
+        "Regional CSIRT for local governments",
+        "Secure e-voting pilot for participatory budgets",
+        "Ransomware resilience programme for water utilities",
     ],
 }
 
@@ -72,7 +145,13 @@ ORG_TEMPLATES = [
 JURORS = [
     ("Katarína", "Horváthová", "Slovak University of Technology", Country.SLOVAKIA, Language.SLOVAK),
     ("Martin", "Kováč", "Košice IT Valley", Country.SLOVAKIA, Language.SLOVAK),
-    ("Zuzana", "Šimková", "Ministry of Investments, Regional Development and Informatization", Country.SLOVAKIA, Language.SLOVAK),
+    (
+        "Zuzana",
+        "Šimková",
+        "Ministry of Investments, Regional Development and Informatization",
+        Country.SLOVAKIA,
+        Language.SLOVAK,
+    ),
     ("Jan", "Novák", "Czech Technical University in Prague", Country.CZECHIA, Language.CZECH),
     ("Petra", "Dvořáková", "Union of Towns and Municipalities of the Czech Republic", Country.CZECHIA, Language.CZECH),
     ("Tomáš", "Černý", "Brno Digital s.r.o.", Country.CZECHIA, Language.CZECH),

@@ -58,7 +58,6 @@ JUROR_EMAIL = "juror1@demo.v4award.eu"
 JURORS_PER_PROJECT = 3
 
 
-
 @dataclass(frozen=True)
 class DemoSummary:
     created: bool
@@ -151,12 +150,19 @@ def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes
     )
 
 
-def _rubric_create(edition: Edition, today: datetime, rounds: int) -> tuple[list[Category], list[Criterion], list[Round]]:
+def _rubric_create(
+    edition: Edition, today: datetime, rounds: int
+) -> tuple[list[Category], list[Criterion], list[Round]]:
     """Categories, criteria and two rounds: round 1 opens `rounds` - 20 days from the seeding day
     for 30 days, the final round opens 15 days after round 1 closes, for two weeks."""
     categories = [
         Category.objects.create(
-            edition=edition, slug=slug, name=name, description=desc, finalists_count=n, position=i,
+            edition=edition,
+            slug=slug,
+            name=name,
+            description=desc,
+            finalists_count=n,
+            position=i,
             **translated("name", demo_i18n.CATEGORY_NAMES[slug]),
             **translated("description", demo_i18n.CATEGORY_DESCRIPTIONS[slug]),
         )
@@ -164,7 +170,12 @@ def _rubric_create(edition: Edition, today: datetime, rounds: int) -> tuple[list
     ]
     criteria = [
         Criterion.objects.create(
-            edition=edition, name=name, guidance=guidance, level_descriptors=LEVELS, weight=Decimal(str(weight)), position=i,
+            edition=edition,
+            name=name,
+            guidance=guidance,
+            level_descriptors=LEVELS,
+            weight=Decimal(str(weight)),
+            position=i,
             **translated("name", demo_i18n.CRITERION_NAMES[name]),
             **translated("level_descriptors", demo_i18n.LEVELS),
         )
@@ -172,12 +183,22 @@ def _rubric_create(edition: Edition, today: datetime, rounds: int) -> tuple[list
     ]
     rounds = [
         Round.objects.create(
-            edition=edition, number=1, name="Round 1: shortlist", kind=RoundKind.SHORTLIST, **translated("name", demo_i18n.ROUND_NAMES[1]),
-            scoring_opens_at=_at(today, rounds - 20, 9), scoring_closes_at=_at(today, rounds + 10, 23, 59),
+            edition=edition,
+            number=1,
+            name="Round 1: shortlist",
+            kind=RoundKind.SHORTLIST,
+            **translated("name", demo_i18n.ROUND_NAMES[1]),
+            scoring_opens_at=_at(today, rounds - 20, 9),
+            scoring_closes_at=_at(today, rounds + 10, 23, 59),
         ),
         Round.objects.create(
-            edition=edition, number=2, name="Round 2: final", kind=RoundKind.FINAL, **translated("name", demo_i18n.ROUND_NAMES[2]),
-            scoring_opens_at=_at(today, rounds + 15, 9), scoring_closes_at=_at(today, rounds + 30, 23, 59),
+            edition=edition,
+            number=2,
+            name="Round 2: final",
+            kind=RoundKind.FINAL,
+            **translated("name", demo_i18n.ROUND_NAMES[2]),
+            scoring_opens_at=_at(today, rounds + 15, 9),
+            scoring_closes_at=_at(today, rounds + 30, 23, 59),
         ),
     ]
     return categories, criteria, rounds
@@ -197,18 +218,34 @@ def _juror_roles(edition: Edition, categories: list[Category], jurors: list[User
     return panels
 
 
-def _project(edition: Edition, category: Category, owner: User, number: int, j: int, title_base: str, rng: random.Random, *,
-             status: str, submitted_at: datetime, today: datetime) -> Project:
+def _project(
+    edition: Edition,
+    category: Category,
+    owner: User,
+    number: int,
+    j: int,
+    title_base: str,
+    rng: random.Random,
+    *,
+    status: str,
+    submitted_at: datetime,
+    today: datetime,
+) -> Project:
     country = list(Country)[number % 4]
     place = rng.choice(PLACES[country])
     org_template, org_type = ORG_TEMPLATES[(number * 7 + j) % len(ORG_TEMPLATES)]
     org_name = org_template.format(place=place)
     start = (today - timedelta(days=rng.randint(400, 1400))).date()
     project = Project.objects.create(
-        edition=edition, category=category, owner=owner,
+        edition=edition,
+        category=category,
+        owner=owner,
         reference=f"{edition.reference_prefix}-{edition.year}-{number:04d}",
         status=status,
-        organisation_name=org_name, organisation_type=org_type, country=country, city_region=place,
+        organisation_name=org_name,
+        organisation_type=org_type,
+        country=country,
+        city_region=place,
         title=f"{title_base} in {place}",
         summary=(
             f"{org_name} built a {title_base.lower()} that serves residents of {place} every day. "
@@ -227,19 +264,37 @@ def _project(edition: Edition, category: Category, owner: User, number: int, j: 
         end_date=start + timedelta(days=rng.randint(180, 720)),
         website=f"https://example.org/{edition.year}/{category.slug}/{number}",
         partners="Local university; regional development agency; a technology SME.",
-        consent_rules=True, consent_privacy=True,
+        consent_rules=True,
+        consent_privacy=True,
         submitted_at=submitted_at,
     )
-    TeamMember.objects.bulk_create([
-        TeamMember(project=project, name=f"{owner.get_full_name()}", role="Project lead", email=owner.email, is_contact=True),
-        TeamMember(project=project, name=f"Expert {number:02d}", role="Technical lead", position=1),
-    ])
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(
+                project=project,
+                name=f"{owner.get_full_name()}",
+                role="Project lead",
+                email=owner.email,
+                is_contact=True,
+            ),
+            TeamMember(project=project, name=f"Expert {number:02d}", role="Technical lead", position=1),
+        ]
+    )
     return project
 
 
 def _reviews_write(
-    planned: list[Assignment], assignments: list[Assignment], criteria: list[Criterion], rnd: Round, rng: random.Random, *,
-    quality: dict[int, float], leniency: dict[int, float], done: int, started: int, today: datetime,
+    planned: list[Assignment],
+    assignments: list[Assignment],
+    criteria: list[Criterion],
+    rnd: Round,
+    rng: random.Random,
+    *,
+    quality: dict[int, float],
+    leniency: dict[int, float],
+    done: int,
+    started: int,
+    today: datetime,
 ) -> None:
     """Score the first `done` of `assignments` (the order of reviewing) fully and finalise them,
     start the next `started`, and store `planned` (the same, in the order of the plan). They are not saved yet: their state goes in with the INSERT (a
@@ -272,14 +327,21 @@ def _reviews_write(
     )
 
 
-def _shortlist_assign(rnd: Round, projects: list[Project], jurors: list[tuple[User, set[int]]], conflicts: set[tuple[int, int]],
-                      rng: random.Random) -> list[Assignment]:
+def _shortlist_assign(
+    rnd: Round,
+    projects: list[Project],
+    jurors: list[tuple[User, set[int]]],
+    conflicts: set[tuple[int, int]],
+    rng: random.Random,
+) -> list[Assignment]:
     # Each project gets three panel jurors without conflicts, the least loaded first.
     load = {juror.pk: 0 for juror, _ in jurors}
     assignments: list[Assignment] = []
     for project in projects:
         candidates = [
-            juror for juror, panels in jurors if project.category_id in panels and (juror.pk, project.pk) not in conflicts
+            juror
+            for juror, panels in jurors
+            if project.category_id in panels and (juror.pk, project.pk) not in conflicts
         ]
         candidates.sort(key=lambda juror: (load[juror.pk], rng.random()))
         for juror in candidates[:JURORS_PER_PROJECT]:
@@ -306,19 +368,48 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
     for category in categories:
         for j, title_base in enumerate(reversed(TITLES[category.slug][:6])):
             number += 1
-            owner = applicant if number == 2 else _user(
-                f"team2025-{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"2025-{number:02d}",
-                country=list(Country)[number % 4],
+            owner = (
+                applicant
+                if number == 2
+                else _user(
+                    f"team2025-{number:02d}@demo.v4award.eu",
+                    password_hash,
+                    first_name="Team",
+                    last_name=f"2025-{number:02d}",
+                    country=list(Country)[number % 4],
+                )
             )
             submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
-            projects.append(_project(edition, category, owner, number, j, title_base, rng, status=ProjectStatus.ELIGIBLE, submitted_at=submitted, today=today))
+            projects.append(
+                _project(
+                    edition,
+                    category,
+                    owner,
+                    number,
+                    j,
+                    title_base,
+                    rng,
+                    status=ProjectStatus.ELIGIBLE,
+                    submitted_at=submitted,
+                    today=today,
+                )
+            )
     Project.objects.create(
-        edition=edition, category=categories[1], owner=_user("team2025-25@demo.v4award.eu", password_hash, first_name="Team", last_name="2025-25"),
-        reference=f"{edition.reference_prefix}-{edition.year}-0025", status=ProjectStatus.INELIGIBLE,
+        edition=edition,
+        category=categories[1],
+        owner=_user("team2025-25@demo.v4award.eu", password_hash, first_name="Team", last_name="2025-25"),
+        reference=f"{edition.reference_prefix}-{edition.year}-0025",
+        status=ProjectStatus.INELIGIBLE,
         ineligibility_reason="The project has not started yet; the rules require results.",
-        organisation_name="Obec Veľká Lehota", organisation_type=OrganisationType.MUNICIPALITY, country=Country.SLOVAKIA,
-        city_region="Veľká Lehota", title="Village wifi plan", summary="A plan for free wifi on the village square.",
-        consent_rules=True, consent_privacy=True, submitted_at=edition.submissions_close_at - timedelta(days=3),
+        organisation_name="Obec Veľká Lehota",
+        organisation_type=OrganisationType.MUNICIPALITY,
+        country=Country.SLOVAKIA,
+        city_region="Veľká Lehota",
+        title="Village wifi plan",
+        summary="A plan for free wifi on the village square.",
+        consent_rules=True,
+        consent_privacy=True,
+        submitted_at=edition.submissions_close_at - timedelta(days=3),
     )
     edition_reference_counter_sync(edition=edition)
 
@@ -327,15 +418,29 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
     quality[projects[1].pk] = 9.3
     leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in panels}
     first = _shortlist_assign(round1, projects, panels, set(), rng)
-    _reviews_write(first, first, criteria, round1, rng, quality=quality, leniency=leniency, done=len(first), started=0, today=today)
+    _reviews_write(
+        first, first, criteria, round1, rng, quality=quality, leniency=leniency, done=len(first), started=0, today=today
+    )
 
     results: list[Result] = []
     finalists: dict[int, list[Project]] = {}
     for category in categories:
         ranked = ranking_for(category=category, round=round1).ranked_rows
-        chosen = [row.project for row in sorted(ranked, key=lambda r: (r.rank, r.project.reference))][: category.finalists_count]
+        chosen = [row.project for row in sorted(ranked, key=lambda r: (r.rank, r.project.reference))][
+            : category.finalists_count
+        ]
         finalists[category.pk] = chosen
-        results += [Result(edition=edition, category=category, round=round1, project=p, kind=ResultKind.FINALIST, created_by=organiser) for p in chosen]
+        results += [
+            Result(
+                edition=edition,
+                category=category,
+                round=round1,
+                project=p,
+                kind=ResultKind.FINALIST,
+                created_by=organiser,
+            )
+            for p in chosen
+        ]
     # The final round: the whole category panel scores each finalist.
     final = [
         Assignment(round=round2, project=project, juror=juror)
@@ -344,22 +449,46 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
         for juror, juror_panels in panels
         if category.pk in juror_panels
     ]
-    _reviews_write(final, final, criteria, round2, rng, quality=quality, leniency=leniency, done=len(final), started=0, today=today)
+    _reviews_write(
+        final, final, criteria, round2, rng, quality=quality, leniency=leniency, done=len(final), started=0, today=today
+    )
     for category in categories:
-        ranked = sorted(ranking_for(category=category, round=round2).ranked_rows, key=lambda r: (r.rank, r.project.reference))
-        results.append(Result(edition=edition, category=category, round=round2, project=ranked[0].project, kind=ResultKind.WINNER, created_by=organiser))
+        ranked = sorted(
+            ranking_for(category=category, round=round2).ranked_rows, key=lambda r: (r.rank, r.project.reference)
+        )
+        results.append(
+            Result(
+                edition=edition,
+                category=category,
+                round=round2,
+                project=ranked[0].project,
+                kind=ResultKind.WINNER,
+                created_by=organiser,
+            )
+        )
     special = next(p for p in projects if p.category_id == categories[2].pk and p not in finalists[categories[2].pk])
-    results.append(Result(
-        edition=edition, category=special.category, project=special, kind=ResultKind.SPECIAL, created_by=organiser,
-        title="Citizens' choice", citation="For the service that residents themselves asked the jury to look at.",
-    ))
+    results.append(
+        Result(
+            edition=edition,
+            category=special.category,
+            project=special,
+            kind=ResultKind.SPECIAL,
+            created_by=organiser,
+            title="Citizens' choice",
+            citation="For the service that residents themselves asked the jury to look at.",
+        )
+    )
     Result.objects.bulk_create(results)
     Round.objects.filter(edition=edition).update(frozen=True)
-    certificates_issue(edition=edition, kinds=["winner", "finalist", "special", "participant", "juror"], actor=organiser)
+    certificates_issue(
+        edition=edition, kinds=["winner", "finalist", "special", "participant", "juror"], actor=organiser
+    )
     return edition
 
 
-def _current_seed(*, today: datetime, password_hash: str, organiser: User, applicant: User, jurors: list[User]) -> Edition:
+def _current_seed(
+    *, today: datetime, password_hash: str, organiser: User, applicant: User, jurors: list[User]
+) -> Edition:
     """This year's edition, being judged: the call closed 30 days ago, round 1 is open."""
     rng = random.Random(2026)
     edition = _edition_create(year=2026, slug=DEMO_SLUG, today=today, opens=-90, closes=-30, ceremony=45)
@@ -372,11 +501,32 @@ def _current_seed(*, today: datetime, password_hash: str, organiser: User, appli
     for category in categories:
         for j, title_base in enumerate(TITLES[category.slug]):
             number += 1
-            owner = applicant if number == 5 else _user(
-                f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}", country=list(Country)[number % 4]
+            owner = (
+                applicant
+                if number == 5
+                else _user(
+                    f"team{number:02d}@demo.v4award.eu",
+                    password_hash,
+                    first_name="Team",
+                    last_name=f"{number:02d}",
+                    country=list(Country)[number % 4],
+                )
             )
             submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
-            projects.append(_project(edition, category, owner, number, j, title_base, rng, status=ProjectStatus.ELIGIBLE, submitted_at=submitted, today=today))
+            projects.append(
+                _project(
+                    edition,
+                    category,
+                    owner,
+                    number,
+                    j,
+                    title_base,
+                    rng,
+                    status=ProjectStatus.ELIGIBLE,
+                    submitted_at=submitted,
+                    today=today,
+                )
+            )
 
     # A few applications that did not make it to scoring, so that screening has something to show.
     extra = [
@@ -387,12 +537,23 @@ def _current_seed(*, today: datetime, password_hash: str, organiser: User, appli
     for title, status, reason in extra:
         number += 1
         Project.objects.create(
-            edition=edition, category=categories[number % 4],
-            owner=_user(f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}"),
-            reference=f"{edition.reference_prefix}-{edition.year}-{number:04d}", status=status, ineligibility_reason=reason,
-            organisation_name="Obec Malá Lehota", organisation_type=OrganisationType.MUNICIPALITY, country=Country.SLOVAKIA,
-            city_region="Malá Lehota", title=title, summary="A small municipality's first digital project.",
-            consent_rules=True, consent_privacy=True, submitted_at=edition.submissions_close_at - timedelta(days=2),
+            edition=edition,
+            category=categories[number % 4],
+            owner=_user(
+                f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}"
+            ),
+            reference=f"{edition.reference_prefix}-{edition.year}-{number:04d}",
+            status=status,
+            ineligibility_reason=reason,
+            organisation_name="Obec Malá Lehota",
+            organisation_type=OrganisationType.MUNICIPALITY,
+            country=Country.SLOVAKIA,
+            city_region="Malá Lehota",
+            title=title,
+            summary="A small municipality's first digital project.",
+            consent_rules=True,
+            consent_privacy=True,
+            submitted_at=edition.submissions_close_at - timedelta(days=2),
         )
     # The references above were written directly: the counter must follow them, or the next
     # reference issued (an organiser reopening an application, say) would collide.
@@ -404,11 +565,16 @@ def _current_seed(*, today: datetime, password_hash: str, organiser: User, appli
         for project in projects:
             if juror.organisation and juror.organisation == project.organisation_name:
                 conflicts.add((juror.pk, project.pk))
-    declared = rng.sample([(j.pk, p.pk) for j, juror_panels in panels for p in projects if p.category_id in juror_panels], 6)
+    declared = rng.sample(
+        [(j.pk, p.pk) for j, juror_panels in panels for p in projects if p.category_id in juror_panels], 6
+    )
     conflicts.update(declared)
     for juror_id, project_id in sorted(conflicts):
         ConflictOfInterest.objects.create(
-            edition=edition, juror_id=juror_id, project_id=project_id, source=ConflictSource.DECLARED,
+            edition=edition,
+            juror_id=juror_id,
+            project_id=project_id,
+            source=ConflictSource.DECLARED,
             reason="Former colleague of the project lead.",
         )
     assignments = _shortlist_assign(round1, projects, panels, conflicts, rng)
@@ -424,12 +590,22 @@ def _current_seed(*, today: datetime, password_hash: str, organiser: User, appli
     # Half of the printed demo juror's projects go last, so that login has open work.
     demo_juror_projects = [a.project_id for a in assignments if a.juror_id == jurors[0].pk]
     postponed = set(demo_juror_projects[::2])
-    project_order = [pk for pk in project_order if pk not in postponed] + [pk for pk in project_order if pk in postponed]
+    project_order = [pk for pk in project_order if pk not in postponed] + [
+        pk for pk in project_order if pk in postponed
+    ]
     position = {pk: i for i, pk in enumerate(project_order)}
     order = sorted(assignments, key=lambda a: (position[a.project_id], rng.random()))
     _reviews_write(
-        assignments, order, criteria, round1, rng, quality=quality, leniency=leniency,
-        done=round(len(order) * 0.7), started=round(len(order) * 0.1), today=today,
+        assignments,
+        order,
+        criteria,
+        round1,
+        rng,
+        quality=quality,
+        leniency=leniency,
+        done=round(len(order) * 0.7),
+        started=round(len(order) * 0.1),
+        today=today,
     )
     return edition
 
@@ -446,12 +622,29 @@ def _next_seed(*, today: datetime, password_hash: str, organiser: User, applican
         title_base = TITLES[category.slug][-1 - number]
         owner = _user(f"team{number:02d}@demo.v4award.eu", password_hash, first_name="Team", last_name=f"{number:02d}")
         submitted = _at(today, -rng.randint(1, 6), rng.randint(8, 20), rng.randint(0, 59))
-        _project(edition, category, owner, number, number, title_base, rng, status=ProjectStatus.SUBMITTED, submitted_at=submitted, today=today)
+        _project(
+            edition,
+            category,
+            owner,
+            number,
+            number,
+            title_base,
+            rng,
+            status=ProjectStatus.SUBMITTED,
+            submitted_at=submitted,
+            today=today,
+        )
     edition_reference_counter_sync(edition=edition)
     Project.objects.create(
-        edition=edition, category=categories[0], owner=applicant, status=ProjectStatus.DRAFT,
-        organisation_name="City of Trnava", organisation_type=OrganisationType.MUNICIPALITY, country=Country.SLOVAKIA,
-        city_region="Trnava", title="Smart benches with solar charging (draft)",
+        edition=edition,
+        category=categories[0],
+        owner=applicant,
+        status=ProjectStatus.DRAFT,
+        organisation_name="City of Trnava",
+        organisation_type=OrganisationType.MUNICIPALITY,
+        country=Country.SLOVAKIA,
+        city_region="Trnava",
+        title="Smart benches with solar charging (draft)",
     )
     return edition
 
@@ -464,20 +657,55 @@ def demo_seed() -> list[DemoSummary]:
         return [demo_summary(edition, created=False) for edition in existing]
 
     password_hash = make_password(DEMO_PASSWORD)
-    today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(DEMO_TIMEZONE)).replace(hour=12, minute=0, second=0, microsecond=0)
+    today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(DEMO_TIMEZONE)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
 
     # The administrator runs the installation: creates editions and appoints their organisers.
-    _user(ADMIN_EMAIL, password_hash, first_name="Adam", last_name="Administrátor", organisation="ITAPA",
-          country=Country.SLOVAKIA, is_staff=True, is_superuser=True, email_confirmed_at=timezone.now())
-    organiser = _user(ORGANISER_EMAIL, password_hash, first_name="Olga", last_name="Organizátorová", organisation="ITAPA",
-                      country=Country.SLOVAKIA, email_confirmed_at=timezone.now())
+    _user(
+        ADMIN_EMAIL,
+        password_hash,
+        first_name="Adam",
+        last_name="Administrátor",
+        organisation="ITAPA",
+        country=Country.SLOVAKIA,
+        is_staff=True,
+        is_superuser=True,
+        email_confirmed_at=timezone.now(),
+    )
+    organiser = _user(
+        ORGANISER_EMAIL,
+        password_hash,
+        first_name="Olga",
+        last_name="Organizátorová",
+        organisation="ITAPA",
+        country=Country.SLOVAKIA,
+        email_confirmed_at=timezone.now(),
+    )
     jurors = []
     for i, (first, last, org, country, lang) in enumerate(JURORS, start=1):
         # The first juror's login is the one printed for people trying the demo: keep it in English.
         language = Language.ENGLISH if i == 1 else lang
-        jurors.append(_user(f"juror{i}@demo.v4award.eu", password_hash, first_name=first, last_name=last, organisation=org, country=country, language=language))
-    applicant = _user(APPLICANT_EMAIL, password_hash, first_name="Andrea", last_name="Applicantová", organisation="City of Trnava",
-                      country=Country.SLOVAKIA, email_confirmed_at=timezone.now())
+        jurors.append(
+            _user(
+                f"juror{i}@demo.v4award.eu",
+                password_hash,
+                first_name=first,
+                last_name=last,
+                organisation=org,
+                country=country,
+                language=language,
+            )
+        )
+    applicant = _user(
+        APPLICANT_EMAIL,
+        password_hash,
+        first_name="Andrea",
+        last_name="Applicantová",
+        organisation="City of Trnava",
+        country=Country.SLOVAKIA,
+        email_confirmed_at=timezone.now(),
+    )
 
     people = {"today": today, "password_hash": password_hash, "organiser": organiser, "applicant": applicant}
     editions = [

@@ -27,10 +27,27 @@ def main() -> int:
     with open("/tmp/award-locale.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         subprocess.run(
-            [PYTHON, "manage.py", "makemessages", "--no-obsolete", "--no-location", "-l", "en",
-             *[arg for lang in LANGS for arg in ("-l", lang)], "-i", ".venv/*", "-i", "bench/*", "-i", "tests/*",
-             "-i", "locale/*"],
-            cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            [
+                PYTHON,
+                "manage.py",
+                "makemessages",
+                "--no-obsolete",
+                "--no-location",
+                "-l",
+                "en",
+                *[arg for lang in LANGS for arg in ("-l", lang)],
+                "-i",
+                ".venv/*",
+                "-i",
+                "bench/*",
+                "-i",
+                "tests/*",
+                "-i",
+                "locale/*",
+            ],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         pending: dict = {}
         for path in sorted((ROOT / "locale" / "pending").glob("*.json")):
@@ -67,7 +84,9 @@ def main() -> int:
                     missing.setdefault(lang, []).append(entry.msgid)
             po.metadata_is_fuzzy = False
             po.save(str(po_path))
-        subprocess.run([PYTHON, "manage.py", "compilemessages", "-i", ".venv"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [PYTHON, "manage.py", "compilemessages", "-i", ".venv"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        )
     for lang in LANGS:
         print(f"{lang}: {len(missing.get(lang, []))} untranslated")
     if "--missing" in sys.argv:

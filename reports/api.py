@@ -158,7 +158,10 @@ class CertificateBatchViewSet(_JobViewSet):
         serializer.is_valid(raise_exception=True)
         edition = _organised_edition(request, serializer.validated_data["edition"])
         batch = certificate_batch_start(
-            edition=edition, kinds=serializer.validated_data["kinds"], actor=request.user, base_url=site_base_url(request)
+            edition=edition,
+            kinds=serializer.validated_data["kinds"],
+            actor=request.user,
+            base_url=site_base_url(request),
         )
         return Response(
             self.get_serializer(CertificateBatch.objects.get(pk=batch.pk)).data, status=status.HTTP_201_CREATED

@@ -66,8 +66,12 @@ def _dependency_order(found: dict) -> list[tuple[type[models.Model], str]]:
         progressed = False
         for model, path in list(remaining.items()):
             deps = {
-                f.related_model for f in model._meta.get_fields()
-                if (f.many_to_one or f.one_to_one) and f.concrete and f.related_model in remaining and f.related_model is not model
+                f.related_model
+                for f in model._meta.get_fields()
+                if (f.many_to_one or f.one_to_one)
+                and f.concrete
+                and f.related_model in remaining
+                and f.related_model is not model
             }
             if not deps:
                 ordered.append((model, path))

@@ -206,12 +206,16 @@ def score_rows_count(edition: Edition) -> int:
 def juror_pseudonyms(edition: Edition) -> dict[int, str]:
     """Stable labels "Juror 1", "Juror 2"… by the order in which jurors joined the edition."""
     ids = (
-        EditionRole.objects.filter(edition=edition, role=Role.JUROR).order_by("created_at", "id").values_list("user_id", flat=True)
+        EditionRole.objects.filter(edition=edition, role=Role.JUROR)
+        .order_by("created_at", "id")
+        .values_list("user_id", flat=True)
     )
     return {juror_id: _("Juror %(number)s") % {"number": n} for n, juror_id in enumerate(ids, start=1)}
 
 
-def workbook_score_matrix(out: IO[bytes], *, edition: Edition, anonymise: bool = False, progress: Progress = None) -> int:
+def workbook_score_matrix(
+    out: IO[bytes], *, edition: Edition, anonymise: bool = False, progress: Progress = None
+) -> int:
     """One row per score; then projects × jurors with each finalised review's weighted total.
     `anonymise` (the jurors' copy in a blind edition) hides organisations and juror names."""
     wb = _new_workbook()
@@ -241,7 +245,13 @@ def workbook_score_matrix(out: IO[bytes], *, edition: Edition, anonymise: bool =
     criterion_names = {pk: c.name for pk, c in criteria.items()}
     rows = (
         Score.objects.filter(assignment__round__edition=edition)
-        .order_by("assignment__round__number", "assignment__project__reference", "assignment__juror_id", "criterion__position", "criterion_id")
+        .order_by(
+            "assignment__round__number",
+            "assignment__project__reference",
+            "assignment__juror_id",
+            "criterion__position",
+            "criterion_id",
+        )
         .values_list(
             "assignment__project_id",
             "assignment__project__reference",
@@ -265,8 +275,23 @@ def workbook_score_matrix(out: IO[bytes], *, edition: Edition, anonymise: bool =
     jurors: dict[int, str] = {}
     count = 0
     last_finalised = last_local = None
-    for (_project_id, reference, title, organisation, category_id, round_id, juror_id, first, last, email,
-         criterion_id, value, comment, status, finalised_at) in rows.iterator(chunk_size=2000):
+    for (
+        _project_id,
+        reference,
+        title,
+        organisation,
+        category_id,
+        round_id,
+        juror_id,
+        first,
+        last,
+        email,
+        criterion_id,
+        value,
+        comment,
+        status,
+        finalised_at,
+    ) in rows.iterator(chunk_size=2000):
         criterion = criteria[criterion_id]
         category, round_name = categories.get(category_id, ""), round_names[round_id]
         if anonymise:
@@ -332,8 +357,16 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
     sheet = Sheet(wb, _sheet_title(_("Juror progress"), set()), columns)
     rows = (
         Assignment.objects.filter(round__edition=edition)
-        .values("round__number", "juror_id", "juror__first_name", "juror__last_name", "juror__email",
-                "juror__organisation", "juror__country", round__name=localized("round__name"))
+        .values(
+            "round__number",
+            "juror_id",
+            "juror__first_name",
+            "juror__last_name",
+            "juror__email",
+            "juror__organisation",
+            "juror__country",
+            round__name=localized("round__name"),
+        )
         .annotate(
             assigned=Count("id", filter=~Q(status=AssignmentStatus.RECUSED)),
             completed=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)),
@@ -346,11 +379,22 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
     )
     for row in rows:
         name = f"{row['juror__first_name']} {row['juror__last_name']}".strip() or row["juror__email"]
-        sheet.append([
-            row["round__name"], name, row["juror__email"], row["juror__organisation"], row["juror__country"],
-            row["assigned"], row["completed"], row["in_progress"], row["pending"], row["recused"],
-            (row["completed"] / row["assigned"]) if row["assigned"] else None, _local(row["last"], edition),
-        ])
+        sheet.append(
+            [
+                row["round__name"],
+                name,
+                row["juror__email"],
+                row["juror__organisation"],
+                row["juror__country"],
+                row["assigned"],
+                row["completed"],
+                row["in_progress"],
+                row["pending"],
+                row["recused"],
+                (row["completed"] / row["assigned"]) if row["assigned"] else None,
+                _local(row["last"], edition),
+            ]
+        )
     sheet.finish()
     wb.save(out)
     return sheet.rows
@@ -359,12 +403,44 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
 # --- Applications list --------------------------------------------------------------------------
 
 APPLICATION_FIELDS = [
-    "reference", "status", "category", "title", "organisation_name", "organisation_type", "country", "city_region",
-    "summary", "problem", "solution", "results", "innovation", "citizen_involvement", "sustainability",
-    "budget_eur", "funding_sources", "start_date", "end_date", "website", "partners",
-    "consent_rules", "consent_privacy", "ineligibility_reason", "submitted_at", "updated_at",
+    "reference",
+    "status",
+    "category",
+    "title",
+    "organisation_name",
+    "organisation_type",
+    "country",
+    "city_region",
+    "summary",
+    "problem",
+    "solution",
+    "results",
+    "innovation",
+    "citizen_involvement",
+    "sustainability",
+    "budget_eur",
+    "funding_sources",
+    "start_date",
+    "end_date",
+    "website",
+    "partners",
+    "consent_rules",
+    "consent_privacy",
+    "ineligibility_reason",
+    "submitted_at",
+    "updated_at",
 ]
-_WIDE = {"summary", "problem", "solution", "results", "innovation", "citizen_involvement", "sustainability", "partners", "funding_sources"}
+_WIDE = {
+    "summary",
+    "problem",
+    "solution",
+    "results",
+    "innovation",
+    "citizen_involvement",
+    "sustainability",
+    "partners",
+    "funding_sources",
+}
 
 
 def workbook_applications(out: IO[bytes], *, edition: Edition, progress: Progress = None) -> int:
@@ -376,13 +452,23 @@ def workbook_applications(out: IO[bytes], *, edition: Edition, progress: Progres
         label = str(fields[name].verbose_name)
         if name in {"submitted_at", "updated_at"}:
             label = f"{label} ({edition.timezone})"
-        fmt = NUMBER_FORMAT if name == "budget_eur" else DATETIME_FORMAT if name.endswith("_at") else "yyyy-mm-dd" if name.endswith("_date") else None
+        fmt = (
+            NUMBER_FORMAT
+            if name == "budget_eur"
+            else DATETIME_FORMAT
+            if name.endswith("_at")
+            else "yyyy-mm-dd"
+            if name.endswith("_date")
+            else None
+        )
         columns.append((label.capitalize(), 50 if name in _WIDE else 18, fmt))
     columns += [(_("Submitted by"), 30, None), (_("Team"), 50, None), (_("Attachments"), 12, None)]
     sheet = Sheet(wb, _sheet_title(_("Applications"), set()), columns)
     team: dict[int, list[str]] = defaultdict(list)
     for project_id, name, role, email in (
-        TeamMember.objects.filter(project__edition=edition).order_by("project_id", "position", "id").values_list("project_id", "name", "role", "email")
+        TeamMember.objects.filter(project__edition=edition)
+        .order_by("project_id", "position", "id")
+        .values_list("project_id", "name", "role", "email")
     ):
         team[project_id].append(", ".join(part for part in (name, role, email) if part))
     projects = (
@@ -422,17 +508,29 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
     wb = _new_workbook()
     used: set[str] = set()
     summary = Sheet(wb, _sheet_title(_("Summary"), used), [(_("Item"), 34, None), (_("Value"), 60, None)])
-    rankings = [ranking_for(category=category, round=round, bootstrap=bootstrap) for category in edition.categories.all()]
+    rankings = [
+        ranking_for(category=category, round=round, bootstrap=bootstrap) for category in edition.categories.all()
+    ]
     summary.append([_("Edition"), edition.name])
     summary.append([_("Round"), round.name])
-    summary.append([_("Official method"), str(method_labels.get(edition.aggregation_method, edition.aggregation_method))])
-    summary.append([_("Exported at (%(zone)s)") % {"zone": edition.timezone}, timezone.localtime(timezone.now(), edition.tz).strftime("%Y-%m-%d %H:%M")])
+    summary.append(
+        [_("Official method"), str(method_labels.get(edition.aggregation_method, edition.aggregation_method))]
+    )
+    summary.append(
+        [
+            _("Exported at (%(zone)s)") % {"zone": edition.timezone},
+            timezone.localtime(timezone.now(), edition.tz).strftime("%Y-%m-%d %H:%M"),
+        ]
+    )
     for ranking in rankings:
         agreement = "" if ranking.agreement is None else f"{ranking.agreement:.2f}"
-        summary.append([
-            _("Agreement in %(category)s (%(method)s)") % {"category": ranking.category.name, "method": ranking.agreement_method},
-            agreement or _("not enough reviews"),
-        ])
+        summary.append(
+            [
+                _("Agreement in %(category)s (%(method)s)")
+                % {"category": ranking.category.name, "method": ranking.agreement_method},
+                agreement or _("not enough reviews"),
+            ]
+        )
     summary.finish()
 
     rows_written = 0
@@ -444,7 +542,11 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
             (_("Project"), 40, None),
             (_("Organisation"), 30, None),
             (_("Country"), 9, None),
-            (_("Official score (%(method)s)") % {"method": method_labels.get(ranking.method, ranking.method)}, 14, NUMBER_FORMAT),
+            (
+                _("Official score (%(method)s)") % {"method": method_labels.get(ranking.method, ranking.method)},
+                14,
+                NUMBER_FORMAT,
+            ),
         ]
         columns += [(str(method_labels.get(m, m)), 13, NUMBER_FORMAT) for m in others]
         columns += [(_("Mean: %(criterion)s") % {"criterion": c.name}, 13, NUMBER_FORMAT) for c in ranking.criteria]
@@ -480,7 +582,7 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
         if sheet.rows:
             sheet.ws.conditional_formatting.add(
                 f"A2:{last_col}{sheet.rows + 1}",
-                FormulaRule(formula=[f'LEN(${flags_col}2)>0'], fill=FLAG_FILL),
+                FormulaRule(formula=[f"LEN(${flags_col}2)>0"], fill=FLAG_FILL),
             )
         rows_written += sheet.rows
     wb.save(out)
@@ -492,4 +594,3 @@ EXPORT_ROW_COUNTS: dict[str, Callable[[Edition], int]] = {
     "score_matrix_blind": score_rows_count,
     "applications": lambda edition: Project.objects.filter(edition=edition).count(),
 }
-

@@ -115,8 +115,12 @@ class Certificate(models.Model):
     """What a printed certificate states, frozen when it is issued: the verification page shows
     exactly this, even if the project is renamed later. Reprinting reuses the code."""
 
-    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("edition"))
-    code = models.CharField(_("verification code"), max_length=40, unique=True, default=certificate_code_new, editable=False)
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="certificates", verbose_name=_("edition")
+    )
+    code = models.CharField(
+        _("verification code"), max_length=40, unique=True, default=certificate_code_new, editable=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices)
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="certificates", verbose_name=_("project")
@@ -147,7 +151,8 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(project__isnull=False) & Q(juror__isnull=True)) | (Q(project__isnull=True) & Q(juror__isnull=False)),
+                condition=(Q(project__isnull=False) & Q(juror__isnull=True))
+                | (Q(project__isnull=True) & Q(juror__isnull=False)),
                 name="certificate_for_project_xor_juror",
             ),
             # One valid certificate per recipient and award; a revoked one may be reissued.

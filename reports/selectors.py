@@ -68,4 +68,8 @@ def exports_of(edition: Edition) -> QuerySet[ExportJob]:
 
 
 def certificates_of(edition: Edition) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(edition=edition).select_related("category").order_by("kind", "reference", "recipient_name", "id")
+    return (
+        Certificate.objects.filter(edition=edition)
+        .select_related("category")
+        .order_by("kind", "reference", "recipient_name", "id")
+    )

@@ -63,7 +63,12 @@ def _recipients(edition: Edition, kind: str) -> list[dict]:
         .order_by("user__last_name", "user__first_name", "user_id")
     )
     return [
-        {"juror": role.user, "recipient_name": role.user.display_name[:200], "language": role.user.language, "award_title": ""}
+        {
+            "juror": role.user,
+            "recipient_name": role.user.display_name[:200],
+            "language": role.user.language,
+            "award_title": "",
+        }
         for role in roles
     ]
 
@@ -91,7 +96,9 @@ def certificates_issue(*, edition: Edition, kinds: Iterable[str], actor: User | 
             ordered.append(certificate)
     Certificate.objects.bulk_create(created)
     if created:
-        audit_log(actor=actor, action="certificates.issued", edition=edition, data={"count": len(created), "kinds": kinds})
+        audit_log(
+            actor=actor, action="certificates.issued", edition=edition, data={"count": len(created), "kinds": kinds}
+        )
     # Objects from bulk_create lack pk on some backends: read the batch back in print order.
     codes = [c.code for c in ordered]
     by_code = {
@@ -107,7 +114,13 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
         certificate.revoked_at = timezone.now()
         certificate.revoked_reason = reason
         certificate.save(update_fields=["revoked_at", "revoked_reason"])
-        audit_log(actor=actor, action="certificate.revoked", target=certificate, edition=certificate.edition, data={"reason": reason})
+        audit_log(
+            actor=actor,
+            action="certificate.revoked",
+            target=certificate,
+            edition=certificate.edition,
+            data={"reason": reason},
+        )
     return certificate
 
 
@@ -117,7 +130,9 @@ def certificate_batch_start(*, edition: Edition, kinds: Iterable[str], actor: Us
     kinds = [k for k in KIND_ORDER if k in set(kinds)]
     with transaction.atomic():
         batch = CertificateBatch.objects.create(edition=edition, created_by=actor, kinds=kinds, base_url=base_url)
-        audit_log(actor=actor, action="certificates.batch_started", target=batch, edition=edition, data={"kinds": kinds})
+        audit_log(
+            actor=actor, action="certificates.batch_started", target=batch, edition=edition, data={"kinds": kinds}
+        )
         transaction.on_commit(lambda: certificate_batch_run.enqueue(batch_id=batch.pk))
     return batch
 

@@ -33,7 +33,9 @@ class ConflictOfInterest(models.Model):
 
 class Assignment(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("round"))
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("project"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("project")
+    )
     juror = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("juror")
     )
@@ -53,7 +55,9 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         constraints = [
-            models.UniqueConstraint(fields=["juror", "project", "round"], name="assignment_unique_per_juror_project_round"),
+            models.UniqueConstraint(
+                fields=["juror", "project", "round"], name="assignment_unique_per_juror_project_round"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=AssignmentStatus.COMPLETED) | Q(finalised_at__isnull=False),
                 name="assignment_completed_has_finalised_at",
@@ -73,8 +77,12 @@ class Score(models.Model):
     """One value per criterion per assignment. The value's range is the criterion's and is
     enforced by a database trigger (see migration 0002), not only by forms."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assignment"))
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion"))
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assignment")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
     value = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     comment = models.TextField(_("comment"), max_length=LONG_TEXT, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -107,7 +107,9 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
         model = Assignment
 
     round = factory.SubFactory(RoundFactory)
-    project = factory.SubFactory(ProjectFactory, edition=factory.SelfAttribute("..round.edition"), status=ProjectStatus.ELIGIBLE)
+    project = factory.SubFactory(
+        ProjectFactory, edition=factory.SelfAttribute("..round.edition"), status=ProjectStatus.ELIGIBLE
+    )
     juror = factory.SubFactory(UserFactory)
 
 

@@ -138,19 +138,29 @@ def test_conflict_unique_per_juror_and_project(edition):
     project = ProjectFactory(edition=edition)
     juror = UserFactory()
     ConflictOfInterest.objects.create(edition=edition, project=project, juror=juror, source="declared")
-    rejects(lambda: ConflictOfInterest.objects.create(edition=edition, project=project, juror=juror, source="organiser"))
+    rejects(
+        lambda: ConflictOfInterest.objects.create(edition=edition, project=project, juror=juror, source="organiser")
+    )
     assert ConflictOfInterest.objects.count() == 1
 
 
 def test_result_finalist_once_per_project_special_awards_by_title(edition):
     project = ProjectFactory(edition=edition)
     Result.objects.create(edition=edition, category=project.category, project=project, kind=ResultKind.FINALIST)
-    rejects(lambda: Result.objects.create(edition=edition, category=project.category, project=project, kind=ResultKind.FINALIST))
-    Result.objects.create(edition=edition, category=project.category, project=project, kind=ResultKind.SPECIAL, title="Jury prize")
+    rejects(
+        lambda: Result.objects.create(
+            edition=edition, category=project.category, project=project, kind=ResultKind.FINALIST
+        )
+    )
+    Result.objects.create(
+        edition=edition, category=project.category, project=project, kind=ResultKind.SPECIAL, title="Jury prize"
+    )
     rejects(
         lambda: Result.objects.create(
             edition=edition, category=project.category, project=project, kind=ResultKind.SPECIAL, title="Jury prize"
         )
     )
-    Result.objects.create(edition=edition, category=project.category, project=project, kind=ResultKind.SPECIAL, title="Public prize")
+    Result.objects.create(
+        edition=edition, category=project.category, project=project, kind=ResultKind.SPECIAL, title="Public prize"
+    )
     assert Result.objects.filter(project=project).count() == 3

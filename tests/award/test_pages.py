@@ -39,7 +39,9 @@ def personas(applicant, juror, organiser, open_round):
 
 
 @pytest.mark.parametrize("language,login_text", LANGUAGES.items())
-@pytest.mark.parametrize("url_name", ["home", "login", "password_reset", "password_reset_done", "password_reset_complete"])
+@pytest.mark.parametrize(
+    "url_name", ["home", "login", "password_reset", "password_reset_done", "password_reset_complete"]
+)
 def test_public_pages_render_in_every_language(client, language, login_text, url_name):
     client.cookies["award_language"] = language
     response = client.get(reverse(url_name))

@@ -58,7 +58,11 @@ def test_session_cookie_is_httponly_and_samesite(client, applicant):
 def test_production_settings_pass_check_deploy():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_env(**PROD), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_env(**PROD),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -72,16 +76,24 @@ def test_production_settings_values():
         " s.SECURE_SSL_REDIRECT, s.PASSWORD_HASHERS[0].endswith('Argon2PasswordHasher'), reverse('admin:index'))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=_env(**PROD, ADMIN_URL="backstage-7f3/"),
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_env(**PROD, ADMIN_URL="backstage-7f3/"),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "True", "/backstage-7f3/"], result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
-        env=_env(DEBUG="0", ALLOWED_HOSTS="x"), capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=_env(DEBUG="0", ALLOWED_HOSTS="x"),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -109,7 +121,9 @@ def test_lockout_after_five_failures_per_account_and_address(client, settings, a
     # The fifth failure locks the pair out.
     assert statuses == [200, 200, 200, 200, 429]
     # Even the right password is refused now, with a clear message, from that address.
-    response = client.post(url, {"username": applicant.email.upper(), "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    response = client.post(
+        url, {"username": applicant.email.upper(), "password": TEST_PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 429
     assert "Too many failed logins" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -153,7 +167,11 @@ def test_no_inline_scripts_or_event_handlers_in_templates():
             attrs = match.group(1)
             if text[match.end() :].startswith("{{ inline_js|safe }}</script>") and hashed:
                 continue
-            if "src=" not in attrs and 'type="application/json"' not in attrs and "type=\"application/ld+json\"" not in attrs:
+            if (
+                "src=" not in attrs
+                and 'type="application/json"' not in attrs
+                and 'type="application/ld+json"' not in attrs
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}: inline <script>")
         if re.search(r"\son(click|load|change|submit|input|keydown|keyup)\s*=", text):
             offenders.append(f"{path.relative_to(ROOT)}: inline event handler")
@@ -175,7 +193,9 @@ def _login(base: str, email: str, password: str) -> int:
     page = opener.open(base + "/accounts/login/", timeout=20).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"username": email, "password": password, "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"})
+    request = urllib.request.Request(
+        base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"}
+    )
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -193,15 +213,25 @@ def test_lockout_holds_across_two_web_processes(tmp_path):
     env = _env(SQLITE_PATH=str(tmp_path / "shared.sqlite3"), DEBUG="1", CSP_ENFORCE="1")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
     subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from award.models import User;"
-         "User.objects.create_user(email='target@example.org', password='the-right-password-123')"],
-        cwd=ROOT, env=env, check=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from award.models import User;"
+            "User.objects.create_user(email='target@example.org', password='the-right-password-123')",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=60,
     )
     ports = [_free_port(), _free_port()]
     servers = [
         subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "award.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for port in ports
     ]
@@ -232,7 +262,11 @@ def test_production_collectstatic_succeeds(tmp_path):
     reference to a file that is not shipped (e.g. a vendored source map)."""
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=_env(**PROD, STATIC_ROOT=str(tmp_path / "static")), capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=_env(**PROD, STATIC_ROOT=str(tmp_path / "static")),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -83,12 +83,23 @@ def test_seed_demo_is_idempotent_and_prints_true_counts():
 def test_seed_demo_is_deterministic_and_consistent():
     call_command("seed_demo", stdout=StringIO())
     titles = list(Project.objects.order_by("reference").values_list("title", flat=True)[:5])
-    values = list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20])
+    values = list(
+        Score.objects.order_by(
+            "assignment__project__reference", "assignment__juror__email", "criterion__position"
+        ).values_list("value", flat=True)[:20]
+    )
     call_command("flush", interactive=False, verbosity=0)
     assert not Edition.objects.exists()
     call_command("seed_demo", stdout=StringIO())
     assert list(Project.objects.order_by("reference").values_list("title", flat=True)[:5]) == titles
-    assert list(Score.objects.order_by("assignment__project__reference", "assignment__juror__email", "criterion__position").values_list("value", flat=True)[:20]) == values
+    assert (
+        list(
+            Score.objects.order_by(
+                "assignment__project__reference", "assignment__juror__email", "criterion__position"
+            ).values_list("value", flat=True)[:20]
+        )
+        == values
+    )
     # No juror is ever assigned a project they are conflicted with, and each project has 3 jurors
     # in round 1 (the final round of the finished edition gives each finalist the whole panel).
     conflicts = set(ConflictOfInterest.objects.values_list("juror_id", "project_id"))
@@ -114,7 +125,10 @@ def test_demo_rubric_speaks_every_language_with_english_fallback(client):
     call_command("seed_demo", stdout=StringIO())
     edition = Edition.objects.get(slug=DEMO_SLUG)
     with translation.override("sk"):
-        assert [c.name for c in edition.categories.order_by("position")][:2] == ["Inteligentné mesto", "Inteligentný región"]
+        assert [c.name for c in edition.categories.order_by("position")][:2] == [
+            "Inteligentné mesto",
+            "Inteligentný región",
+        ]
         innovation = edition.criteria.get(position=0)
         assert (innovation.name, innovation.levels[-1]) == ("Inovatívnosť", "9–10: vynikajúce, vzor pre ostatných")
         # Guidance is English only in the demo: the fallback shows.

@@ -38,7 +38,9 @@ def _ranking_facts(edition: Edition) -> dict:
 
 def _certificate_facts(edition_slug: str) -> list[tuple]:
     return sorted(
-        Certificate.objects.filter(edition__slug=edition_slug).values_list("code", "kind", "recipient_name", "project_title", "reference", "award_title")
+        Certificate.objects.filter(edition__slug=edition_slug).values_list(
+            "code", "kind", "recipient_name", "project_title", "reference", "award_title"
+        )
     )
 
 
@@ -49,7 +51,9 @@ def test_export_import_round_trip_keeps_ranking_and_certificates(tmp_path):
     project = Project.objects.filter(edition=edition, status="eligible").order_by("reference").first()
     Result.objects.create(edition=edition, category=project.category, project=project, kind="finalist")
     stored = default_storage.save("attachments/backup-test.pdf", ContentFile(b"%PDF-1.4 backup test"))
-    Attachment.objects.create(project=project, file=stored, original_name="plan.pdf", content_type="application/pdf", size=20)
+    Attachment.objects.create(
+        project=project, file=stored, original_name="plan.pdf", content_type="application/pdf", size=20
+    )
     certificates_issue(edition=edition, kinds=["finalist", "participant", "juror"], actor=None)
     before_ranking = _ranking_facts(edition)
     before_certificates = _certificate_facts(edition.slug)
@@ -95,7 +99,9 @@ def test_import_edition_sets_the_reference_counter_past_the_restored_references(
     owner = UserFactory(email_confirmed_at=timezone.now())
     category = CategoryFactory(edition=edition)
     for number in (1, 2, 7):
-        ProjectFactory(edition=edition, category=category, owner=owner, status="submitted", reference=f"V4A-2026-{number:04d}")
+        ProjectFactory(
+            edition=edition, category=category, owner=owner, status="submitted", reference=f"V4A-2026-{number:04d}"
+        )
     assert Edition.objects.get(pk=edition.pk).reference_counter == 0
     archive = tmp_path / "edition.zip"
     call_command("export_edition", edition.slug, str(archive), verbosity=0)

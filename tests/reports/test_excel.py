@@ -46,7 +46,15 @@ def test_score_matrix_rows_headers_formats(edition, scored, juror):
     ws = wb["Scores"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == (
-        "Reference", "Project", "Organisation", "Category", "Round", "Juror", "Criterion", "Score", "Comment",
+        "Reference",
+        "Project",
+        "Organisation",
+        "Category",
+        "Round",
+        "Juror",
+        "Criterion",
+        "Score",
+        "Comment",
         "Finalised at (Europe/Bratislava)",
     )
     assert len(rows) == 1 + 8

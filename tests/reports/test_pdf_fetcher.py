@@ -32,6 +32,9 @@ def test_pdf_fetcher_refuses_everything_but_data_and_static(markup):
 def test_pdf_fetcher_allows_static_files_and_data_urls():
     fetcher = SafeURLFetcher()
     pixel = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
-    pdf_render(f'<html><head><link rel="stylesheet" href="css/app.css"></head><body><img src="{pixel}">x</body></html>', fetcher=fetcher)
+    pdf_render(
+        f'<html><head><link rel="stylesheet" href="css/app.css"></head><body><img src="{pixel}">x</body></html>',
+        fetcher=fetcher,
+    )
     resp = fetcher.fetch(fetcher.requested[0])
     assert resp.read()[:2] == b"/*"

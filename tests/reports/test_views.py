@@ -67,7 +67,9 @@ def test_export_whose_file_is_gone_from_storage_is_a_404(client_for, edition, or
     from reports.enums import ExportKind, JobStatus
     from reports.models import ExportJob
 
-    job = ExportJob.objects.create(edition=edition, kind=ExportKind.APPLICATIONS, created_by=organiser, status=JobStatus.DONE)
+    job = ExportJob.objects.create(
+        edition=edition, kind=ExportKind.APPLICATIONS, created_by=organiser, status=JobStatus.DONE
+    )
     job.file.save("applications.xlsx", ContentFile(b"PK"), save=True)
     client = client_for(organiser)
     url = reverse("reports:export_file", args=[edition.slug, job.pk])

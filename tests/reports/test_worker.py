@@ -22,7 +22,10 @@ def test_certificate_batch_runs_through_the_worker(settings, edition, scored, or
     settings.TASKS = DB_TASKS
     with transaction.atomic():
         batch = certificate_batch_start(
-            edition=edition, kinds=["winner", "finalist", "participant", "juror"], actor=organiser, base_url="https://a.example"
+            edition=edition,
+            kinds=["winner", "finalist", "participant", "juror"],
+            actor=organiser,
+            base_url="https://a.example",
         )
     batch.refresh_from_db()
     assert batch.status == JobStatus.QUEUED and batch.percent == 0

@@ -62,7 +62,8 @@ def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
 
     with load.server(db_env) as (base, master):
         clients = [
-            load.JurorClient(base, email, ids, plan["criteria"], seed=i) for i, (email, ids) in enumerate(plan["jurors"])
+            load.JurorClient(base, email, ids, plan["criteria"], seed=i)
+            for i, (email, ids) in enumerate(plan["jurors"])
         ]
         finished: list = []
         threads = [threading.Thread(target=_saver, args=(c, finished), daemon=True) for c in clients]
@@ -82,7 +83,9 @@ def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
             t.join(timeout=120)
         # The master replaced the killed workers.
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and (len(load.worker_pids(master)) != 2 or set(killed) & set(load.worker_pids(master))):
+        while time.monotonic() < deadline and (
+            len(load.worker_pids(master)) != 2 or set(killed) & set(load.worker_pids(master))
+        ):
             time.sleep(0.1)
         assert len(load.worker_pids(master)) == 2
         assert not set(killed) & set(load.worker_pids(master))
