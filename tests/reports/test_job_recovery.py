@@ -251,7 +251,14 @@ def test_killed_worker_batch_finishes_on_another_worker_with_the_same_codes(job_
     assert sorted(_pdf_codes(job_db.media(final["merged_pdf"]), codes)) == sorted(codes)
     assert len(zipfile.ZipFile(io.BytesIO(job_db.media(final["zip_file"]))).namelist()) == 52
     # The dead worker's task stays RUNNING in the library's table; the sweep queued a new one.
-    assert job_db.tasks(final["id"]) == [
+    # django-tasks marks B's task only after the job row is done: wait for that write too.
+    tasks = _wait(
+        lambda: (rows := job_db.tasks(final["id"]))[-1:] and rows[-1]["status"] != "RUNNING" and rows,
+        timeout=120,
+        what="the library to record B's task as finished",
+        workers=workers,
+    )
+    assert tasks == [
         {"status": "RUNNING", "workers": ["A"]},
         {"status": "SUCCESSFUL", "workers": ["B"]},
     ]
@@ -271,7 +278,13 @@ def test_slow_live_worker_keeps_its_job(job_db, workers):
         workers=workers,
     )
     assert (final["status"], final["attempts"], final["done"]) == ("done", 1, 12)
-    (task,) = job_db.tasks(final["id"])
+    # django-tasks marks its task only after the job row is done: wait for that write too.
+    (task,) = _wait(
+        lambda: (rows := job_db.tasks(final["id"])) and rows[-1]["status"] != "RUNNING" and rows,
+        timeout=120,
+        what="the library to record the task as finished",
+        workers=workers,
+    )
     assert task["status"] == "SUCCESSFUL" and len(task["workers"]) == 1
     assert len(job_db.codes("slow")) == 12
 
