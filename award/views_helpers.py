@@ -20,11 +20,6 @@ from django.shortcuts import redirect
 from award.errors import status_for
 
 
-def error_status(error: ValidationError) -> int:
-    """The status of a refused action: award.errors decides, for the pages and the API alike."""
-    return status_for(error)
-
-
 def error_messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
@@ -53,7 +48,7 @@ def run_service(
         for message in error_messages(error):
             messages.error(request, message)
         if failure_page is not None:
-            return failure_page(error_status(error))
+            return failure_page(status_for(error))
         return redirect(failure_url or success_url)
     message = success_message(outcome) if callable(success_message) else success_message
     if message:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from award.downloads import stored_file_response
 from award.enums import Role
+from award.errors import status_for
 from award.models import EditionRole, User
 from award.selectors import edition_current
-from award.views_helpers import error_messages, error_status
+from award.views_helpers import error_messages
 from scoring.home import juror_dashboard
 from scoring.jury.assignments import (
     conflict_declare,
@@ -137,7 +138,7 @@ def score(request, pk: int):
         }
         saved = assignment_finalise(**kwargs) if finalise else score_save(**kwargs)
     except ScoringError as error:
-        status = error_status(error)
+        status = status_for(error)
         if wants_json:
             return JsonResponse(
                 {"ok": False, "stale": isinstance(error, StaleVersionError), "errors": _service_errors(error)},
