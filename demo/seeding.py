@@ -38,6 +38,7 @@ from demo.content import (
     TITLES,
 )
 from demo.i18n import translated
+from reports.services import certificates_issue
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
 from scoring.ranking.engine import ranking_for
@@ -283,6 +284,34 @@ def _project(
     return project
 
 
+def _team_project(
+    edition,
+    category,
+    number: int,
+    j: int,
+    title_base: str,
+    rng,
+    *,
+    tag: str,
+    applicant: User | None,
+    password_hash: str,
+    today: datetime,
+) -> Project:
+    """An eligible, submitted application of a demo team (or of the printed applicant)."""
+    owner = applicant or _user(
+        f"team{tag}{number:02d}@demo.v4award.eu",
+        password_hash,
+        first_name="Team",
+        last_name=f"{tag}{number:02d}",
+        country=list(Country)[number % 4],
+    )
+    submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
+    return _project(
+        edition, category, owner, number, j, title_base, rng,
+        status=ProjectStatus.ELIGIBLE, submitted_at=submitted, today=today,
+    )  # fmt: skip
+
+
 def _reviews_write(
     planned: list[Assignment],
     assignments: list[Assignment],
@@ -353,10 +382,6 @@ def _shortlist_assign(
 def _past_seed(*, today: datetime, password_hash: str, organiser: User, applicant: User, jurors: list[User]) -> Edition:
     """Last year's edition, finished: both rounds scored, finalists and winners chosen by the
     ranking's rules, a special award, results public since the ceremony, certificates issued."""
-    # The demo may use every app (STYLE.md: the demo sits above reports); it lives in scoring
-    # only because it was born there, so reports is imported here and nowhere else in scoring.
-    from reports.services import certificates_issue
-
     rng = random.Random(2025)
     edition = _edition_create(year=2025, slug=PAST_SLUG, today=today, opens=-455, closes=-395, ceremony=-320)
     categories, criteria, (round1, round2) = _rubric_create(edition, today, -365)
@@ -368,32 +393,13 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
     for category in categories:
         for j, title_base in enumerate(reversed(TITLES[category.slug][:6])):
             number += 1
-            owner = (
-                applicant
-                if number == 2
-                else _user(
-                    f"team2025-{number:02d}@demo.v4award.eu",
-                    password_hash,
-                    first_name="Team",
-                    last_name=f"2025-{number:02d}",
-                    country=list(Country)[number % 4],
-                )
-            )
-            submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
             projects.append(
-                _project(
-                    edition,
-                    category,
-                    owner,
-                    number,
-                    j,
-                    title_base,
-                    rng,
-                    status=ProjectStatus.ELIGIBLE,
-                    submitted_at=submitted,
-                    today=today,
+                _team_project(
+                    edition, category, number, j, title_base, rng,
+                    tag="2025-", applicant=applicant if number == 2 else None,
+                    password_hash=password_hash, today=today,
                 )
-            )
+            )  # fmt: skip
     Project.objects.create(
         edition=edition,
         category=categories[1],
@@ -501,32 +507,13 @@ def _current_seed(
     for category in categories:
         for j, title_base in enumerate(TITLES[category.slug]):
             number += 1
-            owner = (
-                applicant
-                if number == 5
-                else _user(
-                    f"team{number:02d}@demo.v4award.eu",
-                    password_hash,
-                    first_name="Team",
-                    last_name=f"{number:02d}",
-                    country=list(Country)[number % 4],
-                )
-            )
-            submitted = edition.submissions_close_at - timedelta(days=rng.randint(1, 40))
             projects.append(
-                _project(
-                    edition,
-                    category,
-                    owner,
-                    number,
-                    j,
-                    title_base,
-                    rng,
-                    status=ProjectStatus.ELIGIBLE,
-                    submitted_at=submitted,
-                    today=today,
+                _team_project(
+                    edition, category, number, j, title_base, rng,
+                    tag="", applicant=applicant if number == 5 else None,
+                    password_hash=password_hash, today=today,
                 )
-            )
+            )  # fmt: skip
 
     # A few applications that did not make it to scoring, so that screening has something to show.
     extra = [
