@@ -41,7 +41,7 @@ def _populate():
         year=2026,
         submissions_open_at=now - timedelta(days=60),
         submissions_close_at=now - timedelta(days=30),
-        aggregation_method=AggregationMethod.STANDARDISED,
+        aggregation_method=AggregationMethod.CALIBRATED,
         bootstrap_samples=SAMPLES,
     )
     category = Category.objects.create(edition=edition, name="Everything", slug="everything", finalists_count=10)

@@ -147,7 +147,7 @@ def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes
             {"name": "Zsolt Kovács-Wiśniewski", "title": "Programme director"},
         ],
         jurors_per_project=JURORS_PER_PROJECT,
-        aggregation_method=AggregationMethod.STANDARDISED,
+        aggregation_method=AggregationMethod.CALIBRATED,
     )
 
 

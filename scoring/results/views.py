@@ -138,7 +138,7 @@ def ranking(request, edition: str, round: int, category: str):
     read_only = not can_decide_results(request.user, edition)
     bootstrap = request.GET.get("bootstrap") != "0"
     result = ranking_for(category=cat, round=rnd, bootstrap=bootstrap, seed=0)
-    jurors = juror_table(round=rnd, category=cat, totals=result.round_totals)
+    jurors = juror_table(ranking=result)
     juror_names = [
         _("Juror %(number)s") % {"number": n} if read_only else j.juror.display_name
         for n, j in enumerate(jurors, start=1)

@@ -235,9 +235,10 @@ def test_ranking_page_shows_ranks_methods_flags_and_charts(setup, edition, open_
     response = client_for(organiser).get(ranking_url(edition, open_round, setup["category"]))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "ICC(1,k)" in text
+    assert "Krippendorff" in text  # the agreement's name
     assert "V4A-2026-0001" in text and "Project 90" in text
-    assert "Median" in text and "Trimmed mean" in text and "Standardised mean (z-scores)" in text
+    assert "Median" in text and "Trimmed mean" in text and "Calibrated score" in text
+    assert "Standardised mean (z-scores)" not in text  # no longer a method
     assert text.count('data-testid="rank-row"') == 5
     assert "<svg" in text and "100 %" in text  # strip plots and the bootstrap bar; the first is certain
 
@@ -296,8 +297,8 @@ def test_ranking_page_query_count_does_not_grow(
             review(open_round, project, juror, criterion, 5 + index % 3)
     client = client_for(organiser)
     url = ranking_url(edition, open_round, category)
-    client.get(url)  # warm the session
-    with django_assert_num_queries(15) as captured:
+    client.get(url)  # warm the session and the round's stored analysis
+    with django_assert_num_queries(16) as captured:
         response = client.get(url)
     assert response.content.decode().count('data-testid="rank-row"') == rows
     statements = [query["sql"] for query in captured.captured_queries]
