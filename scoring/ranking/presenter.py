@@ -9,21 +9,22 @@ of the round and its cached analysis.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import AggregationMethod
 from scoring.enums import ResultKind
-from scoring.ranking.engine import FLAG_LABELS, Ranking
+from scoring.ranking.engine import FLAG_LABELS, Ranking, RankRow
 
 RESULT_LABELS = {ResultKind.WINNER: _("Winner"), ResultKind.FINALIST: _("Finalist")}
 # The agreement's verdict codes (scoring/calibration/agreement.py) in words.
 AGREEMENT_VERDICTS = {
-    "very_good": _("very good"),
-    "good": _("good"),
-    "fair": _("fair"),
-    "poor": _("poor"),
+    "very_good": _("very good agreement"),
+    "good": _("good agreement"),
+    "fair": _("fair agreement"),
+    "poor": _("poor agreement"),
     "undefined": _("not enough reviews"),
     "final_round_close": _("close finalists: low agreement on their order is expected; read the decision band"),
 }
@@ -94,24 +95,29 @@ class PresentedRow:
 
 
 def _review(line, hide_jurors: bool) -> dict:
-    review = line._asdict()
-    if hide_jurors:
-        del review["juror_id"]
+    juror_id, total, leniency, scale, adjusted_total, outlier = line
+    review = {"total": total, "leniency": leniency, "scale": scale, "adjusted_total": adjusted_total,
+              "outlier": outlier}  # fmt: skip
+    if not hide_jurors:
+        review = {"juror_id": juror_id, **review}
     return review
 
 
-def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool = False) -> list[PresentedRow]:
-    """The rows of a ranking in official order. Without `bootstrap` the probabilities (P, the
-    expected rank and the rank interval) are left out (None); they cost nothing to include."""
+def ranking_rows(
+    ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool = False, rows: Iterable[RankRow] | None = None
+) -> list[PresentedRow]:
+    """The rows of a ranking in official order (or only `rows`, e.g. one page of
+    ``ranking.rows``). Without `bootstrap` the probabilities (P, the expected rank and the rank
+    interval) are left out (None); they cost nothing to include."""
     others = ranking.other_methods
-    rows = []
-    for row in ranking.rows:
+    presented = []
+    for row in ranking.rows if rows is None else rows:
         project = row.project
         totals = sorted(row.juror_totals) if hide_jurors else list(row.juror_totals)
         reviews = [_review(line, hide_jurors) for line in row.reviews]
         if hide_jurors:
             reviews.sort(key=lambda review: review["total"])
-        rows.append(
+        presented.append(
             PresentedRow(
                 project_id=project.pk,
                 reference=project.reference,
@@ -147,7 +153,7 @@ def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool 
                 reviews=reviews,
             )
         )
-    return rows
+    return presented
 
 
 def row_as_json(row: PresentedRow) -> dict:
