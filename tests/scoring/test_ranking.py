@@ -9,7 +9,10 @@ from django.utils import timezone
 from award.enums import AggregationMethod, TieBreakRule
 from scoring.calibration.agreement import krippendorff_alpha_interval
 from scoring.enums import AssignmentStatus
+from scoring.models import Score
+from scoring.ranking import analysis as analysis_module
 from scoring.ranking.engine import juror_diagnostics, juror_table, official_method, ranking_for
+from scoring.ranking.loader import LOADER_QUERIES
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -18,6 +21,7 @@ from tests.factories import (
     ScoreFactory,
     UserFactory,
 )
+from tests.scoring.reference import repeated_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +46,19 @@ def review(rnd, project, juror, values: dict, *, done: bool = True):
     for criterion, value in values.items():
         ScoreFactory(assignment=assignment, criterion=criterion, value=Decimal(str(value)))
     return assignment
+
+
+@pytest.fixture
+def count_fits(monkeypatch):
+    calls = []
+    real = analysis_module.fit
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_module, "fit", counting)
+    return calls
 
 
 @pytest.fixture
@@ -435,3 +452,27 @@ def test_juror_diagnostics_flag_the_planted_lenient_and_harsh_jurors(
     flags = {r.juror: (r.flag_lenient, r.flag_harsh) for r in table}
     assert flags[planted_lenient[0]] == (True, False) and flags[planted_lenient[5]] == (False, True)
     assert sum(r.flag_lenient or r.flag_harsh for r in table) == 2
+
+
+@pytest.mark.parametrize("n_projects", [1, 8])
+def test_ranking_for_reads_the_round_once_in_a_fixed_number_of_queries(
+    edition, category, criterion, open_round, n_projects, django_assert_num_queries, count_fits
+):
+    items = projects(edition, category, [f"P{i}" for i in range(n_projects)])
+    panel = jurors(3)
+    for i, project in enumerate(items.values()):
+        for j, juror in enumerate(panel):
+            review(open_round, project, juror, {criterion: (i + 2 * j) % 11})
+    ranking_for(category=category, round=open_round)  # fits and stores the round's analysis
+    assert len(count_fits) == 1
+    # The inputs (LOADER_QUERIES), the stored analysis, the projects, the results, the removals.
+    with django_assert_num_queries(LOADER_QUERIES + 4) as captured:
+        ranking = ranking_for(category=category, round=open_round)
+    assert len(ranking.rows) == n_projects
+    assert len(count_fits) == 1  # a read never refits
+    assert repeated_statements(captured.captured_queries) == []
+    # A changed score is a new state of the round: refitted once, then read again.
+    Score.objects.filter(assignment__project=ranking.rows[0].project).update(value=Decimal("10"))
+    ranking_for(category=category, round=open_round)
+    ranking_for(category=category, round=open_round)
+    assert len(count_fits) == 2
