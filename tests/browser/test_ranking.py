@@ -25,7 +25,7 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
     expect(rows).to_have_count(10)
     expect(rows.first.locator("td.rank")).to_have_text(re.compile(r"^\s*1"), use_inner_text=True)
     expect(rows.first.locator("svg.strip circle")).to_have_count(3)
-    expect(page.get_by_test_id("agreement")).to_contain_text("ICC(1,k)", use_inner_text=True)
+    expect(page.get_by_test_id("agreement")).to_contain_text("Krippendorff", use_inner_text=True)
     expect(table.get_by_text("missing reviews: not ranked").first).to_be_attached()
     expect(page.locator("svg.boxes")).to_be_visible()
 
