@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from award.enums import AggregationMethod, TieBreakRule
+from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from scoring.calibration.agreement import krippendorff_alpha_interval
 from scoring.enums import AssignmentStatus
 from scoring.models import Score
@@ -18,6 +18,7 @@ from tests.factories import (
     CategoryFactory,
     CriterionFactory,
     ProjectFactory,
+    RoundFactory,
     ScoreFactory,
     UserFactory,
 )
@@ -476,3 +477,26 @@ def test_ranking_for_reads_the_round_once_in_a_fixed_number_of_queries(
     ranking_for(category=category, round=open_round)
     ranking_for(category=category, round=open_round)
     assert len(count_fits) == 2
+
+
+def test_final_round_gives_the_probability_of_winning(edition, category, criterion):
+    final = RoundFactory(edition=edition, number=2, kind=RoundKind.FINAL)
+    category.finalists_count = 3
+    category.save()
+    items = projects(edition, category, ["F1", "F2", "F3"])
+    # Close finalists (means 65, 67.5, 70): every juror scored all three.
+    values = {"F1": [6, 7, 7, 6], "F2": [7, 6, 7, 7], "F3": [7, 7, 8, 6]}
+    for j, juror in enumerate(jurors(4)):
+        for name, project in items.items():
+            review(final, project, juror, {criterion: values[name][j]})
+    ranking = ranking_for(category=category, round=final)
+    # One winner, whatever the category's number of finalists: the P(winner) add up to 1.
+    assert ranking.top_n == 1 == ranking.category_analysis["top_n"]
+    assert [row.project.title for row in ranking.rows] == ["F3", "F2", "F1"]
+    assert [row.official_score for row in ranking.rows] == [
+        pytest.approx(70.0, abs=1e-6),
+        pytest.approx(67.5, abs=1e-6),
+        pytest.approx(65.0, abs=1e-6),
+    ]
+    assert sum(row.p_top for row in ranking.rows) == pytest.approx(1.0)
+    assert 0.1 < ranking.rows[0].p_top < 0.9 and "contested" in ranking.rows[0].flags
