@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -631,19 +631,14 @@ def categories_apply_template(
 
 
 def size_bands(edition: Edition) -> list[tuple[int, int, int | None]]:
-    """(category id, from, up to) of the edition's categories by size, for the suggestion (the
-    page's script gets the same list)."""
-    return [
-        (pk, low or 0, high)
-        for pk, low, high in edition.categories.filter(population_min__isnull=False)
-        .order_by("population_min")
+    """(category id, from, up to) of the edition's categories by size, in one query, for the
+    suggestion (the application page's script gets the same list)."""
+    rows = (
+        edition.categories.filter(Q(population_min__isnull=False) | Q(population_max__isnull=False))
+        .order_by("position", "id")
         .values_list("pk", "population_min", "population_max")
-    ] + [
-        (pk, 0, high)
-        for pk, high in edition.categories.filter(population_min__isnull=True, population_max__isnull=False)
-        .order_by("population_max")
-        .values_list("pk", "population_max")
-    ]
+    )
+    return [(pk, low or 0, high) for pk, low, high in rows]
 
 
 def category_suggest(
