@@ -11,8 +11,9 @@ from openpyxl import Workbook
 from award.enums import Role
 from award.models import AuditEntry, EditionRole
 from scoring.enums import AssignmentStatus
-from scoring.jury.assignments import assignments_generate
+from scoring.jury.assignments import assignment_add, assignments_generate
 from scoring.jury.conflicts import REASON_NOMINATION, automatic_conflict_reason
+from scoring.jury.errors import ScoringError
 from scoring.jury.jurors import juror_nomination_set, juror_profile_save
 from scoring.models import Assignment
 from scoring.rules import can_score, juror_is_conflicted
@@ -120,6 +121,7 @@ def test_juror_import_takes_a_nominated_by_column(client_for, organiser, edition
     client = client_for(organiser)
     url = reverse("scoring:jurors_import", args=[edition.slug])
     body = client.post(url, {"file": buffer}).content.decode()
+    assert f"Nominated by {PARTNER}" in body
     signed = re.search(r'name="rows" value="([^"]+)"', body).group(1)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"confirm": "1", "rows": signed})
@@ -141,3 +143,14 @@ def test_jurors_page_query_count_with_nominations(client_for, edition, organiser
     with django_assert_num_queries(10):
         body = client.get(url).content.decode()
     assert body.count('data-testid="nomination"') == n
+
+
+def test_a_nominated_juror_cannot_be_assigned_by_hand_to_the_partner_project(
+    edition, open_round, organiser, juror, projects
+):
+    EditionRole.objects.filter(edition=edition, user=juror).update(nominated_by=PARTNER)
+    with pytest.raises(ScoringError) as refused:
+        assignment_add(actor=organiser, round=open_round, project=projects["applicant"], juror=juror)
+    assert refused.value.code == "conflicted"
+    assert not Assignment.objects.filter(juror=juror).exists()
+    assert assignment_add(actor=organiser, round=open_round, project=projects["free"], juror=juror).juror == juror
