@@ -127,13 +127,13 @@ def edition_copy(*, source: Edition, actor: User, year: int | None = None, name:
         categories[category.pk] = Category.objects.create(
             edition=edition, **_copied_fields(category, {"id", "edition"})
         )
-    Criterion.objects.bulk_create(
-        Criterion(edition=edition, **_copied_fields(c, {"id", "edition"})) for c in source.criteria.all()
-    )
-    Round.objects.bulk_create(
-        Round(edition=edition, **_moved(_copied_fields(r, {"id", "edition", "frozen"}), Round, years, tz))
-        for r in source.rounds.all()
-    )
+    # One save each, not bulk_create: save() keeps the plain `name` column in English (i18n.py).
+    for criterion in source.criteria.order_by("position", "id"):
+        Criterion.objects.create(edition=edition, **_copied_fields(criterion, {"id", "edition"}))
+    for rnd in source.rounds.order_by("number"):
+        Round.objects.create(
+            edition=edition, **_moved(_copied_fields(rnd, {"id", "edition", "frozen"}), Round, years, tz)
+        )
 
     EditionRole.objects.create(edition=edition, user=actor, role=Role.ORGANISER)
     # The juror pool, to invite again: jurors of the new edition with no invitation sent yet,

@@ -2,10 +2,11 @@
 
 A juror is conflicted with a project when they work for the applicant or one of its partners,
 were nominated to the jury by the applicant or one of its partners (the statute lets partner
-organisations nominate jurors), share an email domain with the applicant's team, or (when the
-edition's rules say so) come from the applicant's country. Declared and organiser-set conflicts are rows in ConflictOfInterest;
-the automatic ones are computed from the data each time, so they follow edits to a profile or
-an application without anyone having to remember to re-run a check.
+organisations nominate jurors; the name is matched by the same rule), share an email domain with
+the applicant's team, or (when the edition's rules say so) come from the applicant's country.
+Declared and organiser-set conflicts are rows in ConflictOfInterest; the automatic ones are
+computed from the data each time, so they follow edits to a profile or an application without
+anyone having to remember to re-run a check.
 """
 
 import re

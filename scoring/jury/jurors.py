@@ -59,7 +59,7 @@ def juror_profile_save(
     if expertise is not None:
         role.expertise.set(expertise)
     audit_log(actor=actor, action="juror.save", target=role, edition=edition, data={"email": email})
-    if nominated_by is not None and nominated_by.strip() != role.nominated_by:
+    if nominated_by is not None and " ".join(nominated_by.split()) != role.nominated_by:
         juror_nomination_set(actor=actor, role=role, nominated_by=nominated_by)
     return role, created
 

@@ -129,6 +129,24 @@ def test_edition_copy_takes_the_set_up(source, organiser):
     ]
 
 
+def test_edition_copy_keeps_the_plain_columns_in_english_whatever_the_language(source, organiser):
+    from django.db import connection
+    from django.utils import translation
+
+    with translation.override("sk"):
+        copy = edition_copy(source=source, actor=organiser)
+    with connection.cursor() as cursor:
+        for table, expected in [
+            ("award_edition", ["Smart Award 2027"]),
+            ("award_category", ["Small towns", "Smart City"]),
+            ("award_criterion", ["Impact", "Innovation"]),
+            ("award_round", ["Shortlist"]),
+        ]:
+            column = "edition_id" if table != "award_edition" else "id"
+            cursor.execute(f"SELECT name FROM {table} WHERE {column} = %s ORDER BY name", [copy.pk])  # noqa: S608
+            assert [row[0] for row in cursor.fetchall()] == expected, table
+
+
 def test_edition_copy_copies_nothing_of_applicants_or_scores(source, organiser, juror):
     rnd = Round.objects.get(edition=source)
     assignment = AssignmentFactory(round=rnd, juror=juror, project__category=source.city)

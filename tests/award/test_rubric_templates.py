@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import translation
 
 from award.enums import OrganisationType, Role
@@ -53,6 +54,9 @@ def test_rubric_template_applies_weights_and_five_languages(edition, organiser, 
             assert getattr(criterion, f"guidance_{code}"), (criterion.name_en, code)
             assert getattr(criterion, f"level_descriptors_{code}"), (criterion.name_en, code)
         assert (criterion.min_value, criterion.max_value, criterion.step) == (0, 10, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM award_criterion WHERE edition_id = %s ORDER BY position", [edition.pk])
+        assert [row[0] for row in cursor.fetchall()] == [c.name_en for c in criteria]
     entry = AuditEntry.objects.get(action="rubric.apply_template")
     assert entry.data == {"template": key, "criteria": len(weights), "replaced": 1}
 
@@ -161,6 +165,9 @@ def test_size_categories_template_and_suggestion(edition, organiser):
     assert by_slug["under-10000"].name_sk == "Obce do 10\u00a0000 obyvateľov"
     assert by_slug["over-200000"].name_hu == "200\u00a0000 lakos feletti városok"
     assert all(getattr(c, f"name_{code}") for c in by_slug.values() for code in LANGUAGES)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM award_category WHERE slug = 'region' AND edition_id = %s", [edition.pk])
+        assert cursor.fetchone()[0] == "Regions"
 
     def suggested(population, organisation_type=""):
         pk = category_suggest(edition=edition, population=population, organisation_type=organisation_type)
