@@ -94,9 +94,11 @@ class ProjectForm(forms.ModelForm):
         live by static/js/category-suggest.js, and on save without the script."""
         self.size_bands = size_bands(edition)
         self.category_suggested = False
-        self.fields["population"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         if not self.size_bands:
+            # Asked only where it decides something; a form without the field leaves it as stored.
+            del self.fields["population"]
             return
+        self.fields["population"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         self.fields["population"].help_text = _(
             "The number of inhabitants of your municipality: it suggests the category by size."
         )

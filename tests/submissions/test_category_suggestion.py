@@ -56,11 +56,12 @@ def test_form_suggests_nothing_for_a_region_or_without_a_population(edition, dra
     assert empty.is_valid() and empty.cleaned_data["category"] is None
 
 
-def test_form_of_an_edition_without_size_categories_suggests_nothing(edition, applicant):
-    project = ProjectFactory(edition=edition, owner=applicant, category=None)
-    form = ProjectForm({"population": "5000"}, instance=project, edition=edition)
+def test_form_of_an_edition_without_size_categories_does_not_ask_the_population(edition, applicant):
+    project = ProjectFactory(edition=edition, owner=applicant, category=None, population=5000)
+    form = ProjectForm({"population": "7000"}, instance=project, edition=edition)
     assert form.is_valid() and form.cleaned_data["category"] is None
-    assert form.size_bands == []
+    assert form.size_bands == [] and "population" not in form.fields
+    assert "population" not in form.valid_changes()
 
 
 def test_page_preselects_the_suggested_category_and_saves_it_without_script(client_for, applicant, draft, sizes):
