@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -446,8 +446,6 @@ def _source_editions(edition: Edition, user: User | None) -> QuerySet[Edition]:
 def available_templates(edition: Edition, user: User | None = None) -> list[RubricTemplate]:
     """The templates to offer on the edition's rubric step: the built-in ones, then the rubric of
     every other edition `user` organises (newest first). Two queries whatever the number."""
-    from django.db.models import Prefetch
-
     sources = _source_editions(edition, user).prefetch_related(
         Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id"))
     )
