@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('award', '0007_jury_chair'),
+        ('award', '0008_calibrated_method'),
     ]
 
     operations = [
