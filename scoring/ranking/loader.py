@@ -21,7 +21,9 @@ presenter can list it as "missing reviews". Jurors: those with at least one coun
 
 A fixed number of queries whatever the size of the round (``LOADER_QUERIES``): assignments with
 their project's category and country and the juror's country; the score rows of the counted
-reviews; the rubric; the categories. No Django object is built per row.
+reviews; the rubric; the categories. No Django object is built per row (the two large reads go
+straight to the driver, ``_raw_rows``). ``inputs_fingerprint`` hashes the loaded arrays: the key of
+the stored analysis (``cache.py``), so a ranking reads the round once per request.
 """
 
 from __future__ import annotations
