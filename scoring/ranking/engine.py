@@ -88,8 +88,8 @@ FLAG_LABELS = {
     "missing_reviews": _("missing reviews: not ranked"),
     "tie": _("tie: organiser decides"),
     "method_sensitive": _("place depends on the method"),
-    "contested": _("contested: the place is not settled"),
-    "disagreement": _("contested, and the jurors disagree"),
+    "contested": _("contested place"),
+    "disagreement": _("contested, jurors disagree"),
     "outlier_review": _("a review stands out"),
 }
 
