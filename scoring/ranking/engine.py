@@ -189,6 +189,9 @@ class Ranking:
     # The category's projects lie in one connected component of the judging plan.
     connected: bool = True
     inputs: RoundInputs | None = field(default=None, repr=False)
+    # The jurors read so far by juror_table / juror_diagnostics (by id), so that both on one page
+    # read them once.
+    users: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_draws(self) -> int:

@@ -448,8 +448,10 @@ def test_juror_diagnostics_flag_the_planted_lenient_and_harsh_jurors(
     assert rows[1].leniency < -20 and rows[1].leniency_test.adjusted_high < 0
     assert all(row.reviews == 12 and row.reviews_in_category == 12 for row in rows)
     assert all(row.favouritism is None for row in rows)  # nobody reviewed their own country
-    # The descriptive table given the ranking takes its flags from the same test.
-    table = juror_table(ranking=ranking)
+    # The descriptive table given the ranking takes its flags from the same test, and reads no
+    # user again.
+    with django_assert_num_queries(0):
+        table = juror_table(ranking=ranking)
     flags = {r.juror: (r.flag_lenient, r.flag_harsh) for r in table}
     assert flags[planted_lenient[0]] == (True, False) and flags[planted_lenient[5]] == (False, True)
     assert sum(r.flag_lenient or r.flag_harsh for r in table) == 2
