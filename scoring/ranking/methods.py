@@ -11,6 +11,7 @@ from award.enums import AggregationMethod, TieBreakRule
 from award.models import Criterion
 
 _PRECISION = 6
+MEDIAN = AggregationMethod.MEDIAN.value
 
 
 def _mean(values: list[float]) -> float | None:
@@ -62,7 +63,7 @@ def rank_official(rows: list, method: str, rule: str, top: Criterion | None) -> 
         return round(value, _PRECISION) if value is not None else -math.inf
 
     def med(row) -> float:
-        return round(row.scores[AggregationMethod.MEDIAN], _PRECISION)
+        return round(row.scores[MEDIAN], _PRECISION)
 
     if rule == TieBreakRule.MEDIAN_THEN_TOP_CRITERION:
         breakers = [("median", med), ("criterion", crit)]

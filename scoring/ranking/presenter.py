@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import AggregationMethod
 from scoring.enums import ResultKind
-from scoring.ranking.engine import FLAG_LABELS, Ranking, RankRow
+from scoring.ranking.engine import CALIBRATED, FLAG_LABELS, Ranking, RankRow
 
 RESULT_LABELS = {ResultKind.WINNER: _("Winner"), ResultKind.FINALIST: _("Finalist")}
 # The agreement's verdict codes (scoring/calibration/agreement.py) in words.
@@ -76,7 +75,7 @@ class PresentedRow:
 
     @property
     def calibrated_score(self) -> float | None:
-        return self.scores.get(AggregationMethod.CALIBRATED)
+        return self.scores.get(CALIBRATED)
 
     @property
     def rank_label(self) -> int | str:
@@ -109,7 +108,10 @@ def ranking_rows(
     """The rows of a ranking in official order (or only `rows`, e.g. one page of
     ``ranking.rows``). Without `bootstrap` the probabilities (P, the expected rank and the rank
     interval) are left out (None); they cost nothing to include."""
-    others = ranking.other_methods
+    others = [str(m) for m in ranking.other_methods]
+    criterion_pks = [c.pk for c in ranking.criteria]
+    # Translated once per call, not once per row.
+    flag_labels = {code: str(label) for code, label in FLAG_LABELS.items()}
     presented = []
     for row in ranking.rows if rows is None else rows:
         project = row.project
@@ -130,14 +132,14 @@ def ranking_rows(
                 scores=dict(row.scores),
                 ranks=dict(row.ranks),
                 others=[(m, row.scores.get(m), row.ranks.get(m)) for m in others],
-                criterion_means=[row.criterion_means.get(c.pk) for c in ranking.criteria],
+                criterion_means=[row.criterion_means.get(pk) for pk in criterion_pks],
                 reviews_done=row.reviews_done,
                 reviews_assigned=row.reviews_assigned,
                 spread_sd=row.spread_sd,
                 spread_min=row.spread_min,
                 spread_max=row.spread_max,
                 flags=list(row.flags),
-                flag_labels=[(f, str(FLAG_LABELS.get(f, f))) for f in row.flags],
+                flag_labels=[(f, flag_labels.get(f, f)) for f in row.flags],
                 finalist_probability=row.p_top if bootstrap else None,
                 result=row.result,
                 override_reason=row.override_reason,
