@@ -25,6 +25,7 @@ urlpatterns = [
     path("account/delete/", privacy_views.account_delete_view, name="account_delete"),
     path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("audit/", audit.audit_log_view, name="audit_log"),
+    path("setup/", include("award.setup.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
