@@ -234,7 +234,12 @@ class CriterionForm(TranslatedFieldsMixin, forms.ModelForm):
     def __init__(self, *args, languages: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_translations(languages)
+        for code in LANGUAGE_CODES:
+            self.fields[f"level_descriptors_{code}"].help_text = ""
         self.fields["level_descriptors_en"].help_text = Criterion._meta.get_field("level_descriptors").help_text
+        for name in ("weight", "min_value", "max_value", "step"):
+            # Declared fields do not take the model's defaults: a new criterion starts at 1, 0–10 by 1.
+            self.fields[name].initial = Criterion._meta.get_field(name).default
 
     def clean(self):
         data = super().clean()

@@ -44,13 +44,13 @@ def edition_languages(edition: Edition) -> list[str]:
     return [code for code, _name in settings.LANGUAGES if code in chosen]
 
 
-def translation_gaps(obj, languages: list[str]) -> dict[str, list[str]]:
-    """Language code -> labels of the texts filled in English but empty in that language (and,
-    for English, the name when it is empty)."""
+def translation_gaps(obj, languages: list[str], *, labels: bool = True) -> dict[str, list[str]]:
+    """Language code -> labels (or field names) of the texts filled in English but empty in that
+    language (and, for English, the name when it is empty)."""
     gaps: dict[str, list[str]] = {}
     for name in TRANSLATED_FIELDS[type(obj)]:
         english = (getattr(obj, f"{name}_en", "") or "").strip()
-        label = str(type(obj)._meta.get_field(name).verbose_name)
+        label = str(type(obj)._meta.get_field(name).verbose_name) if labels else name
         if not english:
             if name == "name":
                 gaps.setdefault("en", []).append(label)

@@ -203,11 +203,14 @@ def rubric(request, slug: str):
     rows = []
     for criterion in criteria:
         gaps = translation_gaps(criterion, languages)
+        fields = translation_gaps(criterion, languages, labels=False)
         rows.append(
             {
                 "criterion": criterion,
                 "percent": weights.get(criterion.pk),
-                "status": [(code, names[code], gaps.get(code, [])) for code in languages],
+                "status": [
+                    (code, names[code], gaps.get(code, []), " ".join(fields.get(code, []))) for code in languages
+                ],
             }
         )
     return _page(request, edition, "rubric", {"rows": rows, "templates": _templates_hook(edition)})
