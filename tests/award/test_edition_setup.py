@@ -788,3 +788,20 @@ def test_index_query_count_does_not_grow_with_editions(client, setter):
             assert client.get(reverse("setup:index")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_certificates_print_the_signatory_title_in_their_language(draft, setter):
+    from django.utils import translation
+
+    from reports.certificates import _signatories
+
+    services.signatories_save(
+        actor=setter,
+        edition=draft,
+        people=[{"name": "Eva Novak", "titles": {"en": "Chair of the jury", "sk": "Predsedníčka poroty"}}],
+    )
+    draft.refresh_from_db()
+    with translation.override("sk"):
+        assert _signatories(draft)[0]["title"] == "Predsedníčka poroty"
+    with translation.override("hu"):
+        assert _signatories(draft)[0]["title"] == "Chair of the jury"  # no Hungarian title: English
