@@ -805,3 +805,23 @@ def test_certificates_print_the_signatory_title_in_their_language(draft, setter)
         assert _signatories(draft)[0]["title"] == "Predsedníčka poroty"
     with translation.override("hu"):
         assert _signatories(draft)[0]["title"] == "Chair of the jury"  # no Hungarian title: English
+
+
+def test_the_api_hides_an_unopened_edition_and_its_rubric(client, draft, setter):
+    complete(draft)
+    public = EditionFactory(name="Public award")
+    CriterionFactory(edition=public, name="Public criterion")
+    names = [e["name"] for e in client.get("/api/v1/editions/").json()["results"]]
+    assert "Public award" in names
+    assert "Award 2027" not in names
+    assert client.get(f"/api/v1/editions/{draft.pk}/").status_code == 404
+    criteria = [c["name"] for c in client.get("/api/v1/criteria/").json()["results"]]
+    assert criteria == ["Public criterion"]
+    assert client.get(f"/api/v1/categories/?edition={draft.pk}").json()["results"] == []
+    client.force_login(setter)  # its organisers see it while they set it up
+    assert client.get(f"/api/v1/editions/{draft.pk}/").status_code == 200
+    assert [c["name"] for c in client.get(f"/api/v1/criteria/?edition={draft.pk}").json()["results"]] == ["Impact"]
+
+
+def test_the_home_page_does_not_name_an_unopened_edition(client, draft):
+    assert "Award 2027" not in client.get("/").content.decode()
