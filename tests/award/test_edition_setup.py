@@ -825,3 +825,14 @@ def test_the_api_hides_an_unopened_edition_and_its_rubric(client, draft, setter)
 
 def test_the_home_page_does_not_name_an_unopened_edition(client, draft):
     assert "Award 2027" not in client.get("/").content.decode()
+
+
+def test_certificates_take_the_main_colour_for_their_heading(draft):
+    from django.template.loader import render_to_string
+
+    draft.brand_primary = "#7a1f5c"
+    context = {"edition": draft, "heading": "Winner", "presented": "", "signatories": [], "logo": ""}
+    html = render_to_string("reports/certificate_page.html", context)
+    assert '<h1 class="kind" style="color: #7a1f5c">Winner</h1>' in html
+    draft.brand_primary = ""
+    assert '<h1 class="kind">Winner</h1>' in render_to_string("reports/certificate_page.html", context)
