@@ -80,6 +80,12 @@ class EditionCreateForm(forms.Form):
     submissions_open_at = forms.DateTimeField(label=_("Applications open"), widget=DateTimeLocalInput())
     submissions_close_at = forms.DateTimeField(label=_("Submission deadline"), widget=DateTimeLocalInput())
 
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if slug in {"new"}:  # /setup/new/ is the page that creates editions
+            raise ValidationError(_("This web address is reserved; choose another."))
+        return slug
+
     def clean_organiser(self) -> User:
         email = self.cleaned_data["organiser"].strip().lower()
         user = User.objects.filter(email=email, is_active=True).first()

@@ -4,6 +4,8 @@ edition. Each page shows the steps with what is still missing in each."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -221,6 +223,11 @@ def criterion_edit(request, slug: str, pk: int | None = None):
     edition = _edition(request, slug)
     criterion = get_object_or_404(Criterion, edition=edition, pk=pk) if pk is not None else None
     form = CriterionForm(request.POST or None, instance=criterion, languages=edition_languages(edition))
+    # The other criteria's weights, for this one's effective weight shown live as the weight is typed.
+    others = list(edition.criteria.exclude(pk=getattr(criterion, "pk", None)).values_list("weight", flat=True))
+    own = criterion.weight if criterion is not None else Criterion._meta.get_field("weight").default
+    whole = sum(others, Decimal(0)) + Decimal(own)
+    live = {"others": sum(others, Decimal(0)), "percent": Decimal(own) * 100 / whole if whole > 0 else None}
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -232,8 +239,9 @@ def criterion_edit(request, slug: str, pk: int | None = None):
                 if request.POST.get("then") == "another":
                     return redirect("setup:criterion_new", edition.slug)
                 return redirect("setup:rubric", edition.slug)
-        return _page(request, edition, "criterion", {"form": form, "criterion": criterion}, status=400)
-    return _page(request, edition, "criterion", {"form": form, "criterion": criterion})
+        context = {"form": form, "criterion": criterion, "live": live}
+        return _page(request, edition, "criterion", context, status=400)
+    return _page(request, edition, "criterion", {"form": form, "criterion": criterion, "live": live})
 
 
 @login_required

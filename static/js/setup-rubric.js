@@ -56,3 +56,33 @@
       });
   }
 })();
+
+// The criterion page: this criterion's effective weight (its share of all weights, in percent),
+// recomputed as the weight is typed, in the page language's number format.
+(function () {
+  "use strict";
+  const output = document.getElementById("effective-weight-live");
+  const field = document.getElementById("id_weight");
+  if (!output || !field) return;
+  const others = parseFloat(output.dataset.others || "0");
+  const decimal = field.dataset.decimal || ".";
+
+  function read(text) {
+    let clean = text.replace(/[\s\u00a0\u202f]/g, "");
+    if (decimal === ",") clean = clean.replace(/\./g, "").replace(",", ".");
+    else clean = clean.replace(/,/g, "");
+    return /^\d+(\.\d+)?$/.test(clean) ? parseFloat(clean) : NaN;
+  }
+
+  function update() {
+    const weight = read(field.value);
+    if (!(weight > 0) || !(weight + others > 0)) {
+      output.textContent = "–";
+      return;
+    }
+    const percent = (100 * weight) / (weight + others);
+    output.textContent = percent.toFixed(1).replace(".", decimal) + " %";
+  }
+
+  field.addEventListener("input", update);
+})();

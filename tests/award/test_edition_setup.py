@@ -836,3 +836,32 @@ def test_certificates_take_the_main_colour_for_their_heading(draft):
     assert '<h1 class="kind" style="color: #7a1f5c">Winner</h1>' in html
     draft.brand_primary = ""
     assert '<h1 class="kind">Winner</h1>' in render_to_string("reports/certificate_page.html", context)
+
+
+def test_the_address_of_the_new_edition_page_is_reserved(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    organiser = UserFactory()
+    data = {
+        "name": "New",
+        "slug": "new",
+        "year": "2028",
+        "organiser": organiser.email,
+        "submissions_open_at": "2028-02-01T09:00",
+        "submissions_close_at": "2028-04-01T09:00",
+    }
+    response = client.post(reverse("setup:new"), data)
+    assert response.status_code == 400
+    assert "This web address is reserved; choose another." in response.content.decode()
+    assert not Edition.objects.filter(slug="new").exists()
+
+
+def test_the_criterion_page_shows_its_effective_weight(client, draft, setter):
+    CriterionFactory(edition=draft, name="Innovation", weight=Decimal("1"))
+    impact = CriterionFactory(edition=draft, name="Impact", weight=Decimal("3"))
+    client.force_login(setter)
+    page = client.get(reverse("setup:criterion", args=[draft.slug, impact.pk])).content.decode()
+    assert 'data-others="1.00"' in page
+    assert ">75.0 %</output>" in page
+    page = client.get(reverse("setup:criterion_new", args=[draft.slug])).content.decode()
+    assert 'data-others="4.00"' in page
+    assert ">20.0 %</output>" in page  # a new criterion starts at weight 1: 1 of 5

@@ -138,6 +138,13 @@ def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live
 
     # Fill the missing Slovak guidance: the status turns complete.
     page.locator("[data-criterion]").nth(0).get_by_role("link").click()
+    # Its effective weight follows the weight as it is typed (1,5 of 2,0 is 75 %; 4,5 of 5,0 is 90 %).
+    live = page.get_by_test_id("effective-weight-live")
+    expect(live).to_have_text("75,0 %")
+    page.fill("#id_weight", "4,5")
+    expect(live).to_have_text("90,0 %")
+    page.fill("#id_weight", "1,5")
+    expect(live).to_have_text("75,0 %")
     page.fill("#id_guidance_sk", "Kto má úžitok a aký veľký?")
     page.get_by_test_id("criterion-save").click()
     expect(page.locator("[data-criterion]").nth(0).locator('[data-language="sk"]')).to_have_attribute(
