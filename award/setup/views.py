@@ -177,22 +177,64 @@ def categories(request, slug: str):
             else:
                 messages.success(request, _("Saved."))
                 return _continue(request, edition, "categories")
-        return _page(request, edition, "categories", {"formset": formset}, status=400)
-    return _page(request, edition, "categories", {"formset": formset})
+        return _page(request, edition, "categories", {"formset": formset, "templates": []}, status=400)
+    available = _templates("available_category_templates")
+    templates = list(available()) if available is not None else []
+    return _page(request, edition, "categories", {"formset": formset, "templates": templates})
 
 
 # --- Step 3 ------------------------------------------------------------------------------------
 
 
-def _templates_hook(edition: Edition) -> list:
-    """Rubric templates to start from, when award.rubric_templates provides them (another part
-    of issue 16); an empty list until then."""
+def _templates(name: str):
+    """A function of award.rubric_templates (rubric and category templates, another part of
+    issue 16), or None where that module or function is absent."""
     try:
         from award import rubric_templates  # noqa: PLC0415
     except ImportError:
-        return []
-    available = getattr(rubric_templates, "available_templates", None)
-    return list(available(edition)) if callable(available) else []
+        return None
+    found = getattr(rubric_templates, name, None)
+    return found if callable(found) else None
+
+
+def _templates_hook(edition: Edition, user) -> list:
+    """Rubric templates to start from: the built-in ones and the user's other editions' rubrics."""
+    available = _templates("available_templates")
+    return list(available(edition, user)) if available is not None else []
+
+
+@login_required
+@require_POST
+def rubric_template(request, slug: str):
+    """Replace the rubric by a template's criteria (award.rubric_templates.rubric_apply_template)."""
+    edition = _edition(request, slug)
+    apply = _templates("rubric_apply_template")
+    if apply is None:
+        raise Http404
+    key = request.POST.get("template", "")[:100]
+    return run_service(
+        request,
+        lambda: apply(edition=edition, template=key, actor=request.user),
+        success_url=reverse("setup:rubric", args=[edition.slug]),
+        success_message=_("The rubric now follows the template. Adjust it as you need."),
+    )
+
+
+@login_required
+@require_POST
+def categories_template(request, slug: str):
+    """Add a template's categories (award.rubric_templates.categories_apply_template)."""
+    edition = _edition(request, slug)
+    apply = _templates("categories_apply_template")
+    if apply is None:
+        raise Http404
+    key = request.POST.get("template", "")[:100]
+    return run_service(
+        request,
+        lambda: apply(edition=edition, template=key, actor=request.user),
+        success_url=reverse("setup:categories", args=[edition.slug]),
+        success_message=_("The template's categories are added."),
+    )
 
 
 @login_required
@@ -215,7 +257,7 @@ def rubric(request, slug: str):
                 ],
             }
         )
-    return _page(request, edition, "rubric", {"rows": rows, "templates": _templates_hook(edition)})
+    return _page(request, edition, "rubric", {"rows": rows, "templates": _templates_hook(edition, request.user)})
 
 
 @login_required

@@ -77,6 +77,8 @@ NOT_WALKED = {
     "setup:criterion_remove": "POST target on the rubric page",
     "setup:criteria_order": "JSON POST target of the rubric's drag and drop",
     "setup:open": "POST target on the checklist page",
+    "setup:rubric_template": "POST target on the rubric page (start from a template)",
+    "setup:categories_template": "POST target on the categories page (add a template's categories)",
     "setup:logo": "an image",
 }
 
