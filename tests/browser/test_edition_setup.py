@@ -42,13 +42,9 @@ def save_and_continue(page, next_url: str) -> None:
     expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
 
 
-@pytest.mark.slow
-def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live_server, login_as, browser):
+def admin_creates_edition(page, login_as, organiser) -> Edition:
+    """The administrator creates the edition and appoints its organiser, in the app."""
     admin = UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
-    organiser = UserFactory(email="organizatorka@example.org", language="sk")
-    assert admin.is_superuser
-
-    # The administrator creates the edition and appoints its organiser, in the app.
     login_as(admin.email, TEST_PASSWORD)
     page.goto("/setup/new/")
     page.fill("#id_name", "V4 Smart Project Award 2027")
@@ -64,17 +60,10 @@ def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live
     assert edition.roles.get(role=Role.ORGANISER).user == organiser
     page.get_by_test_id("logout").click()
     page.wait_for_load_state()
+    return edition
 
-    # Not public: the call page is a 404 for everyone but its organisers.
-    assert page.goto("/call/v4-2027/").status == 404
 
-    # The organiser (profile in Slovak) finds the set-up on the home page.
-    login_as(organiser.email, TEST_PASSWORD)
-    expect(page.locator("html")).to_have_attribute("lang", "sk")
-    page.get_by_test_id("setup-edition").click()
-    expect(page).to_have_url(re.compile(r"/setup/v4-2027/$"))
-
-    # 1. Basics and timeline: Slovak and English only.
+def basics_in_slovak_and_english(page) -> None:
     page.fill("#id_name_sk", "Cena V4 za inteligentné projekty 2027")
     page.fill("#id_description_en", "The award for smart-city projects.")
     page.fill("#id_description_sk", "Cena za projekty inteligentných miest.")
@@ -86,6 +75,42 @@ def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live
     page.fill("#id_ceremony_place_en", "Bratislava")
     page.fill("#id_ceremony_place_sk", "Bratislava")
     save_and_continue(page, "/setup/v4-2027/categories/")
+
+
+def rounds_and_signatories(page) -> None:
+    page.fill("#id_rules-jurors_per_project", "3")
+    page.locator("#id_rules-blind_review").check()
+    page.locator("#id_rules-same_country_conflict").check()
+    page.fill("#id_rounds-0-name_en", "Shortlist")
+    page.fill("#id_rounds-0-name_sk", "Užší výber")
+    page.fill("#id_rounds-0-scoring_opens_at", local(45))
+    page.fill("#id_rounds-0-scoring_closes_at", local(70))
+    save_and_continue(page, "/setup/v4-2027/signatories/")
+    page.fill("#id_signatories-0-name", "Eva Nováková")
+    page.fill("#id_signatories-0-title_en", "Chair of the jury")
+    page.fill("#id_signatories-0-title_sk", "Predsedníčka poroty")
+    page.set_input_files(
+        "#id_signatories-0-signature", files=[{"name": "podpis.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    save_and_continue(page, "/setup/v4-2027/branding/")
+
+
+@pytest.mark.slow
+def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live_server, login_as, browser):
+    organiser = UserFactory(email="organizatorka@example.org", language="sk")
+    edition = admin_creates_edition(page, login_as, organiser)
+
+    # Not public: the call page is a 404 for everyone but its organisers.
+    assert page.goto("/call/v4-2027/").status == 404
+
+    # The organiser (profile in Slovak) finds the set-up on the home page.
+    login_as(organiser.email, TEST_PASSWORD)
+    expect(page.locator("html")).to_have_attribute("lang", "sk")
+    page.get_by_test_id("setup-edition").click()
+    expect(page).to_have_url(re.compile(r"/setup/v4-2027/$"))
+
+    # 1. Basics and timeline: Slovak and English only.
+    basics_in_slovak_and_english(page)
     edition.refresh_from_db()
     assert edition.languages == ["en", "sk"]
     assert edition.name_sk == "Cena V4 za inteligentné projekty 2027"
@@ -218,3 +243,39 @@ def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live
     edition.refresh_from_db()
     assert edition.submissions_are_open()
     visitor.close()
+
+
+@pytest.mark.slow
+def test_an_edition_from_a_rubric_template_in_slovak(page, live_server, login_as):
+    """The issue's test: the rubric and the categories come from templates (award.rubric_templates,
+    the other half of issue 16; skipped until it is merged)."""
+    templates = pytest.importorskip("award.rubric_templates")
+    template = templates.builtin_templates()[0]
+    organiser = UserFactory(email="organizatorka@example.org", language="sk")
+    edition = admin_creates_edition(page, login_as, organiser)
+    login_as(organiser.email, TEST_PASSWORD)
+    page.goto("/setup/v4-2027/")
+    basics_in_slovak_and_english(page)
+
+    # Categories by the size of the municipality, from their template.
+    page.locator("button[data-template]").first.click()
+    expect(page.get_by_test_id("category-card")).to_have_count(edition.categories.count() + 1)
+    assert edition.categories.count() >= 4
+    save_and_continue(page, "/setup/v4-2027/rubric/")
+
+    # The rubric from the first built-in template: every criterion in Slovak too.
+    page.locator(f'button[data-template="{template.key}"]').click()
+    expect(page.locator("[data-criterion]")).to_have_count(len(template.criteria))
+    expect(page.locator('[data-language="sk"][data-missing=""]')).to_have_count(len(template.criteria))
+    page.get_by_test_id("save-continue").click()
+    expect(page).to_have_url(re.compile(r"/setup/v4-2027/rounds/$"))
+    rounds_and_signatories(page)
+    save_and_continue(page, "/setup/v4-2027/checklist/")
+
+    expect(page.get_by_test_id("checklist-ready")).to_be_visible()
+    page.get_by_test_id("open-call").click()
+    expect(page).to_have_url(re.compile(r"/call/v4-2027/$"))
+    first = edition.criteria.order_by("position").first()
+    expect(page.get_by_role("heading", name=first.name_sk)).to_be_visible()
+    edition.refresh_from_db()
+    assert edition.call_opened_at is not None
