@@ -203,7 +203,7 @@ class BaseCategoryFormSet(forms.BaseModelFormSet):
             (form.cleaned_data.get("name_en") or "").strip().lower()
             for form in self.forms
             if form.has_changed() or form.instance.pk
-            if not self._should_delete_form(form)
+            if not form.cleaned_data.get("DELETE")
         ]
         names = [name for name in names if name]
         if len(names) != len(set(names)):

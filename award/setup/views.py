@@ -163,7 +163,7 @@ def categories(request, slug: str):
         if formset.is_valid():
             rows, removed = [], []
             for form in formset.forms:
-                if formset._should_delete_form(form):
+                if form.cleaned_data.get("DELETE"):
                     if form.instance.pk:
                         removed.append(form.instance)
                     continue
@@ -348,7 +348,7 @@ def rounds(request, slug: str):
         if rules_form.is_valid() and formset.is_valid():
             rows, removed = [], []
             for form in formset.forms:
-                if formset._should_delete_form(form):
+                if form.cleaned_data.get("DELETE"):
                     if form.instance.pk:
                         removed.append(form.instance)
                     continue
