@@ -45,8 +45,8 @@ def _edition(request, slug: str) -> Edition:
     return edition_for_organiser(request.user, slug=slug)
 
 
-def _page(request, edition: Edition, step: str, context: dict, *, status: int = 200) -> HttpResponse:
-    readiness = edition_readiness(edition)
+def _page(request, edition: Edition, step: str, context: dict, *, status: int = 200, readiness=None) -> HttpResponse:
+    readiness = readiness or edition_readiness(edition)
     with_gaps = readiness.steps_with_gaps()
     steps = [
         {
@@ -468,7 +468,7 @@ def checklist(request, slug: str):
         {"key": key, "label": label, "gaps": readiness.for_step(key), "url": reverse(f"setup:{key}", args=[slug])}
         for key, label in STEPS[:-1]
     ]
-    return _page(request, edition, "checklist", {"grouped": grouped})
+    return _page(request, edition, "checklist", {"grouped": grouped}, readiness=readiness)
 
 
 @login_required
