@@ -235,11 +235,11 @@ def test_ranking_page_shows_ranks_methods_flags_and_charts(setup, edition, open_
     response = client_for(organiser).get(ranking_url(edition, open_round, setup["category"]))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "ICC(1,k)" in text
+    assert "Krippendorff&#x27;s alpha" in text
     assert "V4A-2026-0001" in text and "Project 90" in text
-    assert "Median" in text and "Trimmed mean" in text and "Standardised mean (z-scores)" in text
+    assert "Median" in text and "Trimmed mean" in text
     assert text.count('data-testid="rank-row"') == 5
-    assert "<svg" in text and "100 %" in text  # strip plots and the bootstrap bar; the first is certain
+    assert "<svg" in text and "100 %" in text  # strip plots and the probability bar; the first is certain
 
 
 @pytest.mark.parametrize("persona", ["juror", "applicant", "other_juror"])
@@ -297,7 +297,9 @@ def test_ranking_page_query_count_does_not_grow(
     client = client_for(organiser)
     url = ranking_url(edition, open_round, category)
     client.get(url)  # warm the session
-    with django_assert_num_queries(15) as captured:
+    # Until the engine reads the round once for the ranking and its analysis, the analysis cache
+    # adds its fingerprint (4 queries) and its row (1) to the ranking's.
+    with django_assert_num_queries(20) as captured:
         response = client.get(url)
     assert response.content.decode().count('data-testid="rank-row"') == rows
     statements = [query["sql"] for query in captured.captured_queries]
