@@ -115,7 +115,7 @@ def test_ranking_page_summary_band_and_decision(board, edition, open_round, orga
     assert [ref for ref, item in rows.items() if item["calibrated"]["selected"]] == ["V4A-2026-0001", "V4A-2026-0002"]
     assert text.count("in the top 2") == 2
     assert text.count('<span class="badge flag-contested">contested</span>') == 2
-    assert "Effective weights:</strong> Impact 75.0 %, Innovation 25.0 %" in text
+    assert "Effective weights:</strong> Impact 75.0&nbsp;%, Innovation 25.0&nbsp;%" in text
 
 
 def test_ranking_page_why_here_shows_each_review_and_its_adjustment(board, edition, open_round, organiser, client_for):
