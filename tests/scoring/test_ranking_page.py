@@ -5,7 +5,6 @@ pagination, the jury chair's copy and flat query counts."""
 from decimal import Decimal
 
 import pytest
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -73,7 +72,7 @@ def url(edition, rnd, category, **query):
 
 
 def _signed(value):
-    return ("+" if value >= 0 else "−") + number_format(abs(value), 1)
+    return ("+" if value >= 0 else "−") + f"{abs(value):.1f}"
 
 
 def test_ranking_page_summary_band_and_decision(board, edition, open_round, organiser, client_for):
@@ -128,16 +127,13 @@ def test_ranking_page_why_here_shows_each_review_and_its_adjustment(board, editi
     centre = analysis.model["centre"]
     # Project A by the lenient juror: 9 + 2 + 0.9 capped at 10 on both criteria: a total of 100.
     adjusted = centre + (100.0 - centre - juror["leniency"]) / juror["scale"]
-    line = (
-        f"Jana0 Panel0: total 100.0, leniency adjustment {_signed(adjusted - 100.0)}, "
-        f"adjusted total {floatformat(adjusted, 1)}"
-    )
+    line = f"Jana0 Panel0: total 100.0, leniency adjustment {_signed(adjusted - 100.0)}, adjusted total {adjusted:.1f}"
     assert line in text
     assert adjusted < 100.0 - 10  # the lenient juror's total is brought down
     figures = analysis.projects[a.pk]
     assert (
-        f"Calibrated score {floatformat(figures['score'], 1)} ± {floatformat(figures['score_se'], 1)}; "
-        f"expected rank {floatformat(figures['expected_rank'], 1)}"
+        f"Calibrated score {figures['score']:.1f} ± {figures['score_se']:.1f}; "
+        f"expected rank {figures['expected_rank']:.1f}"
     ) in text
     assert text.count('data-testid="why-here"') == len(board["projects"])
 
