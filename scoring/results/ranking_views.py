@@ -22,6 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from award.models import User
@@ -130,8 +131,7 @@ def _juror_diagnostics(analysis, juror_ids, labels, outlier_counts, fmt) -> tupl
         outliers = outlier_counts.get(juror_id, 0)
         if outliers:
             reasons.append(
-                (_("%(count)s outlier review") if outliers == 1 else _("%(count)s outlier reviews"))
-                % {"count": outliers}
+                ngettext("%(count)s outlier review", "%(count)s outlier reviews", outliers) % {"count": outliers}
             )
         minutes = seconds.get("value")
         rows.append(
