@@ -37,10 +37,15 @@ class RoundKind(models.TextChoices):
 
 
 class AggregationMethod(models.TextChoices):
+    CALIBRATED = "calibrated", _("Calibrated score")
     MEAN = "mean", _("Mean")
     MEDIAN = "median", _("Median")
     TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean")
-    STANDARDISED = "standardised", _("Standardised mean (z-scores)")
+
+
+# The old z-score method, no longer a choice (issue 15): a value still stored is read as calibrated
+# (scoring.ranking.engine.official_method) until the data migration converts it.
+LEGACY_STANDARDISED = "standardised"
 
 
 class TieBreakRule(models.TextChoices):

@@ -99,7 +99,7 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
         _("official aggregation method"),
         max_length=20,
         choices=AggregationMethod.choices,
-        default=AggregationMethod.MEAN,
+        default=AggregationMethod.CALIBRATED,
     )
     overall_comment_required = models.BooleanField(_("overall comment required to finalise"), default=True)
     disagreement_threshold = models.DecimalField(

@@ -17,11 +17,12 @@ Run from the repository root: ``python bench/fairness.py``. Fixed, documented pa
 - the ranking is the whole round, N = 40 finalists (the true top 40 by quality).
 
 Per method (calibrated, mean, median, trimmed mean, the old z-score standardised method,
-implemented here only as the reference, and the oracle: the ceiling, with every juror's leniency
-and scale known exactly, noise only) the mean over rounds of Spearman's correlation with the
-true quality and of the top-N recall. For the calibrated method's P(finalist), pooled over the
-rounds of all three plans: the Brier score and the largest calibration gap |mean P − share truly
-in the top N| over the probability bins [0, 0.1), …, [0.9, 1] that hold at least 200 projects.
+implemented in bench/_methods.py only as the reference, and the oracle: the ceiling, with every
+juror's leniency and scale known exactly, noise only) the mean over rounds of Spearman's
+correlation with the true quality and of the top-N recall. For the calibrated method's
+P(finalist), pooled over the rounds of all three plans: the Brier score and the largest
+calibration gap |mean P − share truly in the top N| over the probability bins
+[0, 0.1), …, [0.9, 1] that hold at least 200 projects.
 Favouritism: power is the share of planted jurors flagged; false alarm the share of rounds
 without planted bias in which any juror is flagged.
 
@@ -48,6 +49,8 @@ import numpy as np  # noqa: E402
 from scipy.stats import spearmanr  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _methods import plain_methods, z_score  # noqa: E402
 
 from scoring.calibration.inference import favouritism_test  # noqa: E402
 from scoring.calibration.model import fit  # noqa: E402
@@ -95,28 +98,6 @@ def plan(kind: str, k: int, quality: np.ndarray, rng: np.random.Generator) -> tu
     return np.concatenate(projects), np.concatenate(jurors)
 
 
-def standardised(y, project, juror) -> np.ndarray:
-    """The old official method (reference only): per-juror z-scores averaged per project."""
-    m = np.bincount(juror, minlength=JURORS)
-    safe = np.maximum(m, 1)
-    mean = np.bincount(juror, weights=y, minlength=JURORS) / safe
-    sd = np.sqrt(np.maximum(np.bincount(juror, weights=y * y, minlength=JURORS) / safe - mean**2, 0.0))
-    z = np.where(sd[juror] > 0, (y - mean[juror]) / np.where(sd[juror] > 0, sd[juror], 1.0), 0.0)
-    zbar = np.bincount(project, weights=z, minlength=PROJECTS) / np.bincount(project, minlength=PROJECTS)
-    return y.mean() + y.std() * zbar
-
-
-def plain_methods(y, project, k) -> dict[str, np.ndarray]:
-    order = np.argsort(project, kind="stable")
-    matrix = y[order].reshape(PROJECTS, k)  # every project has exactly k reviews here
-    ordered = np.sort(matrix, axis=1)
-    return {
-        "mean": matrix.mean(axis=1),
-        "median": np.median(matrix, axis=1),
-        "trimmed_mean": ordered[:, 1:-1].mean(axis=1) if k >= 4 else matrix.mean(axis=1),
-    }
-
-
 def one_round(kind: str, k: int, seed: int) -> dict:
     rng = np.random.default_rng([seed, k, PLANS.index(kind)])
     quality = rng.normal(TRUE_MEAN, TRUE_SD, PROJECTS)
@@ -142,8 +123,11 @@ def one_round(kind: str, k: int, seed: int) -> dict:
 
     result = fit(y, project, juror, n_projects=PROJECTS, n_jurors=JURORS)
     posterior = draw(result, n_draws=DRAWS, seed=seed, top_n=TOP_N)
-    scores = {"calibrated": result.score, "standardised": standardised(y, project, juror)}
-    scores.update(plain_methods(y, project, k))
+    scores = {
+        "calibrated": result.score,
+        "standardised": z_score(y, project, juror, n_projects=PROJECTS, n_jurors=JURORS),
+    }
+    scores.update(plain_methods(y, project, n_projects=PROJECTS))
     truth_top = np.zeros(PROJECTS, dtype=bool)
     truth_top[np.argsort(-quality)[:TOP_N]] = True
     # The ceiling no method can pass: every juror's leniency and scale known exactly.

@@ -3,8 +3,9 @@
     python bench/ranking_page.py                       # SQLite in a temporary file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/ranking_page.py
 
-Seeds the data of bench/ranking_analysis.py (BENCH_PROJECTS projects, default 2,000; 60 jurors,
-5 reviews each, 8 criteria, all completed) into a temporary database, makes an organiser, fills
+Seeds the round of bench/ranking.py (``populate``: BENCH_PROJECTS projects, default 2,000, in
+one category; 5 reviews each by jurors drawn at random, 8 criteria, all completed) into a
+temporary database, makes an organiser, fills
 the analysis cache with one request (the fit is not part of a page view: issue 15, item 5), then
 requests the first page of the ranking BENCH_REPEAT times (default 7) through django.test.Client
 after a warm-up and prints the median wall time, the size of the HTML and the number of queries.
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _support import django_setup, temporary_database  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", 7))
+PROJECTS = int(os.environ.get("BENCH_PROJECTS", 2000))
 
 
 def main() -> None:
@@ -34,7 +36,7 @@ def main() -> None:
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
-        import ranking_analysis
+        import ranking
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
@@ -43,7 +45,9 @@ def main() -> None:
         from award.enums import Role
         from award.models import EditionRole, User
 
-        rnd = ranking_analysis._populate()
+        rnd, _quality = ranking.populate(
+            projects=PROJECTS, jurors=max(ranking.REVIEWS, PROJECTS * ranking.REVIEWS // 100)
+        )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         edition = rnd.edition
@@ -70,8 +74,8 @@ def main() -> None:
         html = response.content
         rows = html.count(b'data-testid="rank-row"')
         print(
-            f"{category.projects.count()} projects × {ranking_analysis.REVIEWS} reviews × "
-            f"{ranking_analysis.CRITERIA} criteria on {connection.vendor}; first request (fit) {cold_ms:.0f} ms; "
+            f"{category.projects.count()} projects × {ranking.REVIEWS} reviews × "
+            f"{ranking.CRITERIA} criteria on {connection.vendor}; first request (fit) {cold_ms:.0f} ms; "
             f"{rows} rows on the first page; statements run twice: {repeated}"
         )
         print(

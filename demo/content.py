@@ -163,6 +163,17 @@ JURORS = [
     ("Balázs", "Szőke", "University of Debrecen", Country.HUNGARY, Language.HUNGARIAN),
 ]
 
+# How the demo jury scores, in points of a 0–10 criterion (a tenth of them on the 0–100 total).
+# A real jury: most jurors within a few tenths of a point of each other (JUROR_LENIENCY_SD), one
+# clearly lenient and one clearly harsh juror (by their number in JURORS, 1-based; not juror 1,
+# whose login is printed) for the ranking's rater diagnostics to find, and no favouritism
+# planted. A review's overall impression of a project varies by REVIEW_SPREAD, each criterion
+# by CRITERION_SPREAD around it, so jurors disagree enough for a few places to be contested.
+JUROR_LENIENCY_SD = 0.15
+PLANTED_LENIENCY = {4: 1.2, 10: -1.2}
+REVIEW_SPREAD = 0.5
+CRITERION_SPREAD = 1.0
+
 
 OVERALL_COMMENTS = [
     "A convincing project with clear, measured results.",

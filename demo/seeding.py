@@ -29,19 +29,23 @@ from demo import i18n as demo_i18n
 from demo.content import (
     CATEGORIES,
     CRITERIA,
+    CRITERION_SPREAD,
     DESCRIPTION,
+    JUROR_LENIENCY_SD,
     JURORS,
     LEVELS,
     ORG_TEMPLATES,
     OVERALL_COMMENTS,
     PLACES,
+    PLANTED_LENIENCY,
+    REVIEW_SPREAD,
     TITLES,
 )
 from demo.i18n import translated
 from reports.services import certificates_issue
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
-from scoring.ranking.engine import ranking_for
+from scoring.ranking.analysis import round_analysis
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 from submissions.services import edition_reference_counter_sync
@@ -147,7 +151,7 @@ def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes
             {"name": "Zsolt Kovács-Wiśniewski", "title": "Programme director"},
         ],
         jurors_per_project=JURORS_PER_PROJECT,
-        aggregation_method=AggregationMethod.STANDARDISED,
+        aggregation_method=AggregationMethod.CALIBRATED,
     )
 
 
@@ -337,9 +341,10 @@ def _reviews_write(
             continue
         finished = index < done
         chosen = criteria if finished else criteria[: rng.randint(2, 6)]
-        for criterion in chosen:
-            value = _step(quality[assignment.project_id] + leniency[assignment.juror_id] + rng.gauss(0, 1.0))
-            scores.append((assignment, criterion, value))
+        spread = [rng.gauss(0, CRITERION_SPREAD) for _criterion in chosen]
+        impression = quality[assignment.project_id] + leniency[assignment.juror_id] + rng.gauss(0, REVIEW_SPREAD)
+        for criterion, noise in zip(chosen, spread, strict=True):
+            scores.append((assignment, criterion, _step(impression + noise)))
         when = rnd.scoring_opens_at + timedelta(days=rng.randint(1, span), hours=rng.randint(0, 10))
         assignment.started_at = when
         assignment.version = 1
@@ -354,6 +359,25 @@ def _reviews_write(
     Score.objects.bulk_create(
         [Score(assignment=a, criterion=criterion, value=value, comment="") for a, criterion, value in scores]
     )
+
+
+def _leniencies(panels: list[tuple[User, set[int]]], rng: random.Random) -> dict[int, float]:
+    """Each juror's leniency by juror id (demo.content: a real jury with one planted lenient and
+    one planted harsh juror). Every juror draws, so the planted ones do not shift the others."""
+    drawn = {juror.pk: rng.gauss(0, JUROR_LENIENCY_SD) for juror, _ in panels}
+    for number, (juror, _) in enumerate(panels, start=1):
+        drawn[juror.pk] = PLANTED_LENIENCY.get(number, drawn[juror.pk])
+    return drawn
+
+
+def _by_calibrated_score(rnd: Round, projects: list[Project]) -> dict[int, list[Project]]:
+    """Per category id, its projects in the round best first by the calibrated score (the demo's
+    official method; every review is finalised in the rounds this is used for)."""
+    by_id = {p.pk: p for p in projects}
+    return {
+        category_id: [by_id[pk] for pk in entry["projects"]]
+        for category_id, entry in round_analysis(rnd).categories.items()
+    }
 
 
 def _shortlist_assign(
@@ -422,7 +446,7 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
     quality = {p.pk: rng.uniform(3.5, 8.5) for p in projects}
     # The printed applicant's project won its category, so that login has a certificate to show.
     quality[projects[1].pk] = 9.3
-    leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in panels}
+    leniency = _leniencies(panels, rng)
     first = _shortlist_assign(round1, projects, panels, set(), rng)
     _reviews_write(
         first, first, criteria, round1, rng, quality=quality, leniency=leniency, done=len(first), started=0, today=today
@@ -430,11 +454,9 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
 
     results: list[Result] = []
     finalists: dict[int, list[Project]] = {}
+    ranked = _by_calibrated_score(round1, projects)
     for category in categories:
-        ranked = ranking_for(category=category, round=round1).ranked_rows
-        chosen = [row.project for row in sorted(ranked, key=lambda r: (r.rank, r.project.reference))][
-            : category.finalists_count
-        ]
+        chosen = ranked[category.pk][: category.finalists_count]
         finalists[category.pk] = chosen
         results += [
             Result(
@@ -458,16 +480,14 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
     _reviews_write(
         final, final, criteria, round2, rng, quality=quality, leniency=leniency, done=len(final), started=0, today=today
     )
+    ranked = _by_calibrated_score(round2, projects)
     for category in categories:
-        ranked = sorted(
-            ranking_for(category=category, round=round2).ranked_rows, key=lambda r: (r.rank, r.project.reference)
-        )
         results.append(
             Result(
                 edition=edition,
                 category=category,
                 round=round2,
-                project=ranked[0].project,
+                project=ranked[category.pk][0],
                 kind=ResultKind.WINNER,
                 created_by=organiser,
             )
@@ -569,7 +589,7 @@ def _current_seed(
     # Scores: each project has a latent quality, each juror a leniency; about 70 % of the
     # reviews are finalised and a further 10 % are in progress.
     quality = {p.pk: rng.uniform(3.5, 8.5) for p in projects}
-    leniency = {juror.pk: rng.uniform(-1.5, 1.5) for juror, _ in panels}
+    leniency = _leniencies(panels, rng)
     # Reviews are finished project by project (in a random project order), so that most
     # projects are fully reviewed and rankable while the rest show "missing reviews".
     project_order = [p.pk for p in projects]

@@ -23,13 +23,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.xml import LXML
 
-from award.enums import AggregationMethod, Role
+from award.enums import AggregationMethod, Role, RoundKind
 from award.i18n import localized
 from award.models import Category, Criterion, Edition, EditionRole, Round
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment, Score
 from scoring.ranking.engine import ranking_for
-from scoring.ranking.presenter import ranking_rows
+from scoring.ranking.presenter import AGREEMENT_VERDICTS, ranking_rows
 from submissions.models import Project, TeamMember
 
 if LXML:
@@ -503,32 +503,56 @@ def workbook_applications(out: IO[bytes], *, edition: Edition, progress: Progres
 
 
 def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstrap: bool = True) -> int:
-    """One sheet per category in official order, and a summary sheet with the agreement."""
+    """One sheet per category in official order, and a summary sheet with the agreement, the
+    plan's connectivity and the decision band. The numbers are the presenter's rows, the same as
+    the page's and the API's; no juror is named (the jury may read it). ``bootstrap`` is kept for
+    older callers: the probabilities come from the model's posterior and are always included."""
     method_labels = dict(AggregationMethod.choices)
     wb = _new_workbook()
     used: set[str] = set()
     summary = Sheet(wb, _sheet_title(_("Summary"), used), [(_("Item"), 34, None), (_("Value"), 60, None)])
-    rankings = [
-        ranking_for(category=category, round=round, bootstrap=bootstrap) for category in edition.categories.all()
-    ]
+    rankings = [ranking_for(category=category, round=round) for category in edition.categories.all()]
     summary.append([_("Edition"), edition.name])
     summary.append([_("Round"), round.name])
-    summary.append(
-        [_("Official method"), str(method_labels.get(edition.aggregation_method, edition.aggregation_method))]
-    )
+    method = rankings[0].method if rankings else edition.aggregation_method
+    summary.append([_("Official method"), str(method_labels.get(method, method))])
     summary.append(
         [
             _("Exported at (%(zone)s)") % {"zone": edition.timezone},
             timezone.localtime(timezone.now(), edition.tz).strftime("%Y-%m-%d %H:%M"),
         ]
     )
+    if rankings:
+        summary.append(
+            [
+                _("Probabilities"),
+                _("%(draws)s draws from the model's posterior, seed %(seed)s")
+                % {"draws": rankings[0].n_draws, "seed": rankings[0].seed},
+            ]
+        )
     for ranking in rankings:
         agreement = "" if ranking.agreement is None else f"{ranking.agreement:.2f}"
+        verdict = str(AGREEMENT_VERDICTS.get(ranking.agreement_verdict, ""))
         summary.append(
             [
                 _("Agreement in %(category)s (%(method)s)")
                 % {"category": ranking.category.name, "method": ranking.agreement_method},
-                agreement or _("not enough reviews"),
+                f"{agreement} ({verdict})" if agreement and verdict else agreement or _("not enough reviews"),
+            ]
+        )
+        if not ranking.connected:
+            summary.append(
+                [
+                    _("Judging plan in %(category)s") % {"category": ranking.category.name},
+                    _("not connected: leniency is compared only within each group of jurors"),
+                ]
+            )
+        references = {row.project.pk: row.project.reference for row in ranking.rows}
+        analysis = ranking.category_analysis or {}
+        summary.append(
+            [
+                _("Decision band in %(category)s (0.1 < P < 0.9)") % {"category": ranking.category.name},
+                ", ".join(references.get(pk) or str(pk) for pk in analysis.get("band", [])) or _("none"),
             ]
         )
     summary.finish()
@@ -536,6 +560,7 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
     rows_written = 0
     for ranking in rankings:
         others = [m for m in ranking.methods if m != ranking.method]
+        final = round.kind == RoundKind.FINAL
         columns = [
             (_("Rank"), 7, None),
             (_("Reference"), 16, None),
@@ -549,6 +574,11 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
             ),
         ]
         columns += [(str(method_labels.get(m, m)), 13, NUMBER_FORMAT) for m in others]
+        columns += [
+            (_("± standard error (calibrated score)"), 13, NUMBER_FORMAT),
+            (_("Expected rank"), 10, NUMBER_FORMAT),
+            (_("Rank interval (80 %)"), 12, None),
+        ]
         columns += [(_("Mean: %(criterion)s") % {"criterion": c.name}, 13, NUMBER_FORMAT) for c in ranking.criteria]
         columns += [
             (_("Reviews"), 10, None),
@@ -556,7 +586,7 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
             (_("Lowest total"), 11, NUMBER_FORMAT),
             (_("Highest total"), 11, NUMBER_FORMAT),
             (_("Flags"), 34, None),
-            (_("Finalist probability"), 12, PERCENT_FORMAT),
+            (_("Probability of winning") if final else _("Finalist probability"), 12, PERCENT_FORMAT),
             (_("Status"), 12, None),
             (_("Override reason"), 40, None),
         ]
@@ -564,6 +594,11 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
         for row in ranking_rows(ranking):
             values = [row.rank_label, row.reference, row.title, row.organisation_name, row.country, row.official_score]
             values += [score for _method, score, _rank in row.others]
+            values += [
+                row.score_se,
+                row.expected_rank,
+                "" if row.rank_low is None else f"{row.rank_low}–{row.rank_high}",
+            ]
             values += row.criterion_means
             values += [
                 row.reviews_label,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from award.downloads import stored_file_response
 from award.enums import Country, OrganisationType
 from award.models import AuditEntry, Edition
+from award.rubric import effective_weights
 from award.selectors import edition_current, edition_for_organiser, editions_organised_by
 from award.views_helpers import error_messages
 from submissions import rules, services
@@ -58,6 +59,13 @@ def call_current(request):
     return redirect("submissions:call", slug=edition.slug)
 
 
+def _rubric_with_weights(edition: Edition) -> list[tuple]:
+    """(criterion, its effective weight in percent) in rubric order, as applicants see it."""
+    criteria = list(edition.criteria.all())
+    shares = effective_weights(criteria)
+    return [(criterion, shares.get(criterion.pk)) for criterion in criteria]
+
+
 def call(request, slug: str):
     edition = get_object_or_404(Edition, slug=slug)
     my_projects = []
@@ -69,7 +77,7 @@ def call(request, slug: str):
         {
             "edition": edition,
             "categories": list(edition.categories.all()),
-            "criteria": list(edition.criteria.all()),
+            "rubric": _rubric_with_weights(edition),
             "rounds": list(edition.rounds.all()),
             "is_open": edition.submissions_are_open(),
             "not_yet_open": timezone.now() < edition.submissions_open_at,

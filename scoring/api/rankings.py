@@ -2,9 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from award.api_common import ActionPermission
@@ -16,6 +15,57 @@ from scoring.ranking.presenter import ranking_rows, row_as_json
 from scoring.selectors import rounds_ranked_for
 
 
+class RankingRowSerializer(serializers.Serializer):
+    """The schema of a row (presenter.row_as_json builds it)."""
+
+    project = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    tie = serializers.BooleanField()
+    official_score = serializers.FloatField(allow_null=True)
+    scores = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    ranks = serializers.DictField(child=serializers.IntegerField(allow_null=True))
+    flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="missing_reviews, tie, method_sensitive, contested, disagreement, outlier_review",
+    )
+    flag_labels = serializers.ListField(child=serializers.CharField())
+    reviews_done = serializers.IntegerField()
+    reviews_assigned = serializers.IntegerField()
+    spread_sd = serializers.FloatField(allow_null=True)
+    result = serializers.CharField(allow_null=True)
+    finalist_probability = serializers.FloatField(
+        allow_null=True, help_text="P(finalist), P(winner) in a final round, from the model's posterior."
+    )
+    calibrated_score = serializers.FloatField(allow_null=True)
+    score_se = serializers.FloatField(allow_null=True, help_text="Standard error of the calibrated score.")
+    expected_rank = serializers.FloatField(allow_null=True)
+    rank_interval = serializers.ListField(
+        child=serializers.IntegerField(), allow_null=True, help_text="The 80 % rank interval [low, high]."
+    )
+    in_band = serializers.BooleanField(help_text="In the decision band: 0.1 < P < 0.9.")
+
+
+class RankingResponseSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    category = serializers.IntegerField()
+    method = serializers.CharField()
+    methods = serializers.ListField(child=serializers.CharField())
+    agreement = serializers.FloatField(allow_null=True, help_text="Krippendorff's alpha (interval).")
+    agreement_method = serializers.CharField()
+    agreement_verdict = serializers.CharField()
+    connected = serializers.BooleanField()
+    top_n = serializers.IntegerField()
+    tie_break_rule = serializers.CharField()
+    draws = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    bootstrap_samples = serializers.IntegerField(help_text="Deprecated: the number of posterior draws.")
+    decision_band = serializers.ListField(child=serializers.IntegerField())
+    expected_wrong_finalists = serializers.FloatField(allow_null=True)
+    rows = RankingRowSerializer(many=True)
+
+
 class RankingViewSet(viewsets.ViewSet):
     """The ranking of one category in one round (organisers of the edition and its jury chair; anyone else gets a 404)."""
 
@@ -25,9 +75,14 @@ class RankingViewSet(viewsets.ViewSet):
         parameters=[
             OpenApiParameter("round", int, required=True),
             OpenApiParameter("category", int, required=True),
-            OpenApiParameter("bootstrap", bool),
+            OpenApiParameter(
+                "bootstrap",
+                bool,
+                description="Ignored (kept for older clients): the probabilities always come from the model.",
+                deprecated=True,
+            ),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: RankingResponseSerializer},
     )
     def list(self, request):
         round_id, category_id = int_param(request, "round"), int_param(request, "category")
@@ -38,8 +93,8 @@ class RankingViewSet(viewsets.ViewSet):
         if not rules.can_read_ranking(request.user, rnd.edition, category):
             # A chair outside the panel's categories: this ranking does not exist for them.
             raise exceptions.NotFound
-        bootstrap = request.query_params.get("bootstrap") in {"1", "true", "yes"}
-        ranking = ranking_for(category=category, round=rnd, bootstrap=bootstrap)
+        ranking = ranking_for(category=category, round=rnd)
+        summary = ranking.category_analysis or {}
         return Response(
             {
                 "round": rnd.pk,
@@ -48,9 +103,15 @@ class RankingViewSet(viewsets.ViewSet):
                 "methods": list(ranking.methods),
                 "agreement": ranking.agreement,
                 "agreement_method": ranking.agreement_method,
+                "agreement_verdict": ranking.agreement_verdict,
+                "connected": ranking.connected,
                 "top_n": ranking.top_n,
                 "tie_break_rule": ranking.tie_break_rule,
-                "bootstrap_samples": ranking.bootstrap_samples if bootstrap else 0,
-                "rows": [row_as_json(row) for row in ranking_rows(ranking, bootstrap=bootstrap)],
+                "draws": ranking.n_draws,
+                "seed": ranking.seed,
+                "bootstrap_samples": ranking.n_draws,
+                "decision_band": list(summary.get("band", [])),
+                "expected_wrong_finalists": summary.get("expected_wrong"),
+                "rows": [row_as_json(row) for row in ranking_rows(ranking)],
             }
         )

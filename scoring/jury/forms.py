@@ -7,6 +7,7 @@ from award.forms import LocalizedDecimalField, ModelMultipleIdField
 from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
 from award.numbers import trimmed
+from award.rubric import effective_weights
 from scoring.jury.scores import ScoreInput
 from scoring.models import Assignment, ConflictOfInterest, Score
 
@@ -31,6 +32,7 @@ class ScoreForm(forms.Form):
         if assignment is not None and not self.is_bound:
             self.initial["version"] = assignment.version
             self.initial["overall_comment"] = assignment.overall_comment
+        shares = effective_weights(self.criteria)
         for criterion in self.criteria:
             score = scores.get(criterion.pk)
             value_field = LocalizedDecimalField(
@@ -59,6 +61,8 @@ class ScoreForm(forms.Form):
                 "max": decimal_plain(criterion.max_value),
                 "step": decimal_plain(criterion.step),
             }
+            # The criterion's share of the total in percent, shown next to its name.
+            value_field.weight_percent = shares.get(criterion.pk)
             comment_field = form_field_for(
                 Score,
                 "comment",

@@ -306,8 +306,11 @@ def _sensitivity_entry(result: sensitivity.GroupSensitivity, inputs: RoundInputs
     }
 
 
-def round_analysis(round: Round, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS) -> RoundAnalysis:
-    """Load the round (a fixed number of queries) and analyse it under one BLAS thread."""
-    inputs = round_inputs(round)
+def round_analysis(
+    round: Round, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, inputs: RoundInputs | None = None
+) -> RoundAnalysis:
+    """Analyse the round under one BLAS thread; its inputs are loaded (a fixed number of queries)
+    unless the caller has loaded them already."""
+    inputs = round_inputs(round) if inputs is None else inputs
     with threadpool_limits(limits=1):
         return analyse(inputs, seed=seed, n_draws=n_draws)

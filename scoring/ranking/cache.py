@@ -1,12 +1,15 @@
 """The round's analysis, computed once per state of its data (issue 15, item 5).
 
-``round_analysis_cached(round)`` returns the stored analysis when the key matches and recomputes
-otherwise. The key is a hash of the round's fingerprint (``loader.round_fingerprint``: every
-non-recused assignment of an eligible project with its status and version, the score rows'
-count and latest change, the rubric, the finalists' counts, the round's kind) with the engine
-version and the parameters (seed, draws). So invalidation is automatic: a score saved, a review
-finalised or reopened, a project withdrawn or made (in)eligible, a rubric or finalists change all
-give another key; nothing has to remember to clear the cache.
+``round_analysis_cached(round, inputs=inputs)`` returns the stored analysis when the key matches
+and recomputes otherwise. The key is a hash of the loaded inputs' own arrays
+(``loader.inputs_fingerprint``: the counted reviews with their versions and every criterion value,
+eligibility, the projects' categories and countries, the jurors' countries, the rubric, the
+finalists' counts, the round's kind) with the engine version and the parameters (seed, draws). A
+caller that has loaded the inputs (``ranking_for`` does, once) passes them, so the key costs no
+query and the analysis is exactly that of the data the caller shows; without them they are loaded
+here. Invalidation is automatic: a score saved, a review finalised or reopened, a project withdrawn
+or made (in)eligible, a rubric or finalists change all give another key; nothing has to remember to
+clear the cache.
 
 Stored in the database (``RankingAnalysisCache``, one row per round and parameters), not in
 Django's cache framework: that is per process here, and each gunicorn worker would refit.
@@ -28,23 +31,26 @@ from award.models import Round
 from scoring.calibration.posterior import DEFAULT_DRAWS
 from scoring.models import RankingAnalysisCache
 from scoring.ranking.analysis import DEFAULT_SEED, ENGINE_VERSION, RoundAnalysis, round_analysis
-from scoring.ranking.loader import round_fingerprint
+from scoring.ranking.loader import RoundInputs, inputs_fingerprint, round_inputs
 
 
 def _parameters(seed: int, n_draws: int) -> str:
     return f"seed={int(seed)};draws={int(n_draws)}"
 
 
-def analysis_key(round: Round, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS) -> str:
-    text = f"{ENGINE_VERSION}|{_parameters(seed, n_draws)}|{round_fingerprint(round)}"
+def analysis_key(inputs: RoundInputs, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS) -> str:
+    text = f"{ENGINE_VERSION}|{_parameters(seed, n_draws)}|{inputs_fingerprint(inputs)}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def round_analysis_cached(round: Round, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS) -> RoundAnalysis:
+def round_analysis_cached(
+    round: Round, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS, inputs: RoundInputs | None = None
+) -> RoundAnalysis:
     """The round's analysis: from the stored row when its key is current, else computed and
-    stored (see the module docstring)."""
+    stored (see the module docstring). Pass `inputs` (``round_inputs(round)``) when loaded."""
+    inputs = round_inputs(round) if inputs is None else inputs
     parameters = _parameters(seed, n_draws)
-    key = analysis_key(round, seed=seed, n_draws=n_draws)
+    key = analysis_key(inputs, seed=seed, n_draws=n_draws)
     stored = (
         RankingAnalysisCache.objects.filter(round_id=round.pk, parameters=parameters, key=key)
         .values_list("payload", flat=True)
@@ -52,7 +58,7 @@ def round_analysis_cached(round: Round, *, seed: int = DEFAULT_SEED, n_draws: in
     )
     if stored is not None:
         return RoundAnalysis.from_payload(stored)
-    analysis = round_analysis(round, seed=seed, n_draws=n_draws)
+    analysis = round_analysis(round, seed=seed, n_draws=n_draws, inputs=inputs)
     payload = analysis.to_payload()
     try:
         with transaction.atomic():

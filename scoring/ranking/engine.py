@@ -1,78 +1,122 @@
-"""The ranking of a category in a round: totals, aggregates, tie rules, flags, agreement, bootstrap.
+"""The ranking of a category in a round: the rule the organisers can quote.
 
-How it is computed, in order (this docstring is the documented rule the organisers can quote):
-
-1. A juror's total for a project is computed in the database over the scores of a *completed*
-   assignment: sum(weight × score) / sum(weight × criterion maximum) × 100, so 0–100 whatever
-   the rubric.
-2. A project's score by each method, from its jurors' totals:
-   - ``mean``;
-   - ``median``;
-   - ``trimmed_mean``: the highest and the lowest total are dropped when there are at least 4,
-     otherwise the mean;
-   - ``standardised``: each juror's totals over *all* the projects that juror scored in the round
-     become z-scores (population standard deviation; a juror whose totals do not vary gives 0),
-     the z-scores are averaged per project and mapped back onto the 0–100 scale with the round's
-     overall mean and population standard deviation of the totals (mean + sd × z). This corrects
-     lenient and harsh jurors: two jurors with the same ordering land on the same scale.
-3. Only a project whose every assigned (non-recused) review is finalised gets a rank. A project
-   with missing reviews is flagged ``missing_reviews`` and listed after the ranked ones with its
-   provisional scores; it is never ranked silently with fewer jurors.
-4. The official rank uses the edition's official method. Equal official scores (to 6 decimals)
-   are separated by the edition's tie-break rule: by default the median, then the mean score on
-   the highest-weighted criterion (the first such criterion in rubric order); if still equal the
+1. **Inputs.** A category's ranking reads the round's *completed* (finalised) reviews of eligible
+   projects; withdrawn and ineligible projects and recused, pending or unfinished reviews never
+   count (``loader.py``). A review's total is on 0–100 with every criterion first normalised as
+   (value − min) / (max − min), then weighted: total = Σ w·(v − min)/(max − min) / Σ w × 100, so
+   each criterion counts with exactly its weight whatever its range.
+2. **Scores.** A project's score by each method, from its reviews' totals:
+   - ``calibrated`` (the default official method): a model of each review's total as the
+     project's quality + the juror's leniency (+ the juror's scale, for a juror with at least 8
+     reviews) + error, fitted over *all* the categories of the round together, so a juror's
+     leniency is learned from all their reviews (``scoring/calibration/model.py``). The
+     calibrated score is what a juror of average leniency and ordinary scale would give the
+     project. Leniencies are shrunk towards zero (a juror with few reviews is corrected little);
+     the projects' scores are not (a project's place does not depend on how many reviews it
+     got). Unlike the plain mean it corrects lenient and harsh jurors even when the jurors saw
+     sets of projects of different quality, as long as the judging plan is connected (every
+     juror linked to every other through projects they both reviewed). The categories of a
+     round are fitted, and sealed, together.
+   - ``mean``; ``median``; ``trimmed_mean`` (the highest and the lowest total dropped when there
+     are at least 4, otherwise the mean).
+   An edition still storing the former ``standardised`` (z-score) method is ranked as calibrated.
+3. **Who is ranked.** Only a project whose every assigned (non-recused) review is finalised gets
+   a rank. A project with missing reviews is flagged ``missing_reviews`` and listed after the
+   ranked ones with its provisional scores; it is never ranked silently with fewer jurors.
+4. **Official rank** by the edition's official method. Equal official scores (to 6 decimals) are
+   separated by the edition's tie-break rule: by default the median, then the mean score on the
+   highest-weighted criterion (the first such criterion in rubric order); if still equal the
    projects share the rank and are flagged ``tie`` ("tie: organiser decides"). Projects are never
    separated by database order; within a shared rank they are *listed* by reference number.
-5. Ranks under the other methods are plain competition ranks ("1, 2, 2, 4") of the score.
-   ``method_sensitive`` flags a ranked project that another method puts on the other side of
-   the finalist line, or three or more places away.
-6. ``high_disagreement``: the population standard deviation of its jurors' totals is above the
-   edition's disagreement threshold.
-7. Agreement of the jury per category: ICC(1,k) (one-way random effects, reliability of the
-   mean of the jurors' totals), over the projects with at least two finalised reviews.
-8. Finalist probability: bootstrap. Each ranked project's jurors are resampled with replacement
-   (the edition's number of resamples, at least 1,000, with a fixed seed), the official score is
-   recomputed, and the share of resamples that put the project in the top N (the category's
-   finalists count; 1 in a final round, where the question is who wins) is reported. Projects
-   tied on the N-th score all count as in.
+   Ranks by the other methods are plain competition ranks ("1, 2, 2, 4").
+5. **Probabilities** from the model, never a resampling of a project's own jurors: 1,000 draws
+   (seed 0) from the model's posterior, jurors' leniencies first and then the projects given the
+   jurors, with the projects treated as drawn from the field (``calibration/posterior.py``). For
+   each project: P(finalist), the share of draws in which it is among the category's N best (N =
+   the category's finalists; 1 in a final round, giving P(winner)); its expected rank; its 80 %
+   rank interval (the 10th to the 90th percentile of its rank over the draws). The **decision
+   band** is the projects with 0.1 < P < 0.9. The probabilities are computed among the
+   category's projects with at least one completed review.
+6. **Flags** on a row:
+   - ``missing_reviews``: see 3; ``tie``: see 4;
+   - ``method_sensitive``: another method puts the ranked project on the other side of the
+     finalist line, or three or more places away;
+   - ``contested``: the project is in the decision band;
+   - ``disagreement``: in the decision band and its reviews disagree more than the model's error
+     explains for all but 5 % of projects with as many reviews (``calibration/agreement.py``);
+   - ``outlier_review``: one of its reviews lies more than 3 standard errors from what the model
+     expects of that juror for that project.
+7. **Agreement** per category: Krippendorff's alpha (interval metric) on the leniency-adjusted
+   totals c + (y − c − b_j) / s_j, with a verdict: very good ≥ 0.800, good ≥ 0.667, fair ≥ 0.400,
+   poor below; in a final round a level below good reads "close finalists: low agreement on their
+   order is expected, read the decision band".
+
+``ranking_for`` reads the round's inputs once (``round_inputs``) and the round's analysis from
+the cache keyed on those inputs (``round_analysis_cached``): a page view never refits.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
-from django.db.models import Count, F, FloatField, Q, Sum
-from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import AggregationMethod, RoundKind, TieBreakRule
-from award.models import Category, Criterion, Round, User
-from scoring.enums import AssignmentStatus, ResultKind
-from scoring.models import Assignment, FinalistRemoval, Result, Score
-from submissions.enums import ProjectStatus
+from award.enums import LEGACY_STANDARDISED, AggregationMethod, RoundKind, TieBreakRule
+from award.models import Category, Criterion, Round
+from scoring.enums import ResultKind
+from scoring.models import FinalistRemoval, Result
+from scoring.ranking.analysis import DEFAULT_SEED, RoundAnalysis
+from scoring.ranking.cache import round_analysis_cached
+from scoring.ranking.jurors import JurorDiagnostic, JurorRow, juror_diagnostics, juror_table  # noqa: F401
+from scoring.ranking.loader import RoundInputs, round_assignments, round_inputs
 from submissions.models import Project
 
 METHODS_ORDER = [
+    AggregationMethod.CALIBRATED,
     AggregationMethod.MEAN,
     AggregationMethod.MEDIAN,
     AggregationMethod.TRIMMED_MEAN,
-    AggregationMethod.STANDARDISED,
 ]
-AGREEMENT_METHOD = "ICC(1,k)"
-MIN_BOOTSTRAP_SAMPLES = 1000
+AGREEMENT_METHOD = "Krippendorff's alpha (interval)"
 METHOD_SENSITIVE_PLACES = 3
 _PRECISION = 6
 
 FLAG_LABELS = {
     "missing_reviews": _("missing reviews: not ranked"),
-    "high_disagreement": _("high disagreement"),
     "tie": _("tie: organiser decides"),
     "method_sensitive": _("place depends on the method"),
+    "contested": _("contested: the place is not settled"),
+    "disagreement": _("contested, and the jurors disagree"),
+    "outlier_review": _("a review stands out"),
 }
+
+# What the page needs of each project; the long texts of an application are not read.
+_PROJECT_FIELDS = ("id", "reference", "title", "organisation_name", "country", "category_id", "edition_id", "status")
+
+
+def official_method(value: str) -> str:
+    """The edition's stored method as the engine reads it: the former z-score method is calibrated."""
+    if value == LEGACY_STANDARDISED or value not in METHODS_ORDER:
+        return AggregationMethod.CALIBRATED
+    return value
+
+
+class ReviewLine(NamedTuple):
+    """One review behind a project's place ("why here"): the juror's normalised total, the
+    leniency and scale the model found for that juror, and the total adjusted for them,
+    c + (total − c − leniency) / scale (c: the round's mean total)."""
+
+    juror_id: int
+    total: float
+    leniency: float | None
+    scale: float | None
+    adjusted_total: float | None
+    outlier: bool
 
 
 @dataclass
@@ -90,7 +134,6 @@ class RankRow:
     spread_min: float | None = None
     spread_max: float | None = None
     flags: list[str] = field(default_factory=list)
-    finalist_probability: float | None = None
     juror_totals: list[float] = field(default_factory=list)
     result: str | None = None
     override_reason: str = ""
@@ -98,8 +141,25 @@ class RankRow:
     removed: bool = False
     # How an equal official score was separated: "" (it was not equal), "median" or "criterion".
     tie_break: str = ""
-    # Internal: the juror z-scores (round-wide) behind the standardised score, for the bootstrap.
-    z_scores: list[float] = field(default_factory=list, repr=False)
+    # From the model (None for a project without completed reviews).
+    score_se: float | None = None
+    component: int | None = None
+    # From the posterior, for ranked projects only (None otherwise).
+    p_top: float | None = None
+    expected_rank: float | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    in_band: bool = False
+    reviews: list[ReviewLine] = field(default_factory=list)
+
+    @property
+    def finalist_probability(self) -> float | None:
+        """P(finalist); P(winner) in a final round (the same number as ``p_top``)."""
+        return self.p_top
+
+    @property
+    def calibrated_score(self) -> float | None:
+        return self.scores.get(AggregationMethod.CALIBRATED)
 
     @property
     def is_ranked(self) -> bool:
@@ -122,12 +182,24 @@ class Ranking:
     criteria: list[Criterion]
     top_n: int = 0
     tie_break_rule: str = ""
-    bootstrap_samples: int = 0
     seed: int = 0
-    round_mean: float | None = None
-    round_sd: float | None = None
-    # Every finalised review total of the round, read once and handed to juror_table by the page.
-    round_totals: list[tuple[int, int, int, float]] = field(default_factory=list, repr=False)
+    # The whole round's analysis (every category, jurors, components, outliers) and this
+    # category's part of it (None when the edition has no such category in the round).
+    analysis: RoundAnalysis | None = field(default=None, repr=False)
+    category_analysis: dict | None = field(default=None, repr=False)
+    agreement_verdict: str = ""
+    # The category's projects lie in one connected component of the judging plan.
+    connected: bool = True
+    inputs: RoundInputs | None = field(default=None, repr=False)
+
+    @property
+    def n_draws(self) -> int:
+        return self.analysis.n_draws if self.analysis is not None else 0
+
+    @property
+    def bootstrap_samples(self) -> int:
+        """Kept for older callers: the number of posterior draws (there is no bootstrap)."""
+        return self.n_draws
 
     @property
     def other_methods(self) -> list[str]:
@@ -137,17 +209,22 @@ class Ranking:
     def ranked_rows(self) -> list[RankRow]:
         return [row for row in self.rows if row.rank is not None]
 
-
-@dataclass
-class JurorRow:
-    juror: User
-    mean: float
-    sd: float
-    reviews: int
-    difference_from_panel: float
-    flag_lenient: bool
-    flag_harsh: bool
-    totals: list[float] = field(default_factory=list)
+    @cached_property
+    def round_totals(self) -> list[tuple[int, int, int, float]]:
+        """(project_id, category_id, juror_id, total) of every counted review of the round."""
+        i = self.inputs
+        if i is None:
+            return []
+        category = i.project_category[i.project]
+        return list(
+            zip(
+                i.project_ids[i.project].tolist(),
+                category.tolist(),
+                i.juror_ids[i.juror].tolist(),
+                i.total.tolist(),
+                strict=True,
+            )
+        )
 
 
 # --- Plain statistics (population standard deviation throughout) ------------------------------
@@ -158,11 +235,18 @@ def _mean(values: list[float]) -> float | None:
 
 
 def _sd(values: list[float]) -> float | None:
-    return statistics.pstdev(values) if values else None
+    if not values:
+        return None
+    m = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((v - m) ** 2 for v in values) / len(values))
 
 
 def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = len(ordered)
+    return ordered[k // 2] if k % 2 else (ordered[k // 2 - 1] + ordered[k // 2]) / 2
 
 
 def _trimmed_mean(values: list[float]) -> float | None:
@@ -170,25 +254,6 @@ def _trimmed_mean(values: list[float]) -> float | None:
         ordered = sorted(values)[1:-1]
         return math.fsum(ordered) / len(ordered)
     return _mean(values)
-
-
-def icc_1k(groups: list[list[float]]) -> float | None:
-    """ICC(1,k) = (MSB − MSW) / MSB of a one-way random-effects model; groups with fewer than
-    two ratings are left out. None when it is undefined (fewer than two groups, no variance)."""
-    groups = [g for g in groups if len(g) >= 2]
-    n = len(groups)
-    total = sum(len(g) for g in groups)
-    if n < 2 or total - n < 1:
-        return None
-    grand = math.fsum(x for g in groups for x in g) / total
-    means = [math.fsum(g) / len(g) for g in groups]
-    ssb = math.fsum(len(g) * (m - grand) ** 2 for g, m in zip(groups, means, strict=True))
-    ssw = math.fsum((x - m) ** 2 for g, m in zip(groups, means, strict=True) for x in g)
-    msb = ssb / (n - 1)
-    msw = ssw / (total - n)
-    if msb <= 0:
-        return None
-    return (msb - msw) / msb
 
 
 def _competition_ranks(items: list[tuple[int, float]]) -> dict[int, int]:
@@ -204,52 +269,6 @@ def _competition_ranks(items: list[tuple[int, float]]) -> dict[int, int]:
     return ranks
 
 
-# --- Database reads ----------------------------------------------------------------------------
-
-
-def round_totals(round: Round) -> list[tuple[int, int, int, float]]:
-    """(project_id, category_id, juror_id, total 0–100) for every finalised review of the round,
-    in one aggregate query."""
-    rows = (
-        Score.objects.filter(assignment__round=round, assignment__status=AssignmentStatus.COMPLETED)
-        .values("assignment_id")
-        .annotate(
-            num=Cast(Sum(F("criterion__weight") * F("value")), FloatField()),
-            den=Cast(Sum(F("criterion__weight") * F("criterion__max_value")), FloatField()),
-        )
-        .values_list("assignment__project_id", "assignment__project__category_id", "assignment__juror_id", "num", "den")
-        .order_by()
-    )
-    return [(p, c, j, 100.0 * num / den) for p, c, j, num, den in rows if den]
-
-
-def _juror_z(
-    totals: list[tuple[int, int, int, float]],
-) -> tuple[dict[tuple[int, int], float], float | None, float | None]:
-    by_juror: dict[int, list[float]] = defaultdict(list)
-    for _p, _c, juror_id, total in totals:
-        by_juror[juror_id].append(total)
-    stats = {j: (_mean(v), _sd(v)) for j, v in by_juror.items()}
-    z: dict[tuple[int, int], float] = {}
-    for project_id, _c, juror_id, total in totals:
-        mean, sd = stats[juror_id]
-        z[(project_id, juror_id)] = (total - mean) / sd if sd else 0.0
-    everything = [t[3] for t in totals]
-    return z, _mean(everything), _sd(everything)
-
-
-def _method_scores(values: list[float], z_values: list[float], round_mean, round_sd) -> dict[str, float | None]:
-    standardised = None
-    if z_values and round_mean is not None:
-        standardised = round_mean + (round_sd or 0.0) * math.fsum(z_values) / len(z_values)
-    return {
-        AggregationMethod.MEAN: _mean(values),
-        AggregationMethod.MEDIAN: _median(values),
-        AggregationMethod.TRIMMED_MEAN: _trimmed_mean(values),
-        AggregationMethod.STANDARDISED: standardised,
-    }
-
-
 def top_criterion(criteria: list[Criterion]) -> Criterion | None:
     best = None
     for criterion in criteria:
@@ -258,46 +277,39 @@ def top_criterion(criteria: list[Criterion]) -> Criterion | None:
     return best
 
 
-def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, seed: int = 0) -> Ranking:
-    """The ranking of one category in one round, in a fixed number of queries."""
+def _int_or_none(value) -> int | None:
+    return None if value is None else int(round(value))
+
+
+# --- The ranking -------------------------------------------------------------------------------
+
+
+def ranking_for(*, category: Category, round: Round, bootstrap: bool = True, seed: int = DEFAULT_SEED) -> Ranking:
+    """The ranking of one category in one round (see the module docstring), in a fixed number of
+    queries: the round's inputs (``LOADER_QUERIES``), the cached analysis, the category's
+    projects, its results and its finalist removals. ``bootstrap`` is accepted for older callers
+    and ignored: the probabilities come from the cached posterior at no extra cost."""
     edition = round.edition
-    method = edition.aggregation_method
-    criteria = list(edition.criteria.order_by("position", "id"))
+    method = official_method(edition.aggregation_method)
+    inputs = round_inputs(round)
+    analysis = round_analysis_cached(round, seed=seed, inputs=inputs)
+    criteria = list(inputs.criteria)
     top = top_criterion(criteria)
     top_n = 1 if round.kind == RoundKind.FINAL else category.finalists_count
+    category_analysis = analysis.categories.get(category.pk)
 
-    totals = round_totals(round)
-    z, round_mean, round_sd = _juror_z(totals)
-
-    counts = {
-        row["project_id"]: row
-        for row in Assignment.objects.filter(round=round, project__category=category)
-        .exclude(status=AssignmentStatus.RECUSED)
-        .values("project_id")
-        .annotate(assigned=Count("id"), done=Count("id", filter=Q(status=AssignmentStatus.COMPLETED)))
+    in_category = np.flatnonzero(inputs.project_category == category.pk)
+    category_ids = [int(pk) for pk in inputs.project_ids[in_category]]
+    # The category's projects by the loader's own rule (a subquery, not a list of ids, which
+    # would outgrow SQLite's limit on parameters), kept to those the inputs hold.
+    wanted = set(category_ids)
+    projects = {
+        p.pk: p
+        for p in Project.objects.filter(category=category, id__in=round_assignments(round).values("project_id"))
+        .only(*_PROJECT_FIELDS)
         .order_by()
+        if p.pk in wanted
     }
-    criterion_means: dict[int, dict[int, float]] = defaultdict(dict)
-    for project_id, criterion_id, avg in (
-        Score.objects.filter(
-            assignment__round=round,
-            assignment__status=AssignmentStatus.COMPLETED,
-            assignment__project__category=category,
-        )
-        .values("assignment__project_id", "criterion_id")
-        .annotate(avg=Cast(Sum("value"), FloatField()) / Cast(Count("id"), FloatField()))
-        .values_list("assignment__project_id", "criterion_id", "avg")
-        .order_by()
-    ):
-        criterion_means[project_id][criterion_id] = avg
-    projects = list(
-        Project.objects.filter(
-            category=category,
-            id__in=Assignment.objects.filter(round=round).exclude(status=AssignmentStatus.RECUSED).values("project_id"),
-        )
-        .exclude(status__in=[ProjectStatus.WITHDRAWN, ProjectStatus.INELIGIBLE])
-        .order_by("reference", "id")
-    )
     results: dict[int, Result] = {}
     for result in Result.objects.filter(category=category, kind__in=[ResultKind.FINALIST, ResultKind.WINNER]).order_by(
         "id"
@@ -305,7 +317,6 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
         # A winner outranks a finalist entry of the same project.
         if result.project_id not in results or result.kind == ResultKind.WINNER:
             results[result.project_id] = result
-
     # A finalist removed against the ranking: its Result row is gone, the decision is kept.
     removed: dict[int, str] = dict(
         FinalistRemoval.objects.filter(category=category, round=round)
@@ -313,44 +324,17 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
         .values_list("project_id", "reason")
     )
 
-    per_project: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for project_id, category_id, juror_id, total in totals:
-        if category_id == category.pk:
-            per_project[project_id].append((juror_id, total))
-
-    rows: list[RankRow] = []
-    threshold = float(edition.disagreement_threshold)
-    for project in projects:
-        count = counts.get(project.pk, {"assigned": 0, "done": 0})
-        entries = sorted(per_project.get(project.pk, []))
-        values = [total for _j, total in entries]
-        z_values = [z[(project.pk, j)] for j, _t in entries]
-        scores = _method_scores(values, z_values, round_mean, round_sd)
-        row = RankRow(
-            project=project,
-            official_score=scores[method],
-            scores=scores,
-            criterion_means={c.pk: criterion_means[project.pk].get(c.pk) for c in criteria},
-            reviews_done=count["done"],
-            reviews_assigned=count["assigned"],
-            spread_sd=_sd(values),
-            spread_min=min(values) if values else None,
-            spread_max=max(values) if values else None,
-            juror_totals=values,
-            z_scores=z_values,
-        )
-        if not values or count["done"] < count["assigned"] or count["assigned"] == 0:
-            row.flags.append("missing_reviews")
-        if row.spread_sd is not None and len(values) >= 2 and row.spread_sd > threshold:
-            row.flags.append("high_disagreement")
-        result = results.get(project.pk)
+    rows = _rows(inputs, analysis, in_category, projects, criteria)
+    for row in rows:
+        # Provisional for a project with missing reviews: shown, not ranked.
+        row.official_score = row.scores[method]
+        result = results.get(row.project.pk)
         if result is not None:
             row.result = result.kind
             row.override_reason = result.override_reason
-        elif project.pk in removed:
-            row.override_reason = removed[project.pk]
+        elif row.project.pk in removed:
+            row.override_reason = removed[row.project.pk]
             row.removed = True
-        rows.append(row)
 
     ranked = [row for row in rows if "missing_reviews" not in row.flags]
     _rank_official(ranked, method, edition.tie_break_rule, top)
@@ -366,45 +350,104 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = False, se
             if m != method
         ):
             row.flags.append("method_sensitive")
+        entry = analysis.projects.get(row.project.pk) or {}
+        row.p_top = entry.get("p_top")
+        row.expected_rank = entry.get("expected_rank")
+        row.rank_low = _int_or_none(entry.get("rank_low"))
+        row.rank_high = _int_or_none(entry.get("rank_high"))
+        row.in_band = bool(entry.get("in_band"))
+        if row.in_band:
+            row.flags.append("contested")
+        if entry.get("disagreement"):
+            row.flags.append("disagreement")
+    for row in rows:
+        if any(line.outlier for line in row.reviews):
+            row.flags.append("outlier_review")
     unranked = [row for row in rows if "missing_reviews" in row.flags]
     for row in unranked:
         row.ranks = dict.fromkeys(METHODS_ORDER)
     unranked.sort(key=lambda r: (r.official_score is None, -(r.official_score or 0), r.project.reference, r.project.pk))
     ranked.sort(key=lambda r: (r.rank, r.project.reference, r.project.pk))
 
-    samples = max(MIN_BOOTSTRAP_SAMPLES, edition.bootstrap_samples or 0)
-    if bootstrap and ranked:
-        probabilities = bootstrap_top_n(
-            [
-                np.asarray(row.z_scores if method == AggregationMethod.STANDARDISED else row.juror_totals)
-                for row in ranked
-            ],
-            method=method,
-            top_n=top_n,
-            samples=samples,
-            seed=seed,
-        )
-        for row, probability in zip(ranked, probabilities, strict=True):
-            row.finalist_probability = float(probability)
-
-    agreement = icc_1k([row.juror_totals for row in rows])
+    components = category_analysis["components"] if category_analysis else []
     return Ranking(
         category=category,
         round=round,
         method=method,
         methods=[method, *[m for m in METHODS_ORDER if m != method]],
         rows=ranked + unranked,
-        agreement=agreement,
+        agreement=category_analysis["alpha"] if category_analysis else None,
         agreement_method=AGREEMENT_METHOD,
+        agreement_verdict=category_analysis["agreement"] if category_analysis else "",
         criteria=criteria,
         top_n=top_n,
         tie_break_rule=edition.tie_break_rule,
-        bootstrap_samples=samples if bootstrap else 0,
         seed=seed,
-        round_mean=round_mean,
-        round_sd=round_sd,
-        round_totals=totals,
+        analysis=analysis,
+        category_analysis=category_analysis,
+        connected=len(components) <= 1,
+        inputs=inputs,
     )
+
+
+def _rows(
+    inputs: RoundInputs, analysis: RoundAnalysis, members: np.ndarray, projects: dict[int, Project], criteria
+) -> list[RankRow]:
+    """One row per project of the category (index into the inputs' projects), with every
+    method's score, the per-criterion means and the reviews' lines; not yet ranked."""
+    centre = analysis.model.get("centre")
+    outliers = {entry["assignment_id"] for entry in analysis.outliers}
+    # The loader orders reviews by project, then juror: each project's reviews are one slice.
+    order = np.argsort(inputs.project, kind="stable")
+    starts = np.searchsorted(inputs.project[order], np.arange(inputs.n_projects + 1))
+    low = inputs.criterion_low if inputs.criterion_low is not None else np.zeros(len(criteria))
+    span = inputs.criterion_span if inputs.criterion_span is not None else np.ones(len(criteria))
+    raw_values = low + inputs.values * span if len(criteria) else inputs.values
+    rows = []
+    for i in members.tolist():
+        pk = int(inputs.project_ids[i])
+        project = projects.get(pk)
+        if project is None:  # moved to another category since the load: not this ranking's
+            continue
+        reviews = order[starts[i] : starts[i + 1]]
+        totals = inputs.total[reviews].tolist()
+        entry = analysis.projects.get(pk) or {}
+        lines = []
+        for r in reviews.tolist():
+            juror_id = int(inputs.juror_ids[inputs.juror[r]])
+            juror = analysis.jurors.get(juror_id) or {}
+            leniency, scale, total = juror.get("leniency"), juror.get("scale"), float(inputs.total[r])
+            adjusted = None
+            if leniency is not None and scale and centre is not None:
+                adjusted = centre + (total - centre - leniency) / scale
+            lines.append(
+                ReviewLine(juror_id, total, leniency, scale, adjusted, int(inputs.assignment_ids[r]) in outliers)
+            )
+        lines.sort(key=lambda line: line.juror_id)
+        means = raw_values[reviews].mean(axis=0).tolist() if len(reviews) else [None] * len(criteria)
+        row = RankRow(
+            project=project,
+            scores={
+                AggregationMethod.CALIBRATED: entry.get("score"),
+                AggregationMethod.MEAN: _mean(totals),
+                AggregationMethod.MEDIAN: _median(totals),
+                AggregationMethod.TRIMMED_MEAN: _trimmed_mean(totals),
+            },
+            criterion_means={c.pk: m for c, m in zip(criteria, means, strict=True)},
+            reviews_done=len(totals),
+            reviews_assigned=int(inputs.project_assigned[i]),
+            spread_sd=_sd(totals),
+            spread_min=min(totals) if totals else None,
+            spread_max=max(totals) if totals else None,
+            juror_totals=[line.total for line in lines],
+            score_se=entry.get("score_se"),
+            component=entry.get("component") if totals else None,
+            reviews=lines,
+        )
+        if not totals or row.reviews_done < row.reviews_assigned:
+            row.flags.append("missing_reviews")
+        rows.append(row)
+    return rows
 
 
 def _rank_official(rows: list[RankRow], method: str, rule: str, top: Criterion | None) -> None:
@@ -450,78 +493,3 @@ def _rank_official(rows: list[RankRow], method: str, rule: str, top: Criterion |
                 if len({key(other)[: index + 1] for other in group}) > 1:
                     row.tie_break = name
                     break
-
-
-def bootstrap_top_n(values: list[np.ndarray], *, method: str, top_n: int, samples: int, seed: int) -> np.ndarray:
-    """For each project, the share of `samples` resamples of its jurors (with replacement) in
-    which its recomputed score is among the top `top_n`. For the standardised method pass the
-    jurors' z-scores: the mapping back to 0–100 is monotonic and does not change the order."""
-    count = len(values)
-    if count == 0:
-        return np.zeros(0)
-    rng = np.random.default_rng(seed)
-    scores = np.empty((samples, count))
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index, row in enumerate(values):
-        groups[len(row)].append(index)
-    for k in sorted(groups):
-        indices = np.asarray(groups[k])
-        matrix = np.vstack([values[i] for i in indices]).astype(float)  # (P_k, k)
-        chunk = max(1, 2_000_000 // max(1, len(indices) * k))
-        rows_index = np.arange(len(indices))[None, :, None]
-        for start in range(0, samples, chunk):
-            stop = min(samples, start + chunk)
-            picks = rng.integers(0, k, size=(stop - start, len(indices), k), dtype=np.int16)
-            sample = matrix[rows_index, picks]  # (b, P_k, k)
-            scores[start:stop, indices] = _aggregate(sample, method)
-    n = min(top_n, count)
-    if n <= 0:
-        return np.zeros(count)
-    threshold = np.partition(scores, count - n, axis=1)[:, count - n]
-    inside = scores >= (threshold[:, None] - 10**-_PRECISION)
-    return inside.mean(axis=0)
-
-
-def _aggregate(sample: np.ndarray, method: str) -> np.ndarray:
-    k = sample.shape[-1]
-    if method == AggregationMethod.MEDIAN:
-        return np.median(sample, axis=-1)
-    if method == AggregationMethod.TRIMMED_MEAN and k >= 4:
-        ordered = np.sort(sample, axis=-1)
-        return ordered[..., 1:-1].mean(axis=-1)
-    return sample.mean(axis=-1)
-
-
-def juror_table(
-    *, round: Round, category: Category | None = None, totals: list[tuple[int, int, int, float]] | None = None
-) -> list[JurorRow]:
-    """Each juror's mean total, its spread and its distance from the panel's mean total (all the
-    finalised totals of the round, or of the category), with leniency flags. A caller that has just
-    ranked the round passes the ranking's `round_totals`, so they are not read twice."""
-    totals = round_totals(round) if totals is None else totals
-    if category is not None:
-        totals = [t for t in totals if t[1] == category.pk]
-    by_juror: dict[int, list[float]] = defaultdict(list)
-    for _p, _c, juror_id, total in totals:
-        by_juror[juror_id].append(total)
-    panel_mean = _mean([t[3] for t in totals])
-    threshold = float(round.edition.leniency_threshold)
-    jurors = User.objects.in_bulk(list(by_juror))
-    rows = []
-    for juror_id, values in by_juror.items():
-        mean = _mean(values)
-        difference = mean - panel_mean
-        rows.append(
-            JurorRow(
-                juror=jurors[juror_id],
-                mean=mean,
-                sd=_sd(values),
-                reviews=len(values),
-                difference_from_panel=difference,
-                flag_lenient=difference > threshold,
-                flag_harsh=difference < -threshold,
-                totals=sorted(values),
-            )
-        )
-    rows.sort(key=lambda r: (-r.difference_from_panel, r.juror.last_name, r.juror.first_name, r.juror.pk))
-    return rows

@@ -27,10 +27,10 @@ reviews; the rubric; the categories. No Django object is built per row.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, DurationField, ExpressionWrapper, F, FloatField, Max
+from django.db.models import DurationField, ExpressionWrapper, F, FloatField
 from django.db.models.functions import Cast
 
 from award.enums import RoundKind
@@ -41,7 +41,6 @@ from submissions.enums import ProjectStatus
 
 EXCLUDED_PROJECT_STATUSES = (ProjectStatus.WITHDRAWN, ProjectStatus.INELIGIBLE)
 LOADER_QUERIES = 4
-FINGERPRINT_QUERIES = 4
 NO_CATEGORY = -1
 
 
@@ -73,6 +72,11 @@ class RoundInputs:
     weights: np.ndarray
     # Category id -> number of finalists (the edition's categories, in their order)
     finalists: dict[int, int]
+    # The rubric's Criterion objects in order, and each one's minimum and range (max − min), so a
+    # normalised value v reads back as low + v × span on the criterion's own scale.
+    criteria: list = field(default_factory=list)
+    criterion_low: np.ndarray | None = None
+    criterion_span: np.ndarray | None = None
 
     @property
     def n_projects(self) -> int:
@@ -95,7 +99,9 @@ class RoundInputs:
         return 1 if self.final_round else int(self.finalists.get(int(category_id), 1))
 
 
-def _round_assignments(round: Round):
+def round_assignments(round: Round):
+    """The assignments that count or may count: not recused, of projects neither withdrawn nor
+    ineligible."""
     return (
         Assignment.objects.filter(round_id=round.pk)
         .exclude(status=AssignmentStatus.RECUSED)
@@ -114,7 +120,7 @@ def normalised_total(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def round_inputs(round: Round) -> RoundInputs:
     """The round's inputs as arrays (see the module docstring), in ``LOADER_QUERIES`` queries."""
     rows = list(
-        _round_assignments(round)
+        round_assignments(round)
         .order_by("project_id", "juror_id")
         # The duration computed by the database: parsing two timestamps per row in Python took
         # half the loader's time on SQLite.
@@ -128,17 +134,14 @@ def round_inputs(round: Round) -> RoundInputs:
         .order_by()
         .values_list("assignment_id", "criterion_id", Cast("value", FloatField()))
     )
-    criteria = list(
-        Criterion.objects.filter(edition_id=round.edition_id)
-        .order_by("position", "id")
-        .values_list("id", "weight", "min_value", "max_value")
-    )
+    # Whole objects (a handful of rows): the ranking shows the rubric without reading it again.
+    criteria = list(Criterion.objects.filter(edition_id=round.edition_id).order_by("position", "id"))
     finalists = dict(Category.objects.filter(edition_id=round.edition_id).values_list("id", "finalists_count"))
 
-    criterion_ids = np.array([c[0] for c in criteria], dtype=np.int64)
-    weights = np.array([float(c[1]) for c in criteria])
-    low = np.array([float(c[2]) for c in criteria])
-    span = np.array([float(c[3] - c[2]) for c in criteria])
+    criterion_ids = np.array([c.pk for c in criteria], dtype=np.int64)
+    weights = np.array([float(c.weight) for c in criteria])
+    low = np.array([float(c.min_value) for c in criteria])
+    span = np.array([float(c.max_value - c.min_value) for c in criteria])
 
     project_ids = np.array(sorted({r[1] for r in rows}), dtype=np.int64)
     project_position = {int(pk): i for i, pk in enumerate(project_ids)}
@@ -197,39 +200,33 @@ def round_inputs(round: Round) -> RoundInputs:
         criterion_ids=criterion_ids,
         weights=weights,
         finalists={int(k): int(v) for k, v in finalists.items()},
+        criteria=criteria,
+        criterion_low=low,
+        criterion_span=span,
     )
 
 
-def round_fingerprint(round: Round) -> str:
-    """A hash of everything the round's analysis depends on, in ``FINGERPRINT_QUERIES`` queries:
-    the non-recused assignments of eligible projects (id, status, version, finalisation), their
-    project's category and country and juror's country; the score rows of the completed ones
-    (count and latest change, so an edit behind the services' back also counts); the rubric;
-    the categories' finalists; the round's kind. A score saved, a review finalised or reopened,
-    a project withdrawn or made (in)eligible, a rubric change: each changes the hash."""
+def inputs_fingerprint(inputs: RoundInputs) -> str:
+    """A hash of everything the round's analysis depends on, read from the loaded arrays themselves
+    (no query of its own): the counted reviews (assignment id, version, every normalised criterion
+    value, duration), their projects and jurors, each project's category, country and number of
+    non-recused assignments, the jurors' countries, the rubric's ids and weights (its ranges are in
+    the normalised values), the finalists' counts and the round's kind. A score saved (even behind
+    the services' back), a review finalised or reopened, a project withdrawn or made (in)eligible,
+    a rubric or finalists change: each changes the hash."""
     digest = hashlib.sha256()
-    digest.update(f"round={round.pk};kind={round.kind}\n".encode())
-    # The version is bumped by every save, finalisation, reopening and recusal, so it stands for
-    # the assignment's state without reading (and parsing) its timestamps.
-    rows = (
-        _round_assignments(round)
-        .order_by("id")
-        .values_list("id", "project_id", "juror_id", "status", "version", "project__category_id", "project__country",
-                     "juror__country")
-    )  # fmt: skip
-    digest.update(repr(list(rows)).encode())
-    score_state = (
-        Score.objects.filter(assignment__round_id=round.pk, assignment__status=AssignmentStatus.COMPLETED)
-        .exclude(assignment__project__status__in=EXCLUDED_PROJECT_STATUSES)
-        .aggregate(count=Count("id"), latest=Max("updated_at"))
-    )
-    digest.update(f"\nscores={score_state['count']};{score_state['latest']}\n".encode())
-    for row in (
-        Criterion.objects.filter(edition_id=round.edition_id)
-        .order_by("position", "id")
-        .values_list("id", "weight", "min_value", "max_value")
-    ):
-        digest.update(repr(row).encode())
-    for row in Category.objects.filter(edition_id=round.edition_id).order_by("id").values_list("id", "finalists_count"):
-        digest.update(repr(row).encode())
+    digest.update(f"round={inputs.round_id};final={inputs.final_round}\n".encode())
+    for array in (
+        np.asarray(inputs.review_keys, dtype=np.int64).reshape(-1, 2),
+        inputs.project, inputs.juror, inputs.values, inputs.duration,
+        inputs.project_ids, inputs.project_category, inputs.project_assigned,
+        inputs.juror_ids, inputs.criterion_ids, inputs.weights,
+    ):  # fmt: skip
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype}{array.shape}".encode())
+        digest.update(array.tobytes())
+    digest.update("\x1f".join(inputs.project_country.tolist()).encode())
+    digest.update(b"\x1e")
+    digest.update("\x1f".join(inputs.juror_country.tolist()).encode())
+    digest.update(repr(sorted(inputs.finalists.items())).encode())
     return digest.hexdigest()

@@ -1,8 +1,10 @@
 """The ranking as rows for people: the organisers' page, the API and the workbook read the same
 rows, so a number cannot say one thing on the page and another in the export.
 
-A row is plain data (no model instances, no markup): each consumer only lays it out. The next
-issue adds calibrated scores, intervals and flags here, once, for all three.
+A row is plain data (no model instances, no markup): each consumer only lays it out. The
+calibrated score with its standard error, P(finalist) (P(winner) in a final round), the expected
+rank and the 80 % rank interval, the decision band and the flags come from the engine's one read
+of the round and its cached analysis.
 """
 
 from __future__ import annotations
@@ -11,10 +13,20 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from award.enums import AggregationMethod
 from scoring.enums import ResultKind
 from scoring.ranking.engine import FLAG_LABELS, Ranking
 
 RESULT_LABELS = {ResultKind.WINNER: _("Winner"), ResultKind.FINALIST: _("Finalist")}
+# The agreement's verdict codes (scoring/calibration/agreement.py) in words.
+AGREEMENT_VERDICTS = {
+    "very_good": _("very good"),
+    "good": _("good"),
+    "fair": _("fair"),
+    "poor": _("poor"),
+    "undefined": _("not enough reviews"),
+    "final_round_close": _("close finalists: low agreement on their order is expected; read the decision band"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,22 @@ class PresentedRow:
     # The totals of the reviews; in the jury's copy (hide_jurors) in ascending order, so that
     # their order does not tell which juror gave which.
     juror_totals: list[float] = field(default_factory=list)
+    # From the model: the calibrated score's standard error, P(finalist)/P(winner) (= p_top, the
+    # same number as finalist_probability), the expected rank and the 80 % rank interval.
+    score_se: float | None = None
+    p_top: float | None = None
+    expected_rank: float | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+    in_band: bool = False
+    component: int | None = None
+    # "Why here": one dict per review, {juror_id, total, leniency, scale, adjusted_total, outlier}
+    # in juror order; in the jury's copy without juror_id and in ascending order of total.
+    reviews: list[dict] = field(default_factory=list)
+
+    @property
+    def calibrated_score(self) -> float | None:
+        return self.scores.get(AggregationMethod.CALIBRATED)
 
     @property
     def rank_label(self) -> int | str:
@@ -65,14 +93,24 @@ class PresentedRow:
         return f"{self.reviews_done}/{self.reviews_assigned}"
 
 
+def _review(line, hide_jurors: bool) -> dict:
+    review = line._asdict()
+    if hide_jurors:
+        del review["juror_id"]
+    return review
+
+
 def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool = False) -> list[PresentedRow]:
-    """The rows of a ranking in official order. Without `bootstrap` the finalist probability is
-    left out (None) even if the engine computed one."""
+    """The rows of a ranking in official order. Without `bootstrap` the probabilities (P, the
+    expected rank and the rank interval) are left out (None); they cost nothing to include."""
     others = ranking.other_methods
     rows = []
     for row in ranking.rows:
         project = row.project
         totals = sorted(row.juror_totals) if hide_jurors else list(row.juror_totals)
+        reviews = [_review(line, hide_jurors) for line in row.reviews]
+        if hide_jurors:
+            reviews.sort(key=lambda review: review["total"])
         rows.append(
             PresentedRow(
                 project_id=project.pk,
@@ -94,18 +132,26 @@ def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool 
                 spread_max=row.spread_max,
                 flags=list(row.flags),
                 flag_labels=[(f, str(FLAG_LABELS.get(f, f))) for f in row.flags],
-                finalist_probability=row.finalist_probability if bootstrap else None,
+                finalist_probability=row.p_top if bootstrap else None,
                 result=row.result,
                 override_reason=row.override_reason,
                 removed=row.removed,
                 juror_totals=totals,
+                score_se=row.score_se,
+                p_top=row.p_top if bootstrap else None,
+                expected_rank=row.expected_rank if bootstrap else None,
+                rank_low=row.rank_low if bootstrap else None,
+                rank_high=row.rank_high if bootstrap else None,
+                in_band=row.in_band,
+                component=row.component,
+                reviews=reviews,
             )
         )
     return rows
 
 
 def row_as_json(row: PresentedRow) -> dict:
-    """The API's shape of a row (field names are part of the API; keep them)."""
+    """The API's shape of a row (field names are part of the API; keep them, add new ones)."""
     return {
         "project": row.project_id,
         "reference": row.reference,
@@ -122,4 +168,9 @@ def row_as_json(row: PresentedRow) -> dict:
         "spread_sd": row.spread_sd,
         "result": row.result,
         "finalist_probability": row.finalist_probability,
+        "calibrated_score": row.calibrated_score,
+        "score_se": row.score_se,
+        "expected_rank": row.expected_rank,
+        "rank_interval": None if row.rank_low is None else [row.rank_low, row.rank_high],
+        "in_band": row.in_band,
     }

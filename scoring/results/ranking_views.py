@@ -7,8 +7,9 @@ adjustment, the calibrated score ± se and the 80 % rank interval), a glossary o
 the rater diagnostics (organisers only) and the effective weights. Rows are paginated
 (``ROWS_PER_PAGE``); the summary and the band always cover the whole category.
 
-Reads: the ranking (``ranking_for``) and the round's cached analysis, each once; no statement
-runs twice and the count does not grow with the rows.
+Reads: the ranking (``ranking_for``: the round's inputs once, its cached analysis as
+``ranking.analysis``) and, for organisers, the jurors' names; no statement runs twice and the
+count does not grow with the rows.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from award.models import User
 from award.rubric import effective_weights
 from scoring.ranking import explain
-from scoring.ranking.cache import round_analysis_cached
 from scoring.ranking.engine import ranking_for
 from scoring.ranking.presenter import RESULT_LABELS, ranking_rows
 from scoring.results import charts
@@ -46,26 +46,6 @@ def _sealed(rnd):
 
     snapshot_for = getattr(selectors, "snapshot_for", None)
     return snapshot_for(rnd) if snapshot_for is not None else None
-
-
-def _review_lines(analysis, round_totals, category_id: int) -> dict[int, list[tuple]]:
-    """Per project, its reviews as (juror_id, total, leniency, scale, adjusted_total, outlier) in
-    juror-id order: the shape of the engine's ``RankRow.reviews``. The adjusted total is
-    c + (y − c − b_j) / s_j (``analysis.py``), c the model's centre."""
-    centre = (analysis.model or {}).get("centre") or 0.0
-    outliers = {(o["project_id"], o["juror_id"]) for o in analysis.outliers}
-    lines: dict[int, list[tuple]] = defaultdict(list)
-    for project_id, category, juror_id, total in round_totals:
-        if category != category_id:
-            continue
-        juror = analysis.jurors.get(juror_id) or {}
-        leniency = juror.get("leniency") or 0.0
-        scale = juror.get("scale") or 1.0
-        adjusted = centre + (total - centre - leniency) / scale
-        lines[project_id].append((juror_id, total, leniency, scale, adjusted, (project_id, juror_id) in outliers))
-    for reviews in lines.values():
-        reviews.sort()
-    return lines
 
 
 def _formatter():
@@ -166,14 +146,15 @@ def ranking(request, edition: str, round: int, category: str):
     # the jury's copy of the workbooks).
     read_only = not can_decide_results(request.user, edition)
     is_final = rnd.kind == RoundKind.FINAL
-    # Probabilities come from the model's posterior (the analysis), not a per-project bootstrap.
-    result = ranking_for(category=cat, round=rnd, bootstrap=False, seed=0)
-    analysis = round_analysis_cached(rnd)
-    summary = analysis.categories.get(cat.pk)
-    reviews = _review_lines(analysis, result.round_totals, cat.pk)
+    # Probabilities come from the model's posterior (the cached analysis), never a bootstrap.
+    result = ranking_for(category=cat, round=rnd, seed=0)
+    analysis = result.analysis
+    summary = result.category_analysis
+    # Each review as (juror_id, total, leniency, scale, adjusted_total, outlier), juror order.
+    reviews = {row.project.pk: row.reviews for row in result.rows}
     fmt = _formatter()
 
-    juror_ids = sorted({j for lines in reviews.values() for j, *_rest in lines})
+    juror_ids = sorted({line.juror_id for lines in reviews.values() for line in lines})
     if read_only:
         labels = {j: _("Juror %(number)s") % {"number": n} for n, j in enumerate(juror_ids, start=1)}
     else:
@@ -187,11 +168,12 @@ def ranking(request, edition: str, round: int, category: str):
         project = result.rows[position[pid]].project
         return f"{project.title} ({project.reference})"
 
-    outlier_projects = [o["project_id"] for o in analysis.outliers if o["project_id"] in position]
+    outlier_projects = [row.project.pk for row in result.rows if "outlier_review" in row.flags]
     outlier_counts: dict[int, int] = defaultdict(int)
-    for o in analysis.outliers:
-        if o["project_id"] in position:
-            outlier_counts[o["juror_id"]] += 1
+    for lines in reviews.values():
+        for line in lines:
+            if line.outlier:
+                outlier_counts[line.juror_id] += 1
 
     diagnostics, second_look = (
         ([], None)
@@ -233,15 +215,15 @@ def ranking(request, edition: str, round: int, category: str):
         {
             "project_id": pid,
             "name": names[pid],
-            "p": explain.percent(analysis.projects[pid].get("p_top")),
-            "disagreement": analysis.projects[pid].get("disagreement"),
+            "p": explain.percent(result.rows[position[pid]].p_top),
+            "disagreement": "disagreement" in result.rows[position[pid]].flags,
             "result": str(RESULT_LABELS.get(result.rows[position[pid]].result or "", "")),
             "page": position[pid] // ROWS_PER_PAGE + 1,
         }
         for pid in (summary or {}).get("band", [])
         if pid in position
     ]
-    outlier_set = set(outlier_projects)
+    selected = set((summary or {}).get("selected", []))
     page_ranking = dataclasses.replace(result, rows=list(page.object_list))
     # One translation lookup per request, not one per row.
     why_text = _(
@@ -252,54 +234,59 @@ def ranking(request, edition: str, round: int, category: str):
     bar_label = _("Probability of winning") if is_final else _("Finalist probability")
     strip_label = _("Review totals")
     rows = []
-    for row in ranking_rows(page_ranking, hide_jurors=read_only):
-        figures = analysis.projects.get(row.project_id) or {}
-        lines = reviews.get(row.project_id, [])
+    # The jury chair's copy is presented without juror ids (presenter: hide_jurors); the reviews'
+    # pseudonyms ("Juror 3") come from the engine's row, in ascending order of total.
+    for engine_row, row in zip(page_ranking.rows, ranking_rows(page_ranking, hide_jurors=read_only), strict=True):
+        lines = list(engine_row.reviews)
         if read_only:
             # In the jury's copy the order of the reviews must not tell which juror gave which.
-            lines = sorted(lines, key=lambda line: line[1])
-        p_top = figures.get("p_top")
-        score = figures.get("score")
+            lines.sort(key=lambda line: line.total)
+        score = row.calibrated_score
+        p_top = row.p_top
+        percent = None if p_top is None else f"{fmt(100 * p_top, 0)} %"
         rows.append(
             {
                 "row": row,
-                "calibrated": figures,
+                "has_score": score is not None,
+                "selected": row.project_id in selected,
                 "score": fmt(score),
-                "se": fmt(figures.get("score_se")),
-                "expected": fmt(figures.get("expected_rank")),
-                "low": fmt(figures.get("rank_low"), 0),
-                "high": fmt(figures.get("rank_high"), 0),
-                "percent": None if p_top is None else f"{fmt(100 * p_top, 0)} %",
+                "se": fmt(row.score_se),
+                "has_expected": row.expected_rank is not None,
+                "expected": fmt(row.expected_rank),
+                "low": fmt(row.rank_low, 0),
+                "high": fmt(row.rank_high, 0),
+                "percent": percent,
                 "why": None
                 if score is None
                 else why_text
                 % {
                     "score": fmt(score),
-                    "se": fmt(figures.get("score_se")),
-                    "expected": fmt(figures.get("expected_rank")),
-                    "low": fmt(figures.get("rank_low"), 0),
-                    "high": fmt(figures.get("rank_high"), 0),
-                    "p": "–" if p_top is None else f"{fmt(100 * p_top, 0)} %",
+                    "se": fmt(row.score_se),
+                    "expected": fmt(row.expected_rank),
+                    "low": fmt(row.rank_low, 0),
+                    "high": fmt(row.rank_high, 0),
+                    "p": percent or "–",
                 },  # fmt: skip
                 "bar": charts.probability_bar(p_top, label=bar_label),
                 "strip": charts.strip_plot(row.juror_totals, score=score, label=strip_label),
                 "reviews": [
                     {
-                        "label": labels[j],
-                        "total": total,
-                        "adjusted": adjusted,
+                        "label": labels[line.juror_id],
+                        "total": line.total,
+                        "adjusted": line.adjusted_total,
                         "text": review_text
                         % {
-                            "juror": labels[j],
-                            "total": fmt(total),
-                            "adjustment": _signed(adjusted - total, fmt=fmt),
-                            "adjusted": fmt(adjusted),
+                            "juror": labels[line.juror_id],
+                            "total": fmt(line.total),
+                            "adjustment": "–"
+                            if line.adjusted_total is None
+                            else _signed(line.adjusted_total - line.total, fmt=fmt),
+                            "adjusted": fmt(line.adjusted_total),
                         },  # fmt: skip
-                        "outlier": outlier,
+                        "outlier": line.outlier,
                     }
-                    for j, total, _leniency, _scale, adjusted, outlier in lines
+                    for line in lines
                 ],
-                "outlier": row.project_id in outlier_set,
                 "others": [(METHOD_LABELS.get(m, m), fmt(score), rank) for m, score, rank in row.others],
                 "official": fmt(row.official_score),
                 "means": [fmt(mean) for mean in row.criterion_means],
@@ -311,8 +298,8 @@ def ranking(request, edition: str, round: int, category: str):
     if not read_only and juror_ids:
         totals_by_juror: dict[int, list[float]] = defaultdict(list)
         for lines in reviews.values():
-            for j, total, *_rest in lines:
-                totals_by_juror[j].append(total)
+            for line in lines:
+                totals_by_juror[line.juror_id].append(line.total)
         all_totals = [t for values in totals_by_juror.values() for t in values]
         boxes = charts.box_plots(
             [(labels[j], sorted(totals_by_juror[j])) for j in sorted(juror_ids, key=lambda j: labels[j].lower())],
@@ -337,7 +324,7 @@ def ranking(request, edition: str, round: int, category: str):
             "read_only": read_only,
             "sealed": _sealed(rnd),
             "method_label": METHOD_LABELS.get(result.method, result.method),
-            "official_is_calibrated": result.method == getattr(AggregationMethod, "CALIBRATED", None),
+            "official_is_calibrated": result.method == AggregationMethod.CALIBRATED,
             "other_labels": [METHOD_LABELS.get(m, m) for m in result.other_methods],
             "tie_rule_label": dict(TieBreakRule.choices).get(result.tie_break_rule, ""),
             "weights": [(c.name, weights.get(c.pk)) for c in result.criteria],

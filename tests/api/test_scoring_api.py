@@ -10,6 +10,7 @@ from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, Result, Score
 from submissions.enums import ProjectStatus
 from tests.factories import AssignmentFactory, ProjectFactory, RoundFactory, UserFactory
+from tests.scoring.reference import repeated_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -223,10 +224,25 @@ def test_api_ranking_rows(world, api):
     assert first["scores"]["mean"] == pytest.approx(85.0)
     assert first["ranks"]["median"] == 1
     assert first["reviews_done"] == 2 and first["flags"] == [] and first["tie"] is False
-    assert first["finalist_probability"] is None
-    body = client.get("/api/v1/rankings/", round=w.round.pk, category=w.category.pk, bootstrap=1).json()
-    assert 0 <= body["rows"][0]["finalist_probability"] <= 1
-    assert body["bootstrap_samples"] >= 1000
+    # Every juror scored one project: each project is its own component, so its calibrated score is
+    # its mean (no juror can be compared with another) and the plan is reported as not connected.
+    assert first["calibrated_score"] == pytest.approx(85.0)
+    assert body["rows"][1]["calibrated_score"] == pytest.approx(45.0)
+    assert body["connected"] is False
+    assert body["draws"] == 1000 and body["bootstrap_samples"] == 1000 and body["seed"] == 0
+    assert body["agreement_method"] == "Krippendorff's alpha (interval)"
+    # The probabilities come from the model whatever `bootstrap` says (kept for older clients).
+    again = client.get("/api/v1/rankings/", round=w.round.pk, category=w.category.pk, bootstrap=1).json()
+    assert again["rows"] == body["rows"]
+    probabilities = [row["finalist_probability"] for row in body["rows"]]
+    assert all(0 <= p <= 1 for p in probabilities)
+    assert sum(probabilities) == pytest.approx(min(2, w.category.finalists_count))
+    for row in body["rows"]:
+        low, high = row["rank_interval"]
+        assert 1 <= low <= high <= 2 and low <= row["expected_rank"] <= high
+        assert row["score_se"] > 0
+        assert row["in_band"] == (0.1 < row["finalist_probability"] < 0.9)
+        assert ("contested" in row["flags"]) == row["in_band"]
 
 
 def test_api_ranking_bad_parameters_are_400_not_500(world, api):
@@ -247,9 +263,15 @@ def test_api_ranking_query_count_constant(world, api, django_assert_num_queries,
     projects = [ProjectFactory(edition=w.edition, category=w.category) for _ in range(n)]
     _completed_reviews(w, {p: [Decimal("5"), Decimal("6")] for p in projects})
     client = api(w.personas["organiser"])
-    with django_assert_num_queries(12):
+    # The first request fits the round and stores the analysis (4 more statements: the write).
+    with django_assert_num_queries(17) as first:
         body = client.get("/api/v1/rankings/", round=w.round.pk, category=w.category.pk).json()
     assert len(body["rows"]) == n
+    with django_assert_num_queries(13) as cached:
+        again = client.get("/api/v1/rankings/", round=w.round.pk, category=w.category.pk).json()
+    assert again == body
+    assert repeated_statements(first.captured_queries) == []
+    assert repeated_statements(cached.captured_queries) == []
 
 
 def test_api_results_are_embargoed_until_publication(world, api):

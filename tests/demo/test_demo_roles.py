@@ -30,6 +30,7 @@ from demo.seeding import (
 from reports.models import Certificate
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, Result, Score
+from scoring.ranking.analysis import round_analysis
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 from tests.factories import EditionFactory
@@ -190,6 +191,31 @@ def test_demo_judging_plan_is_connected(demo):
             & set(EditionRole.objects.filter(edition=edition, panels=other).values_list("user_id", flat=True))
         }
         assert len(members) == 6 and len(overlapping) == 2
+
+
+def test_demo_jury_looks_real_planted_jurors_flagged_and_places_contested(demo):
+    """The calibrated ranking's rater diagnostics find the two planted jurors (demo.content:
+    juror 4 lenient, juror 10 harsh) and nobody else; round 1 of this year has contested places."""
+    lenient = User.objects.get(email="juror4@demo.v4award.eu").pk
+    harsh = User.objects.get(email="juror10@demo.v4award.eu").pk
+    current, past = demo[DEMO_SLUG], demo[PAST_SLUG]
+    assert current.aggregation_method == past.aggregation_method == "calibrated"
+    for edition, number in ((current, 1), (past, 1), (past, 2)):
+        analysis = round_analysis(edition.rounds.get(number=number))
+
+        def flagged(test: str, analysis=analysis) -> set[int]:
+            return {pk for pk, juror in analysis.jurors.items() if juror[test] and juror[test]["flagged"]}
+
+        assert len(analysis.jurors) == 12 and analysis.connected and len(analysis.components) == 1
+        assert flagged("leniency_test") == {lenient, harsh}, (edition.year, number)
+        assert analysis.jurors[lenient]["leniency"] > 5 and analysis.jurors[harsh]["leniency"] < -5
+        assert flagged("scale_test") == set() and flagged("favouritism") == set()
+        # Same-country pairs are allowed in the demo, so favouritism is tested, and found nowhere.
+        assert sum(1 for juror in analysis.jurors.values() if juror["favouritism"]) >= 8
+    first = round_analysis(current.rounds.get(number=1))
+    bands = {category: entry["band"] for category, entry in first.categories.items()}
+    assert sum(1 for band in bands.values() if band) >= 2, bands
+    assert max(entry["expected_wrong"] for entry in first.categories.values()) > 0.1
 
 
 def test_demo_past_edition_has_public_results_ceremony_and_certificates(demo, client):

@@ -122,13 +122,32 @@ def test_ranking_workbook(edition, open_round, scored):
     assert any(key.startswith("Agreement in Smart City") for key in summary)
     ws = wb["Smart City"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:6] == ("Rank", "Reference", "Project", "Organisation", "Country", "Official score (Mean)")
+    assert rows[0][:6] == (
+        "Rank", "Reference", "Project", "Organisation", "Country", "Official score (Calibrated score)"
+    )  # fmt: skip
+    assert rows[0][6:12] == (
+        "Mean", "Median", "Trimmed mean", "± standard error (calibrated score)", "Expected rank",
+        "Rank interval (80 %)",
+    )  # fmt: skip
     assert "Mean: Innovation" in rows[0] and "Status" in rows[0] and "Override reason" in rows[0]
-    # p2: (2*5+5)/30 and (2*9+7)/30 -> mean 66.67; p1: 22/30, 16/30 -> mean 63.33
+    # p2: (2*5+5)/30 and (2*9+7)/30 -> mean 66.67; p1: 22/30, 16/30 -> mean 63.33. Both jurors
+    # scored both projects, so their leniencies cancel and the calibrated score is the mean.
     assert [r[1] for r in rows[1:]] == ["V4A-2026-0002", "V4A-2026-0001"]
     assert rows[1][0] == 1
     assert rows[1][5] == pytest.approx(200 / 3)
+    assert rows[1][6] == pytest.approx(200 / 3)
     assert ws["F2"].number_format == "0.00"
+    # More finalists (the default) than projects: both are certain, and each
+    # project's rank interval lies within 1–2.
+    probability = rows[0].index("Finalist probability")
+    assert (rows[1][probability], rows[2][probability]) == (1.0, 1.0)
+    assert rows[1][9] > 0 and rows[1][11] in {"1–1", "1–2"} and rows[2][11] in {"1–2", "2–2"}
+    assert summary["Probabilities"] == "1000 draws from the model's posterior, seed 0"
+    assert summary["Decision band in Smart City (0.1 < P < 0.9)"] in {
+        "none",
+        "V4A-2026-0002, V4A-2026-0001",
+        "V4A-2026-0001, V4A-2026-0002",
+    }
     status = rows[0].index("Status")
     assert rows[1][status] == "Winner"
     assert rows[2][2] == "'" + INJECTION

@@ -8,6 +8,7 @@ from scoring.calibration.graph import components
 from scoring.calibration.inference import benjamini_hochberg, diagnose, favouritism_test, leniency_test
 from scoring.calibration.model import fit
 from scoring.calibration.posterior import draw, draw_effects
+from tests.scoring.reference import standardised
 
 # The 3-project × 2-juror example: juror A (0) reviews projects 0, 1, 2; juror B (1) reviews 0, 1.
 Y = np.array([70.0, 60.0, 50.0, 80.0, 74.0])
@@ -16,13 +17,8 @@ JUROR = np.array([0, 0, 0, 1, 1])
 
 
 def zscores(y, project, juror, n_projects):
-    """The old standardised method (reference only): juror z-scores averaged per project."""
-    z = np.empty(len(y))
-    for j in np.unique(juror):
-        mine = juror == j
-        sd = y[mine].std()
-        z[mine] = (y[mine] - y[mine].mean()) / sd if sd else 0.0
-    return np.bincount(project, weights=z, minlength=n_projects) / np.bincount(project, minlength=n_projects)
+    """The old standardised method, the reference the calibrated method is compared with."""
+    return standardised(y, project, juror, n_projects=n_projects)
 
 
 def dense_mme(y, project, juror, n_projects, n_jurors, lam):

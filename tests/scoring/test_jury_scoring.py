@@ -1,5 +1,6 @@
 """score_save, assignment_finalise, assignment_reopen and the scoring page."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -169,6 +170,32 @@ def test_scoring_page_shows_application_and_rubric(client_for, juror, mine, crit
     assert "Guidance 1" in body and "4–10: strong" in body
     assert "0–10, step 0.5" in body and 'inputmode="decimal"' in body
     assert mine.project.organisation_name in body
+
+
+def _weights_by_legend(body: str) -> list[tuple[str, str]]:
+    """(criterion name, its weight badge) per criterion fieldset of the scoring page, in order."""
+    legends = re.findall(r"<legend><strong>(.*?)</strong>(.*?)</legend>", body, re.S)
+    return [(name, re.search(r'data-testid="criterion-weight">([^<]*)<', rest).group(1)) for name, rest in legends]
+
+
+def test_scoring_page_shows_each_criterion_weight_in_percent(client_for, juror, mine, criteria):
+    """Next to each criterion, its share of the total (award.rubric.effective_weights): the weight
+    alone decides it, whatever the criterion's range."""
+    url = reverse("scoring:score", args=[mine.pk])
+    # Equal weights: the tenths left over go to the first criterion, so the shares add up to 100.
+    assert _weights_by_legend(client_for(juror).get(url).content.decode()) == [
+        ("Criterion 0", "weight 33.4 %"),
+        ("Criterion 1", "weight 33.3 %"),
+        ("Criterion 2", "weight 33.3 %"),
+    ]
+    for criterion, weight, top in zip(criteria, ("3", "1.5", "0.5"), ("10", "5", "100"), strict=True):
+        criterion.weight, criterion.max_value = Decimal(weight), Decimal(top)
+        criterion.save()
+    assert _weights_by_legend(client_for(juror).get(url).content.decode()) == [
+        ("Criterion 0", "weight 60 %"),
+        ("Criterion 1", "weight 30 %"),
+        ("Criterion 2", "weight 10 %"),
+    ]
 
 
 def test_scoring_page_blind_review_hides_names(client_for, juror, mine, criteria, edition):

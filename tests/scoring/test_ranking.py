@@ -3,13 +3,13 @@
 from datetime import timedelta
 from decimal import Decimal
 
-import numpy as np
 import pytest
 from django.utils import timezone
 
 from award.enums import AggregationMethod, TieBreakRule
+from scoring.calibration.agreement import krippendorff_alpha_interval
 from scoring.enums import AssignmentStatus
-from scoring.ranking.engine import bootstrap_top_n, icc_1k, juror_table, ranking_for, round_totals
+from scoring.ranking.engine import juror_diagnostics, juror_table, official_method, ranking_for
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -21,12 +21,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MEAN, MEDIAN, TRIMMED, STANDARDISED = (
+CALIBRATED, MEAN, MEDIAN, TRIMMED = (
+    AggregationMethod.CALIBRATED,
     AggregationMethod.MEAN,
     AggregationMethod.MEDIAN,
     AggregationMethod.TRIMMED_MEAN,
-    AggregationMethod.STANDARDISED,
 )
+ALL_METHODS = [CALIBRATED, MEAN, MEDIAN, TRIMMED]
 
 
 def review(rnd, project, juror, values: dict, *, done: bool = True):
@@ -74,9 +75,10 @@ def jurors(n):
 # mean:     A 80, B 70, C 35
 # median:   A 85, B 65, C 35
 # trimmed:  A (80+90)/2 = 85, B (60+70)/2 = 65, C (40+30)/2 = 35
-# standardised: juror means 60, 70, 46.667, 70; population sds 16.330, 16.330, 12.472, 35.590;
-#   mean z per project: A 0.889920, B 0.407749, C -1.297669; round mean 61.6667, sd 24.094720
-#   -> A 61.6667 + 24.0947 × 0.889920 = 83.109, B 71.491, C 30.400
+# calibrated: every juror scored every project, so each project's jurors are the same four and
+#   their leniencies (shrunk, summing to zero over the component) cancel out of every project
+#   alike: the calibrated score is the mean, A 80, B 70, C 35. (It differs from the mean only
+#   when jurors saw different projects: test_calibrated_corrects_lenient_and_harsh_jurors.)
 FIXED = {
     "A": [8, 9, 5, 10],
     "B": [6, 7, 6, 9],
@@ -94,24 +96,30 @@ def fixed_example(edition, category, criterion, open_round):
     return items, panel
 
 
-def test_juror_total_is_weighted_and_scaled_to_100(edition, category, open_round):
-    heavy = CriterionFactory(edition=edition, weight=Decimal("2"), max_value=Decimal("10"))
-    light = CriterionFactory(edition=edition, weight=Decimal("1"), max_value=Decimal("5"), position=1)
+def test_juror_total_normalises_each_criterion_before_weighting(edition, category, open_round):
+    heavy = CriterionFactory(edition=edition, weight=Decimal("2"), min_value=Decimal("0"), max_value=Decimal("10"))
+    light = CriterionFactory(
+        edition=edition, weight=Decimal("1"), min_value=Decimal("1"), max_value=Decimal("5"), position=1
+    )
     project = projects(edition, category, "A")["A"]
-    review(open_round, project, UserFactory(), {heavy: 8, light: 5})
-    # (2×8 + 1×5) / (2×10 + 1×5) × 100 = 21 / 25 × 100 = 84
-    [(project_id, _category_id, _juror_id, total)] = round_totals(open_round)
+    review(open_round, project, UserFactory(), {heavy: 8, light: 1})
+    # (2 × (8 − 0)/10 + 1 × (1 − 1)/4) / (2 + 1) × 100 = 1.6 / 3 × 100 = 53.333
+    ranking = ranking_for(category=category, round=open_round)
+    [(project_id, _category_id, _juror_id, total)] = ranking.round_totals
     assert project_id == project.pk
-    assert total == pytest.approx(84.0)
+    assert total == pytest.approx(53.33333, abs=1e-4)
+    assert ranking.rows[0].juror_totals == [pytest.approx(53.33333, abs=1e-4)]
+    # Per criterion the mean reads on the criterion's own scale.
+    assert ranking.rows[0].criterion_means == {heavy.pk: pytest.approx(8.0), light.pk: pytest.approx(1.0)}
 
 
 @pytest.mark.parametrize(
     "method, expected",
     [
+        (CALIBRATED, {"A": 80.0, "B": 70.0, "C": 35.0}),
         (MEAN, {"A": 80.0, "B": 70.0, "C": 35.0}),
         (MEDIAN, {"A": 85.0, "B": 65.0, "C": 35.0}),
         (TRIMMED, {"A": 85.0, "B": 65.0, "C": 35.0}),
-        (STANDARDISED, {"A": 83.10903, "B": 71.49127, "C": 30.39970}),
     ],
 )
 def test_ranking_each_method_matches_hand_computed_values(
@@ -127,49 +135,98 @@ def test_ranking_each_method_matches_hand_computed_values(
     assert [row.project.title for row in ranking.rows] == ["A", "B", "C"]
     assert [row.rank for row in ranking.rows] == [1, 2, 3]
     assert ranking.method == method
-    assert ranking.methods[0] == method and sorted(ranking.methods) == sorted([MEAN, MEDIAN, TRIMMED, STANDARDISED])
+    assert ranking.methods[0] == method and sorted(ranking.methods) == sorted(ALL_METHODS)
 
 
-def test_ranking_spread_counts_and_criterion_means(category, open_round, criterion, fixed_example):
+def test_stored_standardised_method_is_read_as_calibrated(edition, category, open_round, fixed_example):
+    # A value from before the migration, written behind the model's choices.
+    type(edition).objects.filter(pk=edition.pk).update(aggregation_method="standardised")
+    edition.refresh_from_db()
+    ranking = ranking_for(category=category, round=open_round)
+    assert ranking.method == CALIBRATED == official_method("standardised")
+    assert [row.official_score for row in ranking.rows] == [
+        pytest.approx(80.0, abs=1e-4),
+        pytest.approx(70.0, abs=1e-4),
+        pytest.approx(35.0, abs=1e-4),
+    ]
+
+
+def test_new_editions_rank_by_the_calibrated_score(edition):
+    assert type(edition)().aggregation_method == CALIBRATED
+    assert "standardised" not in dict(AggregationMethod.choices)
+
+
+def test_ranking_spread_counts_criterion_means_and_agreement(category, open_round, criterion, fixed_example):
     ranking = ranking_for(category=category, round=open_round)
     a = ranking.rows[0]
     assert a.project.title == "A"
-    assert sorted(a.juror_totals) == [50.0, 80.0, 90.0, 100.0]
+    # In juror order (the jurors were created in order J1..J4).
+    assert a.juror_totals == [80.0, 90.0, 50.0, 100.0]
     assert a.spread_min == 50.0 and a.spread_max == 100.0
     # population sd of 80, 90, 50, 100 around 80: sqrt((0 + 100 + 900 + 400) / 4) = 18.708
     assert a.spread_sd == pytest.approx(18.70829, abs=1e-4)
     assert a.criterion_means == {criterion.pk: pytest.approx(8.0)}
     assert (a.reviews_done, a.reviews_assigned) == (4, 4)
-    assert a.flags == ["high_disagreement"]  # 18.7 > the default threshold of 15
-    assert ranking.agreement_method == "ICC(1,k)"
+    # No "high disagreement" by a standard deviation any more; with one finalist and four jurors
+    # who differ this much (B is 10 points behind), A's place is contested.
+    assert a.flags == ["contested"] and 0.1 < a.p_top < 0.9
+    # Why here: each review adjusted for its juror's leniency, c + (y − c − b) / s with s = 1.
+    leniency = {line.juror_id: line.leniency for line in a.reviews}
+    for line in a.reviews:
+        assert line.scale == 1.0 and line.outlier is False
+        assert line.adjusted_total == pytest.approx(line.total - leniency[line.juror_id], abs=1e-9)
+    # The leniencies are the jurors' deviations from the panel, shrunk towards 0, summing to 0:
+    # juror means 60, 70, 46.667, 70 around 61.667 -> -1.667, 8.333, -15, 8.333, all times the
+    # same factor 3 / (3 + λ) in a complete design.
+    deviations = [-5 / 3, 25 / 3, -15.0, 25 / 3]
+    factor = a.reviews[0].leniency / deviations[0]
+    assert 0 < factor < 1
+    assert [line.leniency for line in a.reviews] == [pytest.approx(d * factor, abs=1e-6) for d in deviations]
+    # Agreement: Krippendorff's alpha of the adjusted totals, per category, with its verdict.
+    adjusted = [line.adjusted_total for row in ranking.rows for line in row.reviews]
+    units = [row.project.pk for row in ranking.rows for _line in row.reviews]
+    assert ranking.agreement == pytest.approx(krippendorff_alpha_interval(adjusted, units), abs=1e-9)
+    assert ranking.agreement_method == "Krippendorff's alpha (interval)"
+    assert ranking.agreement_verdict in {"poor", "fair", "good", "very_good"}
+    assert ranking.connected is True
+    assert ranking.category_analysis["projects"] == [row.project.pk for row in ranking.rows]
 
 
-def test_icc_1k_against_hand_computed_value():
-    # Groups [80, 70], [50, 60], [30, 40]: grand mean 55; group means 75, 55, 35.
-    # SSB = 2 × (400 + 0 + 400) = 1600, MSB = 1600 / 2 = 800; SSW = 6 × 25 = 150, MSW = 150 / 3 = 50.
-    # ICC(1,k) = (800 − 50) / 800 = 0.9375
-    assert icc_1k([[80, 70], [50, 60], [30, 40]]) == pytest.approx(0.9375)
-    assert icc_1k([[80, 70]]) is None
-    assert icc_1k([[50, 50], [50, 50]]) is None
-
-
-def test_standardised_puts_harsh_and_lenient_jurors_on_the_same_scale(edition, category, criterion, open_round):
-    edition.aggregation_method = STANDARDISED
-    edition.save()
-    items = projects(edition, category, ["H1", "H2", "H3", "L1", "L2", "L3"])
-    harsh, lenient = jurors(2)
-    # The same ordering, 40 points apart: the harsh juror gives 30/40/50, the lenient 70/80/90.
-    for index, value in enumerate([3, 4, 5], start=1):
-        review(open_round, items[f"H{index}"], harsh, {criterion: value})
-        review(open_round, items[f"L{index}"], lenient, {criterion: value + 4})
+def test_calibrated_corrects_lenient_and_harsh_jurors(edition, category, criterion, open_round):
+    # Jurors J1 (+20 points), J2 (neutral) and J3 (-20) each saw two of three projects, and the
+    # totals fit that exactly (true quality 60, 70, 40):
+    #            J1   J2   J3    mean   calibrated
+    #   P1       80   60          70        60
+    #   P2            70   50     60        70
+    #   P3       60        20     40        40
+    # With no error left the leniencies are +20, 0, -20 (balanced around 0) and the calibrated
+    # scores the true quality, up to the tiny shrinkage REML leaves (< 0.001 points here).
+    items = projects(edition, category, ["P1", "P2", "P3"])
+    j1, j2, j3 = jurors(3)
+    for project, juror, value in [
+        ("P1", j1, 8), ("P1", j2, 6), ("P2", j2, 7), ("P2", j3, 5), ("P3", j1, 6), ("P3", j3, 2),
+    ]:  # fmt: skip
+        review(open_round, items[project], juror, {criterion: value})
     ranking = ranking_for(category=category, round=open_round)
-    score = {row.project.title: row.scores for row in ranking.rows}
-    for index in (1, 2, 3):
-        assert score[f"H{index}"][STANDARDISED] == pytest.approx(score[f"L{index}"][STANDARDISED])
-        assert score[f"L{index}"][MEAN] - score[f"H{index}"][MEAN] == pytest.approx(40.0)
-    # Round mean 60, sd sqrt((900+400+100+100+400+900)/6) = 21.602; z = ±1.2247 -> 60 ± 26.458
-    assert score["H3"][STANDARDISED] == pytest.approx(86.4575, abs=1e-3)
-    assert score["H1"][STANDARDISED] == pytest.approx(33.5425, abs=1e-3)
+    rows = {row.project.title: row for row in ranking.rows}
+    assert [row.project.title for row in ranking.rows] == ["P2", "P1", "P3"]
+    assert [rows[n].scores[CALIBRATED] for n in ("P1", "P2", "P3")] == [
+        pytest.approx(60.0, abs=1e-2),
+        pytest.approx(70.0, abs=1e-2),
+        pytest.approx(40.0, abs=1e-2),
+    ]
+    assert [rows[n].scores[MEAN] for n in ("P1", "P2", "P3")] == [70.0, 60.0, 40.0]
+    assert (rows["P1"].ranks[MEAN], rows["P2"].ranks[MEAN]) == (1, 2)
+    # One finalist: the mean would choose P1, so both places depend on the method.
+    assert "method_sensitive" in rows["P1"].flags and "method_sensitive" in rows["P2"].flags
+    # Why P1 is second: J1's 80 counts as 60 once J1's +20 is taken off, J2's 60 stays 60.
+    assert [(line.juror_id, line.total) for line in rows["P1"].reviews] == [(j1.pk, 80.0), (j2.pk, 60.0)]
+    assert [line.leniency for line in rows["P1"].reviews] == [pytest.approx(20.0, abs=1e-2), pytest.approx(0, abs=1e-2)]
+    assert [line.adjusted_total for line in rows["P1"].reviews] == [
+        pytest.approx(60.0, abs=1e-2),
+        pytest.approx(60.0, abs=1e-2),
+    ]
+    assert rows["P1"].score_se > 0 and rows["P1"].component == rows["P3"].component
 
 
 def test_tie_broken_by_median_first(edition, category, criterion, open_round):
@@ -239,8 +296,8 @@ def test_missing_review_is_flagged_and_not_ranked(edition, category, criterion, 
     assert incomplete.flags == ["missing_reviews"]
     assert (incomplete.reviews_done, incomplete.reviews_assigned) == (1, 2)
     assert incomplete.official_score == pytest.approx(100.0)  # provisional, shown but not ranked
-    assert incomplete.finalist_probability is None
-    assert incomplete.ranks == dict.fromkeys([MEAN, MEDIAN, TRIMMED, STANDARDISED])
+    assert incomplete.finalist_probability is None and incomplete.rank_low is None
+    assert incomplete.ranks == dict.fromkeys(ALL_METHODS)
 
 
 def test_recused_review_is_not_missing(edition, category, criterion, open_round):
@@ -267,7 +324,7 @@ def test_method_sensitive_flag(edition, category, criterion, open_round):
     assert "method_sensitive" in rows[1].flags
 
 
-def test_bootstrap_is_reproducible_and_certain_at_the_extremes(edition, category, criterion, open_round):
+def test_probabilities_are_reproducible_and_certain_at_the_extremes(edition, category, criterion, open_round):
     category.finalists_count = 3
     category.save()
     names = ["Ahead", "Behind", *[f"Mid{i}" for i in range(6)]]
@@ -279,23 +336,56 @@ def test_bootstrap_is_reproducible_and_certain_at_the_extremes(edition, category
         review(open_round, items["Behind"], juror, {criterion: juror_index % 2})
         for i, values in enumerate(middling):
             review(open_round, items[f"Mid{i}"], juror, {criterion: values[juror_index]})
-    first = ranking_for(category=category, round=open_round, bootstrap=True, seed=7)
-    again = ranking_for(category=category, round=open_round, bootstrap=True, seed=7)
+    first = ranking_for(category=category, round=open_round, seed=7)
+    again = ranking_for(category=category, round=open_round, seed=7)
     probabilities = {row.project.title: row.finalist_probability for row in first.rows}
-    assert probabilities == {row.project.title: row.finalist_probability for row in again.rows}
-    assert first.bootstrap_samples == 1000
-    assert probabilities["Ahead"] == 1.0
-    assert probabilities["Behind"] == 0.0
-    assert all(0.0 < probabilities[f"Mid{i}"] < 1.0 for i in (0, 1, 2))
+    assert probabilities == {row.project.title: row.p_top for row in again.rows}
+    assert first.n_draws == 1000 and first.seed == 7
+    assert probabilities["Ahead"] > 0.99
+    assert probabilities["Behind"] < 0.01
+    # Three finalists among eight: the probabilities add up to 3 in every draw.
+    assert sum(probabilities.values()) == pytest.approx(3.0)
+    mid = [f"Mid{i}" for i in range(6)]
+    assert all(0.0 < probabilities[name] < 1.0 for name in mid)
+    rows = {row.project.title: row for row in first.rows}
+    assert rows["Ahead"].rank_low == 1 and rows["Behind"].rank_high == 8
+    for row in first.rows:
+        assert row.rank_low <= row.expected_rank <= row.rank_high
+        assert row.in_band == (0.1 < row.p_top < 0.9)
+        assert ("contested" in row.flags) == row.in_band
+    assert {row.project.pk for row in first.rows if row.in_band} == set(first.category_analysis["band"])
+    # Another seed: other draws, the same calibrated scores.
+    other = ranking_for(category=category, round=open_round, seed=8)
+    assert [row.official_score for row in other.rows] == [row.official_score for row in first.rows]
 
 
-def test_bootstrap_top_n_vectorised_handles_mixed_panel_sizes():
-    values = [[90.0, 95.0], [10.0, 20.0, 15.0, 12.0], [50.0, 60.0, 55.0]]
-    result = bootstrap_top_n([np.asarray(v) for v in values], method=TRIMMED, top_n=1, samples=1000, seed=1)
-    assert list(result) == [1.0, 0.0, 0.0]
+def test_outlier_review_and_disagreement_flags(edition, category, criterion, open_round):
+    category.finalists_count = 4
+    category.save()
+    # Five jurors score ten projects 1..10 with small disagreements; juror 5 gives P06 a 10
+    # where the others give it a 5 or 6.
+    items = projects(edition, category, [f"P{i:02d}" for i in range(1, 11)])
+    panel = jurors(5)
+    wobble = [0, 1, 0, -1, 0]
+    for i in range(1, 11):
+        for j, juror in enumerate(panel):
+            value = min(10, max(0, i + wobble[(i + j) % 5]))
+            if i == 6 and j == 4:
+                value = 10
+            review(open_round, items[f"P{i:02d}"], juror, {criterion: value})
+    ranking = ranking_for(category=category, round=open_round)
+    rows = {row.project.title: row for row in ranking.rows}
+    assert [line.outlier for line in rows["P06"].reviews] == [False, False, False, False, True]
+    assert "outlier_review" in rows["P06"].flags
+    assert [row.project.title for row in ranking.rows if "outlier_review" in row.flags] == ["P06"]
+    assert [entry["project_id"] for entry in ranking.analysis.outliers] == [items["P06"].pk]
+    for row in ranking.rows:
+        assert ("disagreement" in row.flags) == (
+            row.in_band and ranking.analysis.projects[row.project.pk]["disagreement"]
+        )
 
 
-def test_juror_table_flags_lenient_and_harsh(edition, category, criterion, open_round):
+def test_juror_table_without_a_ranking_is_descriptive(edition, category, criterion, open_round):
     items = projects(edition, category, ["P1", "P2"])
     harsh, fair, lenient = jurors(3)
     for project in items.values():
@@ -311,3 +401,37 @@ def test_juror_table_flags_lenient_and_harsh(edition, category, criterion, open_
     ]
     assert [(r.flag_lenient, r.flag_harsh) for r in rows] == [(True, False), (False, False), (False, True)]
     assert rows[0].sd == 0.0
+
+
+@pytest.fixture
+def planted_lenient(edition, category, criterion, open_round):
+    """Six jurors score twelve projects; juror 1 gives 3 points (30 on 0–100) more than the others
+    and juror 6 three points less, so the four others are neutral."""
+    items = projects(edition, category, [f"Q{i:02d}" for i in range(12)])
+    panel = jurors(6)
+    wobble = [0, 1, -1, 0, 1, -1, 0]
+    for i in range(12):
+        for j, juror in enumerate(panel):
+            planted = {0: 3, 5: -3}.get(j, 0)
+            value = 4 + i % 3 + wobble[(i + 2 * j) % 7] * (1 if i % 2 else 0) + planted
+            review(open_round, items[f"Q{i:02d}"], juror, {criterion: value})
+    return panel
+
+
+def test_juror_diagnostics_flag_the_planted_lenient_and_harsh_jurors(
+    category, open_round, planted_lenient, django_assert_num_queries
+):
+    ranking = ranking_for(category=category, round=open_round)
+    with django_assert_num_queries(1):  # the users; everything else is in the ranking
+        rows = juror_diagnostics(ranking)
+    assert (rows[0].juror, rows[1].juror) == (planted_lenient[0], planted_lenient[5])
+    assert [row.leniency_flag for row in rows] == ["lenient", "harsh", "", "", "", ""]
+    assert rows[0].leniency > 20 and rows[0].leniency_test.adjusted_low > 0
+    assert rows[1].leniency < -20 and rows[1].leniency_test.adjusted_high < 0
+    assert all(row.reviews == 12 and row.reviews_in_category == 12 for row in rows)
+    assert all(row.favouritism is None for row in rows)  # nobody reviewed their own country
+    # The descriptive table given the ranking takes its flags from the same test.
+    table = juror_table(ranking=ranking)
+    flags = {r.juror: (r.flag_lenient, r.flag_harsh) for r in table}
+    assert flags[planted_lenient[0]] == (True, False) and flags[planted_lenient[5]] == (False, True)
+    assert sum(r.flag_lenient or r.flag_harsh for r in table) == 2

@@ -138,9 +138,12 @@ def test_loader_query_count_does_not_grow(edition, open_round, rubric, n_project
 def test_cache_hit_query_count_does_not_grow(edition, open_round, rubric, n_projects, django_assert_num_queries):
     _plan(edition, open_round, rubric, n_projects)
     round_analysis_cached(open_round)
-    # Fingerprint (4) and the cached row (1).
-    with django_assert_num_queries(5):
+    # The inputs (LOADER_QUERIES) and the cached row (1); the key is computed from the inputs.
+    with django_assert_num_queries(LOADER_QUERIES + 1):
         round_analysis_cached(open_round)
+    inputs = round_inputs(open_round)
+    with django_assert_num_queries(1):
+        round_analysis_cached(open_round, inputs=inputs)
 
 
 def test_round_analysis_probabilities_and_plain_data(edition, open_round, rubric):
@@ -197,9 +200,15 @@ def test_cache_recomputes_when_the_data_changes(edition, open_round, rubric, org
     round_analysis_cached(open_round)
     assignment = Assignment.objects.filter(round=open_round).order_by("id").first()
 
+    # A score saved with the value it had: the same data, the same key, no refit.
+    score = Score.objects.filter(assignment=assignment).order_by("criterion__position").first()
+    assert score.value == Decimal("1")
+    score.save()
+    round_analysis_cached(open_round)
+    assert len(count_fits) == 1
+
     # A score changed (even behind the services' back).
-    score = Score.objects.filter(assignment=assignment).first()
-    score.value = Decimal("1")
+    score.value = Decimal("4")
     score.save()
     round_analysis_cached(open_round)
     assert len(count_fits) == 2

@@ -111,9 +111,9 @@ def test_ranking_page_summary_band_and_decision(board, edition, open_round, orga
     assert f'href="?page=1#p-{b.pk}"' in text
     # The decision column: the model's top 2 before any decision; the contested flag in words.
     rows = {item["row"].reference: item for item in response.context["rows"]}
-    assert [ref for ref, item in rows.items() if item["calibrated"]["selected"]] == ["V4A-2026-0001", "V4A-2026-0002"]
+    assert [ref for ref, item in rows.items() if item["selected"]] == ["V4A-2026-0001", "V4A-2026-0002"]
     assert text.count("in the top 2") == 2
-    assert text.count('<span class="badge flag-contested">contested</span>') == 2
+    assert text.count('<span class="badge flag-contested">contested: the place is not settled</span>') == 2
     assert "Effective weights:</strong> Impact 75.0&nbsp;%, Innovation 25.0&nbsp;%" in text
 
 
@@ -202,7 +202,7 @@ def test_ranking_page_queries_flat_and_never_twice(
             _review(open_round, project, juror, [criterion], [3 + (index * 7 + n * 3) % 7])
     client = client_for(organiser)
     client.get(url(edition, open_round, category))  # warm the session and the analysis
-    with django_assert_num_queries(20) as captured:
+    with django_assert_num_queries(16) as captured:
         response = client.get(url(edition, open_round, category))
     assert response.content.decode().count('data-testid="rank-row"') == min(projects, 4)
     statements = [query["sql"] for query in captured.captured_queries]

@@ -1,5 +1,7 @@
 import io
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -12,7 +14,7 @@ from award.models import User
 from submissions.enums import ProjectStatus
 from submissions.models import Attachment, Project
 from submissions.services import attachment_add, project_submit
-from tests.factories import ProjectFactory
+from tests.factories import CriterionFactory, ProjectFactory
 from tests.submissions.conftest import HTML_BYTES, PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db
@@ -74,12 +76,33 @@ def test_call_page_shows_categories_rubric_eligibility_and_deadline_in_edition_t
     edition.save()
     body = client.get(reverse("submissions:call", args=[edition.slug])).content.decode()
     assert "Smart City" in body and "Cities and towns." in body
-    assert "Impact on citizens" in body and "8–10: strong" in body and "weight 2" in body
+    assert "Impact on citizens" in body and "8–10: strong" in body and "weight 100 %" in body
     assert "Slovakia" in body and "Hungary" in body and "Municipality or city" in body
     local = edition.submissions_close_at.astimezone(edition.tz)
     assert "(Europe/Warsaw)" in body and local.strftime("%H:%M") in body
     assert 'id="countdown"' in body
     assert "Create an account to apply" in body
+
+
+def _weight_badges(body: str) -> list[tuple[str, str]]:
+    """(criterion name, its weight badge) per criterion of the call page's rubric, in order."""
+    return re.findall(r'<h3>([^<]*) <small class="badge" data-testid="criterion-weight">([^<]*)</small>', body)
+
+
+def test_call_page_shows_each_criterion_weight_in_percent(client, edition, criterion):
+    """The rubric as applicants read it: each criterion's share of the total, whatever its range."""
+    CriterionFactory(edition=edition, name="Replicability", weight=Decimal("1.5"), max_value=Decimal(5), position=1)
+    CriterionFactory(edition=edition, name="Partnership", weight=Decimal("0.5"), max_value=Decimal(100), position=2)
+    url = reverse("submissions:call", args=[edition.slug])
+    assert _weight_badges(client.get(url).content.decode()) == [
+        ("Impact on citizens", "weight 50 %"),
+        ("Replicability", "weight 37.5 %"),
+        ("Partnership", "weight 12.5 %"),
+    ]
+    # In the reader's number format (the words wait for the catalogues).
+    client.cookies["award_language"] = "sk"
+    badges = _weight_badges(client.get(url).content.decode())
+    assert [badge.rsplit(" ", 2)[-2:] for _name, badge in badges] == [["50", "%"], ["37,5", "%"], ["12,5", "%"]]
 
 
 def test_call_current_redirects_to_the_open_edition(client, edition):
