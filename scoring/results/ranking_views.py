@@ -41,11 +41,15 @@ ROWS_PER_PAGE = 50
 
 
 def _sealed(rnd):
-    """The round's sealed snapshot, when the sealing helper's selector exists (None otherwise)."""
-    from scoring.results import selectors
-
-    snapshot_for = getattr(selectors, "snapshot_for", None)
-    return snapshot_for(rnd) if snapshot_for is not None else None
+    """The frozen round's sealed snapshot for the banner (``_sealed_banner.html``), or None. The
+    sealing module arrives with another branch; until it is merged there is nothing sealed."""
+    if not rnd.frozen:
+        return None  # no query for a round that is not frozen
+    try:
+        from scoring.results.seal import snapshot_for
+    except ImportError:
+        return None
+    return snapshot_for(rnd)
 
 
 def _formatter():

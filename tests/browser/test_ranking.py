@@ -132,6 +132,11 @@ def test_ranking_page_shows_the_decision_without_scrolling_sideways(page, login_
     expect(page.get_by_test_id("select-finalists")).to_be_visible()
     button = page.get_by_test_id("select-finalists").bounding_box()
     assert button["x"] >= 0 and button["x"] + button["width"] <= width
+    # A category with long flags ("contested, and the jurors disagree") and a category with a band.
+    for category in ("cyber-security", "digital-public-services"):
+        page.goto(RANKING_URL.replace("smart-city", category))
+        expect(page.get_by_test_id("rank-row").first).to_be_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= page.evaluate("innerWidth"), category
 
 
 def test_ranking_summary_names_a_contested_project_and_why_here_opens(page, login_as):
