@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 
-from award.enums import Role
+from award.enums import Role, RoundKind
 from scoring.enums import AssignmentStatus
 from scoring.ranking import explain
 from scoring.ranking.cache import round_analysis_cached
@@ -20,6 +20,7 @@ from tests.factories import (
     CriterionFactory,
     EditionRoleFactory,
     ProjectFactory,
+    RoundFactory,
     ScoreFactory,
     UserFactory,
 )
@@ -207,6 +208,20 @@ def test_ranking_page_queries_flat_and_never_twice(
     assert response.content.decode().count('data-testid="rank-row"') == min(projects, 4)
     statements = [query["sql"] for query in captured.captured_queries]
     assert [sql for sql in statements if statements.count(sql) > 1] == []
+
+
+def test_final_round_page_speaks_of_the_winner(board, edition, organiser, client_for):
+    final = RoundFactory(edition=edition, number=2, kind=RoundKind.FINAL, name="Final")
+    for project, quality in zip(board["projects"][:3], [9.0, 6.0, 3.0], strict=True):
+        for n, juror in enumerate(board["jurors"]):
+            value = quality + OFFSETS[n] + NOISE[n]
+            _review(final, project, juror, board["criteria"], [round(max(0, min(10, value)), 1)] * 2)
+    response = client_for(organiser).get(url(edition, final, board["category"]))
+    text = response.content.decode()
+    codes = {s.code: s for s in response.context["sentences"]}
+    assert codes["solid"].text.startswith("Project A (V4A-2026-0001) is the winner with confidence (probability ")
+    assert "Probability of winning" in text and 'data-testid="select-winner"' in text
+    assert text.count("in the top 1") == 1
 
 
 # --- The summary's sentences from plain data (explain.py) ------------------------------------------
