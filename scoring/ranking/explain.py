@@ -63,7 +63,14 @@ def names_list(names: Iterable[str], *, limit: int = NAMES_SHOWN) -> str:
 
 
 def percent(p: float | None) -> str:
-    return "–" if p is None else f"{number_format(100 * p, 0)} %"
+    """A probability in whole percent. Inside the decision band (10 % < P < 90 %) it is never
+    shown as 10 % or 90 %, so that a contested place never reads like a settled one."""
+    if p is None:
+        return "–"
+    value = round(100 * p)
+    if 0.1 < p < 0.9:
+        value = min(89, max(11, value))
+    return f"{value} %"
 
 
 def agreement_words(code: str) -> str:

@@ -61,7 +61,7 @@ def _formatter():
     def fmt(value: float | None, digits: int = 1) -> str:
         if value is None:
             return "–"
-        text = f"{value:.{digits}f}"
+        text = f"{value:.{digits}f}".replace("-", "−")  # a minus sign, as in "−4.1"
         return text.replace(".", separator) if separator != "." else text
 
     return fmt
@@ -247,7 +247,7 @@ def ranking(request, edition: str, round: int, category: str):
             lines.sort(key=lambda line: line.total)
         score = row.calibrated_score
         p_top = row.p_top
-        percent = None if p_top is None else f"{fmt(100 * p_top, 0)} %"
+        percent = None if p_top is None else explain.percent(p_top)
         rows.append(
             {
                 "row": row,

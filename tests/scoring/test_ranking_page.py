@@ -87,8 +87,8 @@ def test_ranking_page_summary_band_and_decision(board, edition, open_round, orga
     codes = {s.code: s.text for s in response.context["sentences"]}
     assert codes["solid"] == "Solid finalist (probability of at least 90 %): Project A (V4A-2026-0001)."
     assert codes["contested"] == (
-        f"Contested places: Project B (V4A-2026-0002) {number_format(100 * p[b.pk], 0)} %, "
-        f"Project D (V4A-2026-0004) {number_format(100 * p[d.pk], 0)} % (a probability between 10 % and 90 %)."
+        f"Contested places: Project B (V4A-2026-0002) {round(100 * p[b.pk])} %, "
+        f"Project D (V4A-2026-0004) {round(100 * p[d.pk])} % (a probability between 10 % and 90 %)."
     )
     assert codes["discuss"] == "Discuss first: Project B (V4A-2026-0002), Project D (V4A-2026-0004)."
     wrong = (1 - p[a.pk]) + (1 - p[b.pk])
@@ -300,3 +300,9 @@ def test_explain_empty_category_and_long_lists():
         "empty"
     ]
     assert explain.names_list([str(i) for i in range(8)]) == "0, 1, 2, 3, 4 and 3 more"
+
+
+def test_explain_percent_never_shows_a_contested_place_as_settled():
+    assert [explain.percent(p) for p in (0.895, 0.104, 0.9, 0.05, 0.5, None)] == [
+        "89 %", "11 %", "90 %", "5 %", "50 %", "–"
+    ]  # fmt: skip
