@@ -8,7 +8,8 @@ one category; 5 reviews each by jurors drawn at random, 8 criteria, all complete
 temporary database, makes an organiser, fills
 the analysis cache with one request (the fit is not part of a page view: issue 15, item 5), then
 requests the first page of the ranking BENCH_REPEAT times (default 7) through django.test.Client
-after a warm-up and prints the median wall time, the size of the HTML and the number of queries.
+after a warm-up and prints the median wall time, the size of the HTML and the number of queries
+(and, on the line before, the median of ``ranking_for`` alone: the engine's share of the page).
 The goal (issue 15, item 11): page_ms ≤ 300, page_kb ≤ 600, a query count that does not grow.
 Last line: ``page_ms=… page_kb=… queries=…``.
 """
@@ -67,6 +68,14 @@ def main() -> None:
             started = time.perf_counter()
             response = client.get(url)
             timings.append(time.perf_counter() - started)
+        # The share of the engine (one read of the round, rows over the cached analysis) in the page.
+        from scoring.ranking.engine import ranking_for
+
+        engine_timings = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            ranking_for(category=category, round=rnd)
+            engine_timings.append(time.perf_counter() - started)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         statements = [q["sql"] for q in queries.captured_queries]
@@ -76,7 +85,8 @@ def main() -> None:
         print(
             f"{category.projects.count()} projects × {ranking.REVIEWS} reviews × "
             f"{ranking.CRITERIA} criteria on {connection.vendor}; first request (fit) {cold_ms:.0f} ms; "
-            f"{rows} rows on the first page; statements run twice: {repeated}"
+            f"{rows} rows on the first page; statements run twice: {repeated}; "
+            f"ranking_for alone {statistics.median(engine_timings) * 1000:.0f} ms (median)"
         )
         print(
             f"page_ms={statistics.median(timings) * 1000:.1f} page_kb={len(html) / 1024:.1f} queries={len(statements)}"
