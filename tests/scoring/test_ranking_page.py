@@ -224,6 +224,24 @@ def test_final_round_page_speaks_of_the_winner(board, edition, organiser, client
     assert text.count("in the top 1") == 1
 
 
+def test_disconnected_plan_is_named_by_its_panels(edition, open_round, organiser, client_for):
+    category = CategoryFactory(edition=edition, slug="split", finalists_count=2)
+    criterion = CriterionFactory(edition=edition)
+    jurors = [UserFactory(first_name=name, last_name="Juror") for name in ("Anna", "Boris", "Cyril", "Dana")]
+    for index in range(8):
+        project = ProjectFactory(edition=edition, category=category, status="eligible", reference=f"S-{index}")
+        # Anna and Boris score the first four projects, Cyril and Dana the others: no common project.
+        for n, juror in enumerate(jurors[:2] if index < 4 else jurors[2:]):
+            _review(open_round, project, juror, [criterion], [2 + (index * 3 + n * 2) % 8])
+    response = client_for(organiser).get(url(edition, open_round, category))
+    codes = {s.code: s.text for s in response.context["sentences"]}
+    assert codes["connectivity"] == (
+        "The judging plan is not connected: the jurors of different panels never scored a common project "
+        "(panel 1: Anna Juror, Boris Juror; panel 2: Cyril Juror, Dana Juror); leniency is compared only within "
+        "each panel."
+    )
+
+
 # --- The summary's sentences from plain data (explain.py) ------------------------------------------
 
 
