@@ -160,6 +160,11 @@ class Category(DefaultLanguageColumnMixin, models.Model):
     description = models.TextField(_("description"), blank=True)
     finalists_count = models.PositiveSmallIntegerField(_("number of finalists"), default=3)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A size band (issue 16): the category suggested to a municipality whose population falls
+    # in it. Both bounds inclusive; blank for categories that are not about size (a region,
+    # national, international), which applicants choose themselves.
+    population_min = models.PositiveIntegerField(_("population from (inhabitants)"), null=True, blank=True)
+    population_max = models.PositiveIntegerField(_("population up to (inhabitants)"), null=True, blank=True)
 
     class Meta:
         ordering = ["edition", "position", "name"]
@@ -167,6 +172,12 @@ class Category(DefaultLanguageColumnMixin, models.Model):
         verbose_name_plural = _("categories")
         constraints = [
             models.UniqueConstraint(fields=["edition", "slug"], name="category_slug_unique_in_edition"),
+            models.CheckConstraint(
+                condition=Q(population_min__isnull=True)
+                | Q(population_max__isnull=True)
+                | Q(population_max__gte=F("population_min")),
+                name="category_population_band_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +259,10 @@ class EditionRole(models.Model):
     # The jury chair is a juror with the chair's rights (reads the ranking of the panel's
     # categories), so a flag on the juror's role: every juror rule still holds for a chair.
     is_chair = models.BooleanField(_("jury chair"), default=False)
+    # A juror nominated by a partner organisation (the statute allows it): every project whose
+    # applicant or partners match this name is a conflict of interest for the juror, by the
+    # automatic conflicts' matching rule (scoring/jury/conflicts.py).
+    nominated_by = models.CharField(_("nominated by (organisation)"), max_length=200, blank=True)
     invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     last_reminded_at = models.DateTimeField(_("last reminder sent at"), null=True, blank=True)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from award import accounts, api, api_views, audit, twofactor, views  # noqa: F401  (award.api registers its viewsets)
+from award import accounts, api, api_views, audit, edition_copy, twofactor, views  # noqa: F401  (award.api registers its viewsets)
 from award.api_router import router
 from reports.views import certificate_verify
 from submissions import privacy_views
@@ -25,6 +25,7 @@ urlpatterns = [
     path("account/delete/", privacy_views.account_delete_view, name="account_delete"),
     path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("audit/", audit.audit_log_view, name="audit_log"),
+    path("editions/<slug:slug>/next/", edition_copy.edition_copy_view, name="edition_copy"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

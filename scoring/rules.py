@@ -1,8 +1,10 @@
 """Permission predicates of the jury side. The ranking pages and the API reuse them."""
 
+from django.db.models import Exists, Subquery
 from django.utils import timezone
 
-from award.models import User
+from award.enums import Role
+from award.models import EditionRole, User
 from award.rules import is_jury_chair, is_organiser
 from scoring.enums import AssignmentStatus
 from scoring.jury.conflicts import automatic_conflict_reason
@@ -14,9 +16,28 @@ def juror_is_conflicted(juror: User, project: Project) -> bool:
     """Declared, organiser-set or automatically detected conflict of interest."""
     if not juror.is_authenticated:
         return False
-    if ConflictOfInterest.objects.filter(juror=juror, project=project).exists():
+    # One query: a recorded conflict, and the organisation that nominated the juror (if any).
+    declared, nominated_by = (
+        User.objects.filter(pk=juror.pk)
+        .annotate(
+            declared=Exists(ConflictOfInterest.objects.filter(juror=juror, project=project)),
+            nominated=Subquery(
+                EditionRole.objects.filter(edition_id=project.edition_id, user=juror, role=Role.JUROR).values(
+                    "nominated_by"
+                )[:1]
+            ),
+        )
+        .values_list("declared", "nominated")
+        .get()
+    )
+    if declared:
         return True
-    return automatic_conflict_reason(juror=juror, project=project, edition=project.edition) is not None
+    return (
+        automatic_conflict_reason(
+            juror=juror, project=project, edition=project.edition, nominated_by=nominated_by or ""
+        )
+        is not None
+    )
 
 
 def can_view_assignment(juror: User, assignment: Assignment) -> bool:

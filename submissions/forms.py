@@ -9,6 +9,7 @@ from award.formatting import number
 from award.forms import LocalizedDecimalField
 from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
 from award.models import Category, Edition
+from award.rubric_templates import category_suggest, size_bands
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 from submissions.selectors import SCREENING_ORDERINGS
@@ -85,6 +86,32 @@ class ProjectForm(forms.ModelForm):
         }
         self.fields["budget_eur"].example = BUDGET_EXAMPLE
         self.fields["consent_privacy"].help_text = _("See the privacy notice.")
+        self._size_categories(edition)
+
+    def _size_categories(self, edition: Edition) -> None:
+        """Where the edition has categories by the size of the municipality, the population the
+        team enters suggests one: preselected (still changeable) when no category is chosen yet,
+        live by static/js/category-suggest.js, and on save without the script."""
+        self.size_bands = size_bands(edition)
+        self.category_suggested = False
+        if not self.size_bands:
+            # Asked only where it decides something; a form without the field leaves it as stored.
+            del self.fields["population"]
+            return
+        self.fields["population"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        self.fields["population"].help_text = _(
+            "The number of inhabitants of your municipality: it suggests the category by size."
+        )
+        if not self.is_bound and self.instance.category_id is None:
+            suggestion = category_suggest(
+                edition=edition,
+                population=self.instance.population,
+                organisation_type=self.instance.organisation_type,
+                bands=self.size_bands,
+            )
+            if suggestion is not None:
+                self.initial["category"] = suggestion
+                self.category_suggested = True
 
     def clean(self):
         data = super().clean()
@@ -94,6 +121,16 @@ class ProjectForm(forms.ModelForm):
         budget = data.get("budget_eur")
         if budget is not None and budget < 0:
             self.add_error("budget_eur", _("The budget cannot be negative."))
+        if self.size_bands and not data.get("category") and "category" not in self.errors:
+            suggestion = category_suggest(
+                edition=self.instance.edition,
+                population=data.get("population"),
+                organisation_type=data.get("organisation_type") or "",
+                bands=self.size_bands,
+            )
+            if suggestion is not None:
+                data["category"] = self.fields["category"].queryset.filter(pk=suggestion).first()
+                self.category_suggested = True
         return data
 
     def valid_changes(self) -> dict:

@@ -33,6 +33,8 @@ class Project(models.Model):
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
     city_region = models.CharField(_("city or region"), max_length=SHORT_TEXT, blank=True)
+    # Suggests the category where an edition has categories by the size of the municipality.
+    population = models.PositiveIntegerField(_("population (inhabitants)"), null=True, blank=True)
 
     title = models.CharField(_("project title"), max_length=SHORT_TEXT, blank=True)
     summary = models.TextField(_("short summary"), max_length=SUMMARY_TEXT, blank=True)

@@ -30,6 +30,7 @@ EDITABLE_FIELDS = [
     "organisation_type",
     "country",
     "city_region",
+    "population",
     "title",
     "summary",
     "problem",
@@ -48,7 +49,7 @@ EDITABLE_FIELDS = [
     "consent_privacy",
 ]
 # Submission needs every editable field except these; the consents have their own messages.
-OPTIONAL_FIELDS = {"website", "partners", "consent_rules", "consent_privacy"}
+OPTIONAL_FIELDS = {"website", "partners", "population", "consent_rules", "consent_privacy"}
 REQUIRED_FIELDS = [name for name in EDITABLE_FIELDS if name not in OPTIONAL_FIELDS]
 # The team's free texts; each one's limit is its model field's max_length.
 TEXT_FIELDS = [

@@ -132,6 +132,11 @@ def _juror_roles(edition: Edition) -> tuple[dict[int, User], dict[int, set[int]]
 def conflict_pairs(edition: Edition, projects: list[Project], jurors: Mapping[int, User]) -> set[tuple[int, int]]:
     """All (juror id, project id) conflicts: stored ones plus automatically detected ones."""
     pairs = set(ConflictOfInterest.objects.filter(edition=edition).values_list("juror_id", "project_id"))
+    nominations = dict(
+        EditionRole.objects.filter(edition=edition, role=Role.JUROR)
+        .exclude(nominated_by="")
+        .values_list("user_id", "nominated_by")
+    )
     ignore = shared_domains()
     emails: dict[int, list[str]] = defaultdict(list)
     for project_id, email in (
@@ -143,7 +148,14 @@ def conflict_pairs(edition: Edition, projects: list[Project], jurors: Mapping[in
     for project in projects:
         domains = project_domains(project, emails[project.pk], ignore)
         for juror in jurors.values():
-            if automatic_conflict_reason(juror=juror, project=project, edition=edition, domains=domains, ignore=ignore):
+            if automatic_conflict_reason(
+                juror=juror,
+                project=project,
+                edition=edition,
+                domains=domains,
+                ignore=ignore,
+                nominated_by=nominations.get(juror.pk, ""),
+            ):
                 pairs.add((juror.pk, project.pk))
     return pairs
 

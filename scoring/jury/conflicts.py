@@ -1,10 +1,12 @@
 """Automatic conflict-of-interest detection.
 
 A juror is conflicted with a project when they work for the applicant or one of its partners,
-share an email domain with the applicant's team, or (when the edition's rules say so) come from
-the applicant's country. Declared and organiser-set conflicts are rows in ConflictOfInterest;
-the automatic ones are computed from the data each time, so they follow edits to a profile or
-an application without anyone having to remember to re-run a check.
+were nominated to the jury by the applicant or one of its partners (the statute lets partner
+organisations nominate jurors; the name is matched by the same rule), share an email domain with
+the applicant's team, or (when the edition's rules say so) come from the applicant's country.
+Declared and organiser-set conflicts are rows in ConflictOfInterest; the automatic ones are
+computed from the data each time, so they follow edits to a profile or an application without
+anyone having to remember to re-run a check.
 """
 
 import re
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from award.enums import Role
 from award.models import Edition, User
 from submissions.models import Project
 
@@ -58,12 +61,14 @@ SHARED_EMAIL_DOMAINS = frozenset(
 
 REASON_ORGANISATION = "organisation"
 REASON_PARTNER = "partner"
+REASON_NOMINATION = "nomination"
 REASON_DOMAIN = "domain"
 REASON_COUNTRY = "country"
 
 REASON_LABELS = {
     REASON_ORGANISATION: _("The juror works for the applicant's organisation."),
     REASON_PARTNER: _("The juror works for one of the project's partners."),
+    REASON_NOMINATION: _("The juror was nominated by the applicant's organisation or one of the project's partners."),
     REASON_DOMAIN: _("The juror's email address is at the same domain as the project team's."),
     REASON_COUNTRY: _("The juror comes from the applicant's country (edition rule)."),
 }
@@ -86,21 +91,18 @@ def project_domains(project: Project, team_emails: Iterable[str], ignore: frozen
     return {d for d in domains if d and d not in ignore}
 
 
-def automatic_conflict_reason(
-    *,
-    juror: User,
-    project: Project,
-    edition: Edition,
-    domains: set[str] | None = None,
-    ignore: frozenset[str] | None = None,
-) -> str | None:
-    """The first automatic reason why `juror` may not score `project`, or None.
+def nominating_organisation(juror: User, edition: Edition) -> str:
+    """The partner organisation that nominated the juror in the edition, "" if none."""
+    from award.models import EditionRole
 
-    `domains` are the project team's email domains (computed when not given: pass them in
-    loops, together with `ignore`, to avoid a query per pair)."""
-    if ignore is None:
-        ignore = shared_domains()
-    organisation = _norm(juror.organisation or "")
+    nominations = EditionRole.objects.filter(edition=edition, user=juror, role=Role.JUROR)
+    return nominations.values_list("nominated_by", flat=True).first() or ""
+
+
+def organisation_match(name: str, project: Project) -> str | None:
+    """REASON_ORGANISATION when `name` is the applicant organisation's, REASON_PARTNER when it is
+    one of the project's partners, else None; the one matching rule for people and nominators."""
+    organisation = _norm(name or "")
     if organisation and organisation == _norm(project.organisation_name or ""):
         return REASON_ORGANISATION
     if organisation and len(organisation) >= 4:
@@ -109,6 +111,33 @@ def automatic_conflict_reason(
         pattern = re.compile(r"(?<!\w)" + re.escape(organisation) + r"(?!\w)")
         if any(organisation == p or (len(organisation) >= 8 and pattern.search(p)) for p in partners if p):
             return REASON_PARTNER
+    return None
+
+
+def automatic_conflict_reason(
+    *,
+    juror: User,
+    project: Project,
+    edition: Edition,
+    domains: set[str] | None = None,
+    ignore: frozenset[str] | None = None,
+    nominated_by: str | None = None,
+) -> str | None:
+    """The first automatic reason why `juror` may not score `project`, or None.
+
+    `domains` are the project team's email domains (computed when not given: pass them in
+    loops, together with `ignore`, to avoid a query per pair); `nominated_by` is the
+    organisation that nominated the juror in the edition (read from the juror's roles when
+    not given)."""
+    if ignore is None:
+        ignore = shared_domains()
+    reason = organisation_match(juror.organisation, project)
+    if reason is not None:
+        return reason
+    if nominated_by is None:
+        nominated_by = nominating_organisation(juror, edition)
+    if nominated_by and organisation_match(nominated_by, project) is not None:
+        return REASON_NOMINATION
     if domains is None:
         if "team" in getattr(project, "_prefetched_objects_cache", {}):
             emails = [member.email for member in project.team.all()]  # the scoring page prefetches it

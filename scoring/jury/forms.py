@@ -143,6 +143,15 @@ class JurorForm(forms.Form):
     expertise = ModelMultipleIdField(
         label=_("Expertise"), queryset=Category.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    nominated_by = forms.CharField(
+        label=_("Nominated by (partner organisation)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "When a partner organisation nominated this juror, its name: every project of that organisation, or with it "
+            "as a partner, becomes a conflict of interest for the juror."
+        ),
+    )
 
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +164,7 @@ class JurorImportForm(forms.Form):
         label=_("Excel file (.xlsx)"),
         help_text=_(
             "One juror per row, with the columns: email, first name, last name, organisation, country, "
-            "panels, expertise. Categories are separated by commas."
+            "panels, expertise and, optionally, nominated by. Categories are separated by commas."
         ),
     )
 

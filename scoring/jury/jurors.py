@@ -7,7 +7,9 @@ from award.enums import Role
 from award.models import Category, Edition, EditionRole, Round, User
 from award.rules import require_organiser
 from award.services import audit_log
-from scoring.jury.assignments import OPEN_STATUSES
+from scoring.enums import AssignmentStatus
+from scoring.jury.assignments import OPEN_STATUSES, _assignments_recuse
+from scoring.jury.conflicts import REASON_NOMINATION, automatic_conflict_reason
 from scoring.models import Assignment
 
 # --- Jurors: invitations, profiles, reminders -----------------------------------------------
@@ -24,8 +26,13 @@ def juror_profile_save(
     country: str = "",
     panels: list[Category] | None = None,
     expertise: list[Category] | None = None,
+    nominated_by: str | None = None,
 ) -> tuple[EditionRole, bool]:
-    """Create or update a juror and their role in the edition. Returns (role, user_created)."""
+    """Create or update a juror and their role in the edition. Returns (role, user_created).
+
+    `nominated_by`: the partner organisation that nominated the juror ("" for none; None leaves
+    it as it is). Every project of that organisation or with it as a partner is then a conflict
+    of interest for the juror, and an assignment to one is withdrawn."""
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
@@ -52,7 +59,65 @@ def juror_profile_save(
     if expertise is not None:
         role.expertise.set(expertise)
     audit_log(actor=actor, action="juror.save", target=role, edition=edition, data={"email": email})
+    if nominated_by is not None and " ".join(nominated_by.split()) != role.nominated_by:
+        juror_nomination_set(actor=actor, role=role, nominated_by=nominated_by)
     return role, created
+
+
+def juror_nomination_set(*, actor: User | None, role: EditionRole, nominated_by: str) -> EditionRole:
+    """Record (or clear) the organisation that nominated the juror, and withdraw the juror's
+    assignments to the projects that nomination now makes a conflict of interest."""
+    nominated_by = " ".join(nominated_by.split())[:200]
+    edition = role.edition
+    with transaction.atomic():
+        EditionRole.objects.filter(pk=role.pk).update(nominated_by=nominated_by)
+        role.nominated_by = nominated_by
+        audit_log(
+            actor=actor,
+            action="juror.nomination",
+            target=role,
+            edition=edition,
+            data={"email": role.user.email, "nominated_by": nominated_by},
+        )
+        if nominated_by:
+            live = (
+                Assignment.objects.filter(juror=role.user, round__edition=edition)
+                .exclude(status=AssignmentStatus.RECUSED)
+                .select_related("project")
+            )
+            projects = {a.project_id: a.project for a in live}
+            for project in projects.values():
+                reason = automatic_conflict_reason(
+                    juror=role.user, project=project, edition=edition, nominated_by=nominated_by
+                )
+                if reason == REASON_NOMINATION:
+                    _assignments_recuse(
+                        actor=actor, juror=role.user, project=project, reason=f"nominated by {nominated_by}"
+                    )
+    return role
+
+
+def jurors_invite_pending(*, actor: User, edition: Edition, site_url: str) -> int:
+    """Invite every juror of the edition who has not been invited yet (the pool copied from the
+    previous edition); returns how many."""
+    from scoring.tasks import invitation_email_send
+
+    require_organiser(actor, edition)
+    with transaction.atomic():
+        roles = list(
+            EditionRole.objects.select_for_update()
+            .filter(edition=edition, role=Role.JUROR, invited_at__isnull=True, user__is_active=True)
+            .values_list("pk", flat=True)
+        )
+        EditionRole.objects.filter(pk__in=roles).update(invited_at=timezone.now())
+        audit_log(
+            actor=actor, action="jurors.invite_pending", target=edition, edition=edition, data={"jurors": len(roles)}
+        )
+        for role_id in roles:
+            transaction.on_commit(
+                lambda role_id=role_id: invitation_email_send.enqueue(role_id=role_id, site_url=site_url)
+            )
+    return len(roles)
 
 
 def juror_invite(*, actor: User, edition: Edition, site_url: str, **profile) -> EditionRole:

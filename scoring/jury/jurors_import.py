@@ -20,7 +20,7 @@ from award.services import audit_log
 from scoring.jury.errors import ScoringError
 from scoring.jury.jurors import juror_profile_save
 
-COLUMNS = ["email", "first_name", "last_name", "organisation", "country", "panels", "expertise"]
+COLUMNS = ["email", "first_name", "last_name", "organisation", "country", "panels", "expertise", "nominated_by"]
 HEADER_ALIASES = {
     "email": "email",
     "e-mail": "email",
@@ -36,6 +36,9 @@ HEADER_ALIASES = {
     "panel": "panels",
     "category panels": "panels",
     "expertise": "expertise",
+    "nominated by": "nominated_by",
+    "nominated_by": "nominated_by",
+    "nomination": "nominated_by",
 }
 MAX_ROWS = 1000
 
@@ -162,6 +165,8 @@ def jurors_import(*, actor: User, edition: Edition, rows: list[dict], site_url: 
                 "country": data.get("country", ""),
                 "panels": [categories[s] for s in data.get("panels", []) if s in categories],
                 "expertise": [categories[s] for s in data.get("expertise", []) if s in categories],
+                # An empty cell keeps a nomination recorded before.
+                "nominated_by": (data.get("nominated_by") or "").strip()[:200] or None,
             }
             if invite:
                 juror_invite(actor=actor, edition=edition, site_url=site_url, **profile)

@@ -36,7 +36,13 @@ from scoring.jury.forms import (
     ReasonForm,
     juror_users,
 )
-from scoring.jury.jurors import juror_invite, juror_profile_save, jury_chair_set, reminders_send
+from scoring.jury.jurors import (
+    juror_invite,
+    juror_profile_save,
+    jurors_invite_pending,
+    jury_chair_set,
+    reminders_send,
+)
 from scoring.jury.jurors_import import jurors_import, jurors_import_preview
 from scoring.jury.scores import assignment_reopen
 from scoring.jury.views import _posted_id, _site_url
@@ -69,6 +75,20 @@ def _round_for_organiser(request, pk: int) -> Round:
 @login_required
 def jurors(request, slug: str):
     edition = _edition_for_organiser(request, slug)
+    if request.method == "POST" and request.POST.get("action") == "invite_pending":
+        return run_service(
+            request,
+            lambda: jurors_invite_pending(actor=request.user, edition=edition, site_url=_site_url(request)),
+            success_url=reverse("scoring:jurors", kwargs={"slug": edition.slug}),
+            success_message=lambda count: (
+                ngettext(
+                    "An invitation has been sent to %(count)s juror.",
+                    "Invitations have been sent to %(count)s jurors.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
     form = JurorForm(request.POST or None, edition=edition)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -83,13 +103,20 @@ def jurors(request, slug: str):
             country=data["country"],
             panels=list(data["panels"]),
             expertise=list(data["expertise"]),
+            nominated_by=data["nominated_by"],
         )
         messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": role.user.email})
         return redirect("scoring:jurors", slug=edition.slug)
     return render(
         request,
         "scoring/jurors.html",
-        {"edition": edition, "roles": list(jurors_of(edition)), "form": form, "rounds": list(edition.rounds.all())},
+        {
+            "edition": edition,
+            "roles": (roles := list(jurors_of(edition))),
+            "not_invited": sum(1 for role in roles if role.invited_at is None),
+            "form": form,
+            "rounds": list(edition.rounds.all()),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -123,6 +150,7 @@ def juror_edit(request, slug: str, role_pk: int):
         "country": user.country,
         "panels": list(role.panels.all()),
         "expertise": list(role.expertise.all()),
+        "nominated_by": role.nominated_by,
     }
     form = JurorForm(request.POST or None, edition=edition, initial=initial)
     form.fields["email"].disabled = True
@@ -138,6 +166,7 @@ def juror_edit(request, slug: str, role_pk: int):
             country=data["country"],
             panels=list(data["panels"]),
             expertise=list(data["expertise"]),
+            nominated_by=data["nominated_by"],
         )
         messages.success(request, _("The juror's profile is saved."))
         return redirect("scoring:jurors", slug=edition.slug)

@@ -225,6 +225,7 @@ WALKED = {
     "account_delete",
     "api_tokens",
     "audit_log",
+    "edition_copy",
     "submissions:call_current",
     "submissions:call",
     "submissions:status",
@@ -396,6 +397,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         ("reports:export", reverse("reports:export", args=[slug, export.pk])),
         ("reports:batch", reverse("reports:batch", args=[slug, batch.pk])),
         ("audit_log", reverse("audit_log")),
+        ("edition_copy", reverse("edition_copy", args=[slug])),
     ]:
         walk.check(page, "organiser", name, url)
     for name, url in [
