@@ -14,7 +14,6 @@ count does not grow with the rows.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
@@ -228,7 +227,7 @@ def ranking(request, edition: str, round: int, category: str):
         if pid in position
     ]
     selected = set((summary or {}).get("selected", []))
-    page_ranking = dataclasses.replace(result, rows=list(page.object_list))
+    page_rows = list(page.object_list)
     # One translation lookup per request, not one per row.
     why_text = _(
         "Calibrated score %(score)s ± %(se)s; expected rank %(expected)s, and in 80 %% of the simulated rankings "
@@ -240,7 +239,7 @@ def ranking(request, edition: str, round: int, category: str):
     rows = []
     # The jury chair's copy is presented without juror ids (presenter: hide_jurors); the reviews'
     # pseudonyms ("Juror 3") come from the engine's row, in ascending order of total.
-    for engine_row, row in zip(page_ranking.rows, ranking_rows(page_ranking, hide_jurors=read_only), strict=True):
+    for engine_row, row in zip(page_rows, ranking_rows(result, hide_jurors=read_only, rows=page_rows), strict=True):
         lines = list(engine_row.reviews)
         if read_only:
             # In the jury's copy the order of the reviews must not tell which juror gave which.
