@@ -32,6 +32,7 @@ from scoring.api.serializers import (
 )
 from scoring.enums import ResultKind
 from scoring.models import Result
+from scoring.results.seal import publication_snapshot_for, snapshot_for
 from scoring.results.services import (
     final_round_prepare,
     finalist_override,
@@ -186,10 +187,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     @extend_schema(request=RoundFreezeSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def freeze(self, request):
-        """Freeze a round: its scores, finalists and winners can no longer change."""
-        rnd = organised_round(request.user, validated(RoundFreezeSerializer, request)["round"])
-        rnd = round_freeze(round=rnd, actor=request.user)
-        return Response({"round": rnd.pk, "frozen": rnd.frozen})
+        """Freeze a round: its scores, finalists and winners can no longer change. Needs
+        `signed_off`: true (the organiser signs the results off); the round's numbers are sealed
+        and the response names the snapshot's hash."""
+        data = validated(RoundFreezeSerializer, request)
+        rnd = organised_round(request.user, data["round"])
+        rnd = round_freeze(round=rnd, actor=request.user, signed_off=data["signed_off"])
+        snapshot = snapshot_for(rnd)
+        return Response({"round": rnd.pk, "frozen": rnd.frozen, "snapshot_hash": snapshot.payload_hash})
 
     def _organised_edition(self, request) -> Edition:
         """An edition the caller organises; any other (or none) is a 404, as on the pages."""
@@ -198,12 +203,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
 
     @staticmethod
     def _publication(edition: Edition) -> Response:
+        snapshot = publication_snapshot_for(edition)
         return Response(
             PublicationSerializer(
                 {
                     "edition": edition.pk,
                     "results_published_at": edition.results_published_at,
                     "public": edition.results_are_public(),
+                    "snapshot_hash": snapshot.payload_hash if snapshot else None,
                 }
             ).data
         )
@@ -212,11 +219,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     @action(detail=False, methods=["post"])
     def publish(self, request):
         """Publish the edition's results now, or schedule them (`at`); refused while a category
-        with finalists has no winner."""
+        with finalists has no winner, and without `signed_off`: true. Every published number is
+        sealed in a snapshot whose hash the response names."""
         edition = self._organised_edition(request)
         with timezone.override(edition.tz):
             data = validated(ResultsPublishSerializer, request)
-        return self._publication(results_publish(edition=edition, actor=request.user, at=data["at"]))
+        return self._publication(
+            results_publish(edition=edition, actor=request.user, at=data["at"], signed_off=data["signed_off"])
+        )
 
     @extend_schema(request=ResultsUnpublishSerializer, responses=PublicationSerializer)
     @action(detail=False, methods=["post"])

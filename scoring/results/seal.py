@@ -1,0 +1,416 @@
+"""Sealed results (issue 15, item 9): what a frozen round or a publication was decided with.
+
+A snapshot (``ResultsSnapshot``) holds, as plain JSON:
+
+- ``rounds``: per round (the frozen one, or every round of the edition for a publication) and
+  per category the presented rows (``presenter.row_as_json``: whatever the presenter exposes),
+  the agreement, the decision band (projects whose finalist probability lies strictly between
+  ``DECISION_BAND``) and any summary the engine's ranking carries (``_ranking_extras``);
+- ``results``: the finalists, winners and special awards with their reasons and citations;
+- the rubric, the method, the engine's version and parameters, and ``scores_hash``: the sha256
+  of every counted review's values (``_legacy_ranking_v1.score_rows_hash``).
+
+``payload_hash`` is the sha256 of the payload's canonical JSON; it is what the public page shows.
+Snapshots are built with translations deactivated, so their labels are the source (English)
+strings whatever the organiser's language, and the same data always gives the same hash.
+
+``verify_snapshot`` recomputes a snapshot from the current data with the engine that sealed it
+(the current engine, or the frozen legacy module for "legacy-1") and lists every difference.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import math
+from dataclasses import dataclass
+
+from django.apps import apps as django_apps
+from django.utils import translation
+
+from award.models import Category, Edition, Round, User
+from scoring.calibration.posterior import DECISION_BAND
+from scoring.enums import SnapshotKind
+from scoring.migrations import _legacy_ranking_v1 as legacy
+from scoring.models import ResultsSnapshot
+from scoring.ranking import engine
+from scoring.ranking.presenter import ranking_rows, row_as_json
+
+SNAPSHOT_FORMAT = "snapshot-v1"
+LEGACY_ENGINE_VERSION = legacy.ENGINE_VERSION
+# Stored with the snapshot: what the organiser confirmed (the form shows it translated).
+SIGN_OFF_TEXT = "I sign off these results as decided by the jury."
+SEED = 0
+# Summary attributes a ranking may carry (the calibrated engine adds some); kept when present.
+_RANKING_EXTRAS = (
+    "agreement_verdict",
+    "alpha",
+    "decision_band",
+    "band",
+    "expected_wrong",
+    "components",
+    "connected",
+    "round_mean",
+    "round_sd",
+)
+
+
+def current_engine_version() -> str:
+    """The version of ``scoring.ranking.engine.ranking_for``: its ``ENGINE_VERSION`` when it
+    declares one; the engine of main before issue 15 did not, and it is "legacy-1"."""
+    return getattr(engine, "ENGINE_VERSION", None) or LEGACY_ENGINE_VERSION
+
+
+def _plain(value):
+    """JSON-safe plain data: numpy scalars to Python, NaN/inf to None, model instances to pk."""
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if hasattr(value, "item") and callable(value.item) and not hasattr(value, "__len__"):
+        return _plain(value.item())
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else list(value)
+        return [_plain(v) for v in items]
+    if hasattr(value, "pk"):
+        return value.pk
+    return str(value)
+
+
+def canonical(data) -> dict:
+    """The payload as it will read back from the JSON column (string keys, plain numbers)."""
+    return json.loads(legacy.canonical_json(_plain(data)))
+
+
+def decision_band(rows: list[dict]) -> list[int]:
+    low, high = DECISION_BAND
+    band = []
+    for row in rows:
+        p = row.get("p_top", row.get("finalist_probability"))
+        if p is not None and low < p < high:
+            band.append(row["project"])
+    return band
+
+
+def rubric_of(edition_id: int, apps=django_apps) -> list[dict]:
+    Criterion = apps.get_model("award", "Criterion")
+    return [
+        {"id": pk, "name": name, "weight": f"{w:.2f}", "min": f"{lo:.2f}", "max": f"{hi:.2f}", "step": f"{st:.2f}"}
+        for pk, name, w, lo, hi, st in Criterion.objects.filter(edition_id=edition_id)
+        .order_by("position", "id")
+        .values_list("id", "name", "weight", "min_value", "max_value", "step")
+    ]
+
+
+def results_entries(edition_id: int, round_id: int | None = None, apps=django_apps) -> list[dict]:
+    """The decisions: every result of the edition (a publication) or of the frozen round."""
+    ResultModel = apps.get_model("scoring", "Result")
+    results = ResultModel.objects.filter(edition_id=edition_id)
+    if round_id is not None:
+        results = results.filter(round_id=round_id)
+    return [
+        {
+            "id": r[0],
+            "category": r[1],
+            "round": r[2],
+            "project": r[3],
+            "kind": r[4],
+            "award_title": r[5],
+            "citation": r[6],
+            "override_reason": r[7],
+            "reference": r[8],
+            "title": r[9],
+            "organisation_name": r[10],
+        }  # fmt: skip
+        for r in results.order_by("category_id", "kind", "project__reference", "id").values_list(
+            "id",
+            "category_id",
+            "round_id",
+            "project_id",
+            "kind",
+            "title",
+            "citation",
+            "override_reason",
+            "project__reference",
+            "project__title",
+            "project__organisation_name",
+        )  # fmt: skip
+    ]
+
+
+def _ranking_extras(ranking) -> dict:
+    return {name: _plain(getattr(ranking, name)) for name in _RANKING_EXTRAS if hasattr(ranking, name)}
+
+
+def _current_ranking(category: Category, round: Round):
+    """``ranking_for`` with its finalist probabilities (seeded) when the engine takes those
+    arguments (the calibrated engine may not: it always computes them)."""
+    accepted = inspect.signature(engine.ranking_for).parameters
+    extra = {k: v for k, v in {"bootstrap": True, "seed": SEED}.items() if k in accepted}
+    return engine.ranking_for(category=category, round=round, **extra)
+
+
+def _parameters(ranking) -> dict:
+    draws = getattr(ranking, "bootstrap_samples", None) or getattr(ranking, "n_draws", None)
+    return {"seed": getattr(ranking, "seed", SEED), "draws": draws}
+
+
+def _category_entry(category_id: int, slug: str, ranking, rows: list[dict]) -> dict:
+    return {
+        "category": category_id,
+        "slug": slug,
+        "top_n": getattr(ranking, "top_n", None),
+        "agreement": getattr(ranking, "agreement", None),
+        "agreement_method": getattr(ranking, "agreement_method", ""),
+        "decision_band": decision_band(rows),
+        "summary": _ranking_extras(ranking),
+        "rows": rows,
+    }
+
+
+def _rounds_current(edition: Edition, rounds: list[Round]) -> tuple[list[dict], str, dict]:
+    categories = list(edition.categories.order_by("position", "name", "id"))
+    method, parameters, out = edition.aggregation_method, {"seed": SEED, "draws": None}, []
+    for rnd in rounds:
+        rnd.edition = edition
+        entries = []
+        for category in categories:
+            category.edition = edition
+            ranking = _current_ranking(category, rnd)
+            method, parameters = ranking.method, _parameters(ranking)
+            rows = [row_as_json(row) for row in ranking_rows(ranking)]
+            entries.append(_category_entry(category.pk, category.slug, ranking, rows))
+        out.append({"round": rnd.pk, "number": rnd.number, "kind": rnd.kind, "categories": entries})
+    return out, method, parameters
+
+
+def rounds_legacy(apps, edition, rounds) -> tuple[list[dict], str, dict]:
+    """The same entries computed by the frozen legacy engine (models from ``apps``)."""
+    Category = apps.get_model("award", "Category")
+    categories = list(Category.objects.filter(edition_id=edition.pk).order_by("position", "name", "id"))
+    samples = max(legacy.MIN_BOOTSTRAP_SAMPLES, edition.bootstrap_samples or 0)
+    out = []
+    for rnd in rounds:
+        entries = []
+        for category in categories:
+            ranking = legacy.ranking_for(apps=apps, category=category, round=rnd, edition=edition, bootstrap=True)
+            rows = [legacy.row_as_json(row, ranking) for row in ranking.rows]
+            entries.append(_category_entry(category.pk, category.slug, ranking, rows))
+        out.append({"round": rnd.pk, "number": rnd.number, "kind": rnd.kind, "categories": entries})
+    return out, edition.aggregation_method, {"seed": SEED, "draws": samples}
+
+
+def build_payload(
+    *, edition, kind: str, rounds: list, engine_version: str, apps=django_apps, round_id: int | None = None
+) -> dict:
+    """The snapshot's payload (canonical plain data), by the named engine."""
+    with translation.override(None):
+        if engine_version == LEGACY_ENGINE_VERSION and (
+            apps is not django_apps or current_engine_version() != LEGACY_ENGINE_VERSION
+        ):
+            entries, method, parameters = rounds_legacy(apps, edition, rounds)
+        elif engine_version == current_engine_version():
+            entries, method, parameters = _rounds_current(edition, rounds)
+        else:
+            raise LookupError(f"No code for engine version {engine_version!r} on this installation.")
+        return canonical(
+            {
+                "format": SNAPSHOT_FORMAT,
+                "edition": {"id": edition.pk, "slug": edition.slug, "year": edition.year},
+                "kind": kind,
+                "round": round_id,
+                "engine_version": engine_version,
+                "method": method,
+                "parameters": parameters,
+                "rubric": rubric_of(edition.pk, apps),
+                "scores_hash": legacy.score_rows_hash(apps, [r.pk for r in rounds]),
+                "rounds": entries,
+                "results": results_entries(edition.pk, round_id, apps),
+            }
+        )
+
+
+def snapshot_store(*, edition: Edition, round: Round | None, actor: User | None, sign_off: str) -> ResultsSnapshot:
+    """Seal the frozen round (``round``) or the edition's publication (``round`` None) with the
+    current engine. The caller holds the transaction and writes the audit entry."""
+    kind = SnapshotKind.PUBLISH if round is None else SnapshotKind.FREEZE
+    rounds = list(edition.rounds.order_by("number")) if round is None else [round]
+    version = current_engine_version()
+    payload = build_payload(
+        edition=edition, kind=kind, rounds=rounds, engine_version=version, round_id=round.pk if round else None
+    )
+    return ResultsSnapshot.objects.create(
+        edition=edition,
+        round=round,
+        kind=kind,
+        signed_off_by=actor,
+        sign_off=sign_off,
+        engine_version=version,
+        method=payload["method"],
+        parameters=payload["parameters"],
+        rubric=payload["rubric"],
+        scores_hash=payload["scores_hash"],
+        payload_hash=legacy.sha256_of(payload),
+        payload=payload,
+    )
+
+
+# --- Reading --------------------------------------------------------------------------------------
+
+
+def snapshot_for(round: Round) -> ResultsSnapshot | None:
+    """The latest snapshot of a frozen round (None when it was never sealed): for the ranking
+    page's banner (``scoring/results/_sealed_banner.html``)."""
+    return ResultsSnapshot.objects.filter(round=round, kind=SnapshotKind.FREEZE).order_by("-created_at", "-id").first()
+
+
+def publication_snapshot_for(edition: Edition) -> ResultsSnapshot | None:
+    """The snapshot of the edition's current publication: the latest one, while the results are
+    published or scheduled; None when they are not (or were published before sealing existed)."""
+    if edition.results_published_at is None:
+        return None
+    return (
+        ResultsSnapshot.objects.filter(edition=edition, kind=SnapshotKind.PUBLISH)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def sealed_row(snapshot: ResultsSnapshot, *, round_id: int | None, category_id: int, project_id: int) -> dict | None:
+    for rnd in snapshot.payload.get("rounds", []):
+        if rnd["round"] != round_id:
+            continue
+        for entry in rnd["categories"]:
+            if entry["category"] == category_id:
+                return next((row for row in entry["rows"] if row["project"] == project_id), None)
+    return None
+
+
+# --- Verifying ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Difference:
+    where: str  # "round 1 / smart-city"
+    project: str  # reference (or id), "" for a category-wide figure
+    field: str
+    sealed: object
+    recomputed: object
+
+
+def _diff(sealed, recomputed, path: str, out: list[tuple[str, object, object]]) -> None:
+    if isinstance(sealed, dict) and isinstance(recomputed, dict):
+        for key in sorted(set(sealed) | set(recomputed)):
+            _diff(sealed.get(key), recomputed.get(key), f"{path}.{key}" if path else key, out)
+    elif isinstance(sealed, float) and isinstance(recomputed, float):
+        if not math.isclose(sealed, recomputed, rel_tol=1e-12, abs_tol=1e-12):
+            out.append((path, sealed, recomputed))
+    elif sealed != recomputed:
+        out.append((path, sealed, recomputed))
+
+
+def _rows_by_project(rows: list[dict]) -> dict[int, dict]:
+    return {row["project"]: row for row in rows}
+
+
+def compare_payloads(sealed: dict, recomputed: dict) -> list[Difference]:
+    """Every difference between two payloads: per round, category and project, field by field
+    (the row order is compared as the rank, so a reordering shows as rank differences)."""
+    differences: list[Difference] = []
+    rounds_now = {r["round"]: r for r in recomputed.get("rounds", [])}
+    for rnd in sealed.get("rounds", []):
+        now = rounds_now.get(rnd["round"], {"categories": []})
+        cats_now = {c["category"]: c for c in now["categories"]}
+        for entry in rnd["categories"]:
+            where = f"round {rnd['number']} / {entry['slug']}"
+            other = cats_now.get(entry["category"], {"rows": []})
+            for key in sorted(set(entry) | set(other)):
+                if key in ("rows", "category", "slug"):
+                    continue
+                found: list[tuple[str, object, object]] = []
+                _diff(entry.get(key), other.get(key), key, found)
+                differences += [Difference(where, "", f, a, b) for f, a, b in found]
+            rows_then, rows_now = _rows_by_project(entry["rows"]), _rows_by_project(other["rows"])
+            for project_id in list(rows_then) + [p for p in rows_now if p not in rows_then]:
+                a, b = rows_then.get(project_id), rows_now.get(project_id)
+                label = (a or b).get("reference") or str(project_id)
+                if a is None or b is None:
+                    differences.append(
+                        Difference(where, label, "row", "present" if a else "absent", "present" if b else "absent")
+                    )
+                    continue
+                found = []
+                _diff(a, b, "", found)
+                differences += [Difference(where, label, f, x, y) for f, x, y in found]
+    found = []
+    _diff(
+        {"method": sealed.get("method"), "parameters": sealed.get("parameters"), "rubric": sealed.get("rubric")},
+        {
+            "method": recomputed.get("method"),
+            "parameters": recomputed.get("parameters"),
+            "rubric": recomputed.get("rubric"),
+        },
+        "",
+        found,
+    )
+    differences += [Difference("edition", "", f, a, b) for f, a, b in found]
+    then = {r["id"]: r for r in sealed.get("results", [])}
+    now = {r["id"]: r for r in recomputed.get("results", [])}
+    for result_id in sorted(set(then) | set(now)):
+        a, b = then.get(result_id), now.get(result_id)
+        label = (a or b).get("reference") or str((a or b).get("project"))
+        if a is None or b is None:
+            kind = (a or b)["kind"]
+            differences.append(
+                Difference("results", label, kind, "present" if a else "absent", "present" if b else "absent")
+            )
+            continue
+        found = []
+        _diff(a, b, "", found)
+        differences += [Difference("results", label, f, x, y) for f, x, y in found]
+    return differences
+
+
+@dataclass
+class Verification:
+    snapshot: ResultsSnapshot
+    payload_intact: bool
+    scores_hash_now: str
+    differences: list[Difference]
+    error: str = ""
+
+    @property
+    def scores_match(self) -> bool:
+        return self.scores_hash_now == self.snapshot.scores_hash
+
+    @property
+    def identical(self) -> bool:
+        return self.payload_intact and self.scores_match and not self.differences and not self.error
+
+
+def verify_snapshot(snapshot: ResultsSnapshot) -> Verification:
+    edition = snapshot.edition
+    if snapshot.round_id is None:
+        rounds = list(
+            Round.objects.filter(pk__in=[r["round"] for r in snapshot.payload.get("rounds", [])]).order_by("number")
+        )
+    else:
+        rounds = [snapshot.round]
+    intact = legacy.sha256_of(snapshot.payload) == snapshot.payload_hash
+    scores_now = legacy.score_rows_hash(django_apps, [r.pk for r in rounds])
+    try:
+        recomputed = build_payload(
+            edition=edition, kind=snapshot.kind, rounds=rounds, engine_version=snapshot.engine_version,
+            round_id=snapshot.round_id,
+        )  # fmt: skip
+    except LookupError as error:
+        return Verification(snapshot, intact, scores_now, [], error=str(error))
+    return Verification(snapshot, intact, scores_now, compare_payloads(snapshot.payload, recomputed))
+
+
+def snapshots_of(edition: Edition):
+    return (
+        ResultsSnapshot.objects.filter(edition=edition).select_related("round", "edition").order_by("created_at", "id")
+    )
