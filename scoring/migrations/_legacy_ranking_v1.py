@@ -291,16 +291,20 @@ def top_criterion(criteria: list):
     return best
 
 
-def ranking_for(*, apps, category, round, edition, bootstrap: bool = False, seed: int = 0) -> Ranking:
+def ranking_for(
+    *, apps, category, round, edition, bootstrap: bool = False, seed: int = 0, method: str | None = None
+) -> Ranking:
     """The ranking of one category in one round, in a fixed number of queries (models from
-    ``apps``; ``edition`` is the round's edition, passed so historical models need no lookup)."""
+    ``apps``; ``edition`` is the round's edition, passed so historical models need no lookup;
+    ``method`` the official method, by default the edition's: a sealed snapshot passes its own,
+    as the edition's may have moved to a method this engine does not know)."""
     Assignment = apps.get_model("scoring", "Assignment")
     Score = apps.get_model("scoring", "Score")
     Result = apps.get_model("scoring", "Result")
     FinalistRemoval = apps.get_model("scoring", "FinalistRemoval")
     Project = apps.get_model("submissions", "Project")
     Criterion = apps.get_model("award", "Criterion")
-    method = edition.aggregation_method
+    method = method or edition.aggregation_method
     criteria = list(Criterion.objects.filter(edition_id=edition.pk).order_by("position", "id"))
     top = top_criterion(criteria)
     top_n = 1 if round.kind == RoundKind.FINAL else category.finalists_count

@@ -186,8 +186,10 @@ def _rounds_current(edition: Edition, rounds: list[Round]) -> tuple[list[dict], 
     return out, method, parameters
 
 
-def rounds_legacy(apps, edition, rounds) -> tuple[list[dict], str, dict]:
-    """The same entries computed by the frozen legacy engine (models from ``apps``)."""
+def rounds_legacy(apps, edition, rounds, method: str | None = None) -> tuple[list[dict], str, dict]:
+    """The same entries computed by the frozen legacy engine (models from ``apps``), with the
+    official ``method`` (by default the edition's)."""
+    method = method or edition.aggregation_method
     Category = apps.get_model("award", "Category")
     categories = list(Category.objects.filter(edition_id=edition.pk).order_by("position", "name", "id"))
     samples = max(legacy.MIN_BOOTSTRAP_SAMPLES, edition.bootstrap_samples or 0)
@@ -195,22 +197,32 @@ def rounds_legacy(apps, edition, rounds) -> tuple[list[dict], str, dict]:
     for rnd in rounds:
         entries = []
         for category in categories:
-            ranking = legacy.ranking_for(apps=apps, category=category, round=rnd, edition=edition, bootstrap=True)
+            ranking = legacy.ranking_for(
+                apps=apps, category=category, round=rnd, edition=edition, bootstrap=True, method=method
+            )
             rows = [legacy.row_as_json(row, ranking) for row in ranking.rows]
             entries.append(_category_entry(category.pk, category.slug, ranking, rows))
         out.append({"round": rnd.pk, "number": rnd.number, "kind": rnd.kind, "categories": entries})
-    return out, edition.aggregation_method, {"seed": SEED, "draws": samples}
+    return out, method, {"seed": SEED, "draws": samples}
 
 
 def build_payload(
-    *, edition, kind: str, rounds: list, engine_version: str, apps=django_apps, round_id: int | None = None
+    *,
+    edition,
+    kind: str,
+    rounds: list,
+    engine_version: str,
+    apps=django_apps,
+    round_id: int | None = None,
+    sealed_method: str | None = None,
 ) -> dict:
-    """The snapshot's payload (canonical plain data), by the named engine."""
+    """The snapshot's payload (canonical plain data), by the named engine. ``sealed_method``:
+    recompute a sealed snapshot (always by the frozen module for "legacy-1", with its method)."""
     with translation.override(None):
         if engine_version == LEGACY_ENGINE_VERSION and (
-            apps is not django_apps or current_engine_version() != LEGACY_ENGINE_VERSION
+            apps is not django_apps or sealed_method or current_engine_version() != LEGACY_ENGINE_VERSION
         ):
-            entries, method, parameters = rounds_legacy(apps, edition, rounds)
+            entries, method, parameters = rounds_legacy(apps, edition, rounds, sealed_method)
         elif engine_version == current_engine_version():
             entries, method, parameters = _rounds_current(edition, rounds)
         else:
@@ -403,7 +415,7 @@ def verify_snapshot(snapshot: ResultsSnapshot) -> Verification:
     try:
         recomputed = build_payload(
             edition=edition, kind=snapshot.kind, rounds=rounds, engine_version=snapshot.engine_version,
-            round_id=snapshot.round_id,
+            round_id=snapshot.round_id, sealed_method=snapshot.method,
         )  # fmt: skip
     except LookupError as error:
         return Verification(snapshot, intact, scores_now, [], error=str(error))
