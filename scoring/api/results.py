@@ -32,7 +32,7 @@ from scoring.api.serializers import (
 )
 from scoring.enums import ResultKind
 from scoring.models import Result
-from scoring.results.seal import publication_snapshot_for, snapshot_for
+from scoring.results.seal import publication_snapshot_for, sealed_results, snapshot_for
 from scoring.results.services import (
     final_round_prepare,
     finalist_override,
@@ -82,13 +82,30 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
             return Result.objects.filter(
                 edition__in=editions_organised_by(user).values("pk"), kind=ResultKind.SPECIAL
             ).select_related("edition", "project")
-        public = Q(edition__in=editions_with_public_results().values("pk"))
+        # Published results are the sealed ones: a result added, removed or changed after the
+        # publication does not show to the public (its organisers see the live rows).
+        published = editions_with_public_results()
+        self._sealed = sealed_results(published)
+        sealed_ids = [pk for entries in self._sealed.values() for pk in entries]
+        public = Q(edition__in=published.exclude(pk__in=list(self._sealed)).values("pk")) | Q(pk__in=sealed_ids)
         visible = public | Q(edition__in=editions_organised_by(user).values("pk")) if user.is_authenticated else public
         return (
             Result.objects.filter(visible)
             .select_related("project")
             .order_by("edition_id", "category_id", "kind", "project__reference", "id")
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        sealed = getattr(self, "_sealed", None)
+        if page is None or not sealed or self.action != "list":
+            return page
+        organised = set(editions_organised_by(self.request.user).values_list("pk", flat=True))
+        for result in page:
+            entry = sealed.get(result.edition_id, {}).get(result.pk)
+            if entry is not None and result.edition_id not in organised:
+                result.kind, result.title, result.citation = entry["kind"], entry["award_title"], entry["citation"]
+        return page
 
     def perform_destroy(self, instance: Result) -> None:
         special_award_remove(result=instance, actor=self.request.user)

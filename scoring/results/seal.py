@@ -290,6 +290,20 @@ def publication_snapshot_for(edition: Edition) -> ResultsSnapshot | None:
     )
 
 
+def sealed_results(editions) -> dict[int, dict[int, dict]]:
+    """Per edition (of ``editions``, a queryset of published ones) with a publication snapshot:
+    its sealed results by result id. One query; only the results part of the payloads is read."""
+    out: dict[int, dict[int, dict]] = {}
+    for edition_id, results in (
+        ResultsSnapshot.objects.filter(kind=SnapshotKind.PUBLISH, edition__in=editions)
+        .order_by("edition_id", "-created_at", "-id")
+        .values_list("edition_id", "payload__results")
+    ):
+        if edition_id not in out:
+            out[edition_id] = {entry["id"]: entry for entry in results or []}
+    return out
+
+
 def sealed_row(snapshot: ResultsSnapshot, *, round_id: int | None, category_id: int, project_id: int) -> dict | None:
     for rnd in snapshot.payload.get("rounds", []):
         if rnd["round"] != round_id:

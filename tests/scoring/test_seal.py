@@ -278,3 +278,45 @@ def test_the_frozen_legacy_module_computes_what_todays_engine_computes(decided, 
     legacy_rounds = canonical(rounds_legacy(django_apps, edition, rounds)[0])
     assert legacy_rounds == canonical(_rounds_current(edition, rounds)[0])
     assert legacy_rounds[0]["categories"][0]["rows"][0]["finalist_probability"] is not None
+
+
+def test_public_api_results_are_the_sealed_ones(decided, edition, organiser, client):
+    results_publish(edition=edition, actor=organiser, signed_off=True)
+
+    def listed():
+        response = client.get("/api/v1/results/")
+        assert response.status_code == 200
+        return sorted((r["project_reference"], r["kind"], r["title"]) for r in response.json()["results"])
+
+    before = listed()
+    assert before == [
+        ("V4A-2026-0001", "finalist", ""),
+        ("V4A-2026-0001", "winner", ""),
+        ("V4A-2026-0002", "finalist", ""),
+    ]
+    Result.objects.filter(project=decided["projects"][1], kind=ResultKind.FINALIST).update(
+        kind=ResultKind.SPECIAL, title="Changed"
+    )
+    Result.objects.create(
+        edition=edition,
+        category=decided["category"],
+        project=decided["projects"][2],
+        kind="special",
+        title="Late prize",
+    )
+    assert listed() == before
+
+
+def test_admin_shows_a_snapshot_read_only(decided, edition, organiser, client):
+    results_publish(edition=edition, actor=organiser, signed_off=True)
+    sealed = ResultsSnapshot.objects.get()
+    organiser.is_staff = organiser.is_superuser = True
+    organiser.save()
+    client.force_login(organiser)
+    page = client.get(reverse("admin:scoring_resultssnapshot_change", args=[sealed.pk]))
+    assert page.status_code == 200
+    assert sealed.payload_hash in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    refused = client.post(reverse("admin:scoring_resultssnapshot_delete", args=[sealed.pk]), {"post": "yes"})
+    assert refused.status_code == 403
+    assert ResultsSnapshot.objects.get().payload_hash == sealed.payload_hash
