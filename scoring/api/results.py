@@ -75,6 +75,8 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     }
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Result.objects.none()  # the schema generator: no query (the sealed results are read below)
         user = self.request.user
         if self.action == "destroy":
             if not user.is_authenticated:
