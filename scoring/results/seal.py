@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 
 from django.apps import apps as django_apps
+from django.db.models import Count, Sum
 from django.utils import translation
 
 from award.models import Category, Edition, Round, User
@@ -140,6 +141,23 @@ def results_entries(edition_id: int, round_id: int | None = None, apps=django_ap
     ]
 
 
+def feedback_means(round_ids: list[int], apps=django_apps) -> dict[str, dict[str, dict[str, float]]]:
+    """The anonymised feedback's numbers a team reads on its page: per project, round and
+    criterion the mean value of its finalised reviews (``selectors.project_feedback``). One query."""
+    Score = apps.get_model("scoring", "Score")
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    rows = (
+        Score.objects.filter(assignment__round_id__in=round_ids, assignment__status="completed")
+        .values("assignment__project_id", "assignment__round_id", "criterion_id")
+        .annotate(total=Sum("value"), n=Count("id"))
+        .order_by()
+        .values_list("assignment__project_id", "assignment__round_id", "criterion_id", "total", "n")
+    )
+    for project_id, round_id, criterion_id, total, n in rows:
+        out.setdefault(str(project_id), {}).setdefault(str(round_id), {})[str(criterion_id)] = float(total) / n
+    return out
+
+
 def _ranking_extras(ranking) -> dict:
     return {name: _plain(getattr(ranking, name)) for name in _RANKING_EXTRAS if hasattr(ranking, name)}
 
@@ -240,6 +258,7 @@ def build_payload(
                 "scores_hash": legacy.score_rows_hash(apps, [r.pk for r in rounds]),
                 "rounds": entries,
                 "results": results_entries(edition.pk, round_id, apps),
+                "feedback": feedback_means([r.pk for r in rounds], apps),
             }
         )
 
@@ -370,6 +389,9 @@ def compare_payloads(sealed: dict, recomputed: dict) -> list[Difference]:
                 found = []
                 _diff(a, b, "", found)
                 differences += [Difference(where, label, f, x, y) for f, x, y in found]
+    found = []
+    _diff(sealed.get("feedback", {}), recomputed.get("feedback", {}), "", found)
+    differences += [Difference("feedback", "", f, a, b) for f, a, b in found]
     found = []
     _diff(
         {"method": sealed.get("method"), "parameters": sealed.get("parameters"), "rubric": sealed.get("rubric")},

@@ -93,9 +93,10 @@ class RoundFeedback:
     comments: list[str]
 
 
-def project_feedback(project: Project) -> list[RoundFeedback]:
+def project_feedback(project: Project, sealed: ResultsSnapshot | None = None) -> list[RoundFeedback]:
     """Anonymised jury feedback: per-criterion averages and the comments of finalised reviews,
-    without jurors' names, in text order (not review order, which could identify a juror)."""
+    without jurors' names, in text order (not review order, which could identify a juror).
+    With the publication's snapshot (``sealed``) the averages are the sealed ones."""
     criteria = list(project.edition.criteria.order_by("position", "id"))
     scores = list(
         Score.objects.filter(assignment__project=project, assignment__status=AssignmentStatus.COMPLETED)
@@ -113,6 +114,16 @@ def project_feedback(project: Project) -> list[RoundFeedback]:
             comments[rnd.pk].add(score.comment.strip())
         if score.assignment.overall_comment.strip():
             comments[rnd.pk].add(score.assignment.overall_comment.strip())
+    if sealed is not None and "feedback" in sealed.payload:
+        means = sealed.payload["feedback"].get(str(project.pk), {})
+        return [
+            RoundFeedback(
+                round=rnd,
+                criterion_means=[(c, means.get(str(rnd.pk), {}).get(str(c.pk))) for c in criteria],
+                comments=sorted(comments[rnd.pk]),
+            )
+            for rnd in sorted(rounds.values(), key=lambda r: r.number)
+        ]
     return [
         RoundFeedback(
             round=rnd,

@@ -537,7 +537,7 @@ def project_result(request, edition: str, pk: int):
         ]
     else:
         results = list(project.awards.order_by("kind", "title"))
-    feedback = project_feedback(project) if edition.feedback_to_applicants else []
+    feedback = project_feedback(project, sealed) if edition.feedback_to_applicants else []
     return render(
         request,
         "scoring/results/project.html",

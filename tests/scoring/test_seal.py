@@ -320,3 +320,26 @@ def test_admin_shows_a_snapshot_read_only(decided, edition, organiser, client):
     refused = client.post(reverse("admin:scoring_resultssnapshot_delete", args=[sealed.pk]), {"post": "yes"})
     assert refused.status_code == 403
     assert ResultsSnapshot.objects.get().payload_hash == sealed.payload_hash
+
+
+def test_team_page_reads_its_sealed_result_and_feedback(decided, edition, open_round, organiser, client_for):
+    edition.feedback_to_applicants = True
+    edition.save()
+    results_publish(edition=edition, actor=organiser, signed_off=True)
+    second = decided["projects"][1]
+    url = reverse("results:project", kwargs={"edition": edition.slug, "pk": second.pk})
+    client = client_for(second.owner)
+    before = client.get(url).content.decode()
+    assert '<span class="badge badge-completed">Finalist</span>' in before
+    assert "<td>Impact</td><td>8.0</td>" in before
+
+    Score.objects.filter(assignment__round=open_round, assignment__project=second).update(value=Decimal("3"))
+    Result.objects.filter(project=second, kind=ResultKind.FINALIST).delete()
+    after = client.get(url).content.decode()
+    assert '<span class="badge badge-completed">Finalist</span>' in after
+    assert "<td>Impact</td><td>8.0</td>" in after and "<td>Impact</td><td>3.0</td>" not in after
+    code, lines = verify(edition)
+    assert code == 1
+    assert (
+        f"  DIFF feedback  {second.pk}.{open_round.pk}.{decided['criterion'].pk}: sealed 8.0, recomputed 3.0" in lines
+    )
