@@ -206,8 +206,12 @@ def _rounds_current(edition: Edition, rounds: list[Round]) -> tuple[list[dict], 
 
 def rounds_legacy(apps, edition, rounds, method: str | None = None) -> tuple[list[dict], str, dict]:
     """The same entries computed by the frozen legacy engine (models from ``apps``), with the
-    official ``method`` (by default the edition's)."""
+    official ``method`` (by default the edition's). A method that engine did not know (an edition
+    already moved to "calibrated" before it was sealed) is read as the z-scores it replaced, the
+    way the calibrated engine reads a stored "standardised" the other way round."""
     method = method or edition.aggregation_method
+    if method not in legacy.METHODS_ORDER:
+        method = legacy.AggregationMethod.STANDARDISED
     Category = apps.get_model("award", "Category")
     categories = list(Category.objects.filter(edition_id=edition.pk).order_by("position", "name", "id"))
     samples = max(legacy.MIN_BOOTSTRAP_SAMPLES, edition.bootstrap_samples or 0)
@@ -294,7 +298,12 @@ def snapshot_store(*, edition: Edition, round: Round | None, actor: User | None,
 def snapshot_for(round: Round) -> ResultsSnapshot | None:
     """The latest snapshot of a frozen round (None when it was never sealed): for the ranking
     page's banner (``scoring/results/_sealed_banner.html``)."""
-    return ResultsSnapshot.objects.filter(round=round, kind=SnapshotKind.FREEZE).order_by("-created_at", "-id").first()
+    return (
+        ResultsSnapshot.objects.filter(round=round, kind=SnapshotKind.FREEZE)
+        .select_related("edition")
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def publication_snapshot_for(edition: Edition) -> ResultsSnapshot | None:
@@ -304,6 +313,7 @@ def publication_snapshot_for(edition: Edition) -> ResultsSnapshot | None:
         return None
     return (
         ResultsSnapshot.objects.filter(edition=edition, kind=SnapshotKind.PUBLISH)
+        .select_related("edition")
         .order_by("-created_at", "-id")
         .first()
     )
