@@ -53,10 +53,10 @@ def seal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # The lead re-points this to award 0008 (the calibrated method's choice) at the merge.
-        ("award", "0007_jury_chair"),
+        # After award 0008 (the calibrated method's choice; it converts no data).
+        ("award", "0009_carry_population_nomination"),
         ("scoring", "0006_results_snapshot"),
-        ("submissions", "0003_project_version_text_limits"),
+        ("submissions", "0004_carry_project_population"),
     ]
 
     operations = [migrations.RunPython(seal, migrations.RunPython.noop, elidable=False)]

@@ -35,6 +35,7 @@ from scoring.enums import SnapshotKind
 from scoring.migrations import _legacy_ranking_v1 as legacy
 from scoring.models import ResultsSnapshot
 from scoring.ranking import engine
+from scoring.ranking.analysis import ENGINE_VERSION as ANALYSIS_ENGINE_VERSION
 from scoring.ranking.presenter import ranking_rows, row_as_json
 
 SNAPSHOT_FORMAT = "snapshot-v1"
@@ -44,6 +45,7 @@ SIGN_OFF_TEXT = "I sign off these results as decided by the jury."
 SEED = 0
 # Summary attributes a ranking may carry (the calibrated engine adds some); kept when present.
 _RANKING_EXTRAS = (
+    "category_analysis",
     "agreement_verdict",
     "alpha",
     "decision_band",
@@ -57,9 +59,9 @@ _RANKING_EXTRAS = (
 
 
 def current_engine_version() -> str:
-    """The version of ``scoring.ranking.engine.ranking_for``: its ``ENGINE_VERSION`` when it
-    declares one; the engine of main before issue 15 did not, and it is "legacy-1"."""
-    return getattr(engine, "ENGINE_VERSION", None) or LEGACY_ENGINE_VERSION
+    """The version of ``scoring.ranking.engine.ranking_for``: the calibrated analysis's
+    ``ENGINE_VERSION`` (bumped whenever its numbers change), unless the engine declares its own."""
+    return getattr(engine, "ENGINE_VERSION", None) or ANALYSIS_ENGINE_VERSION
 
 
 def _plain(value):

@@ -23,7 +23,6 @@ from scoring.models import Result, ResultsSnapshot, Score
 from scoring.results.seal import (
     current_engine_version,
     publication_snapshot_for,
-    rounds_legacy,
     snapshot_for,
 )
 from scoring.results.services import (
@@ -268,16 +267,27 @@ def test_public_results_queries_do_not_grow_with_the_results(decided, edition, o
     assert len(many) == len(few)
 
 
-@pytest.mark.skipif(current_engine_version() != legacy.ENGINE_VERSION, reason="the current engine is not legacy-1")
-def test_the_frozen_legacy_module_computes_what_todays_engine_computes(decided, edition, open_round, organiser):
-    from scoring.results.seal import _rounds_current, canonical
+def test_the_frozen_legacy_engine_gives_the_z_score_reference(decided, edition, open_round):
+    """The frozen module's standardised scores are the old formula (tests/scoring/reference.py),
+    on uneven jurors: a third juror scores two of the three projects."""
+    from tests.scoring.reference import standardised
 
-    edition.aggregation_method = "standardised"
-    edition.save()
-    rounds = [open_round, decided["final"]]
-    legacy_rounds = canonical(rounds_legacy(django_apps, edition, rounds)[0])
-    assert legacy_rounds == canonical(_rounds_current(edition, rounds)[0])
-    assert legacy_rounds[0]["categories"][0]["rows"][0]["finalist_probability"] is not None
+    third = UserFactory()
+    for project, value in zip(decided["projects"][:2], [4, 9], strict=True):
+        review(open_round, project, third, decided["criterion"], value)
+    ranking = legacy.ranking_for(
+        apps=django_apps, category=decided["category"], round=open_round, edition=edition, method="standardised"
+    )
+    got = {row.project.pk: row.official_score for row in ranking.rows}
+    projects = {p.pk: i for i, p in enumerate(decided["projects"])}
+    values = {(p.pk, j.pk): v for p, v in zip(decided["projects"], [9, 8, 7], strict=True) for j in decided["jurors"]}
+    values |= {(decided["projects"][0].pk, third.pk): 4, (decided["projects"][1].pk, third.pk): 9}
+    jurors = {pk: j for j, pk in enumerate(sorted({j for _p, j in values}))}
+    keys = sorted(values)
+    expected = standardised(
+        [10.0 * values[k] for k in keys], [projects[p] for p, _j in keys], [jurors[j] for _p, j in keys]
+    )
+    assert [got[p.pk] for p in decided["projects"]] == pytest.approx(list(expected), rel=1e-12)
 
 
 def test_public_api_results_are_the_sealed_ones(decided, edition, organiser, client):
