@@ -308,6 +308,19 @@ def snapshot_for(round: Round) -> ResultsSnapshot | None:
     )
 
 
+def round_snapshots(edition: Edition) -> dict[int, ResultsSnapshot]:
+    """The latest snapshot of each frozen round of the edition, by round id, in one query."""
+    latest: dict[int, ResultsSnapshot] = {}
+    for snapshot in (
+        ResultsSnapshot.objects.filter(edition=edition, kind=SnapshotKind.FREEZE)
+        .defer("payload", "rubric")
+        .order_by("round_id", "-created_at", "-id")
+    ):
+        snapshot.edition = edition
+        latest.setdefault(snapshot.round_id, snapshot)
+    return latest
+
+
 def publication_snapshot_for(edition: Edition) -> ResultsSnapshot | None:
     """The snapshot of the edition's current publication: the latest one, while the results are
     published or scheduled; None when they are not (or were published before sealing existed)."""

@@ -28,7 +28,7 @@ from scoring.ranking.engine import juror_table, ranking_for
 from scoring.ranking.presenter import ranking_rows
 from scoring.results import charts
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
-from scoring.results.seal import publication_snapshot_for
+from scoring.results.seal import publication_snapshot_for, round_snapshots
 from scoring.results.selectors import project_feedback, published_results_of
 from scoring.results.services import (
     final_round_prepare,
@@ -131,6 +131,7 @@ def overview(request, edition: str):
             "publish_form": PublishForm(initial={"at": edition.results_published_at}, edition_timezone=edition.tz),
             "unpublish_form": UnpublishForm(),
             "publication": publication_snapshot_for(edition),
+            "sealed_rounds": round_snapshots(edition),
         },
     )
 

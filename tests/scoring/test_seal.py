@@ -209,6 +209,8 @@ def test_freezing_needs_the_sign_off_on_the_page_and_seals_the_round(
     assert [r["number"] for r in sealed.payload["rounds"]] == [1]
     assert sorted(r["reference"] for r in sealed.payload["results"]) == ["V4A-2026-0001", "V4A-2026-0002"]
     assert AuditEntry.objects.get(action="results.round_frozen").data["hash"] == sealed.payload_hash
+    overview = client.get(reverse("results:overview", kwargs={"edition": edition.slug})).content.decode()
+    assert f'data-testid="sealed-hash">{sealed.payload_hash[:12]}</code>' in overview
 
 
 def test_a_snapshot_cannot_be_changed_or_deleted(decided, edition, organiser):
