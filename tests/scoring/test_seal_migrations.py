@@ -119,3 +119,21 @@ def test_migrations_seal_with_the_legacy_engine_and_convert_the_method(before_se
     call_command("results_verify", edition.slug, stdout=out)
     assert out.getvalue().splitlines()[-1] == "All 2 sealed snapshot(s) are identical."
     assert Edition.objects.get(pk=edition.pk).snapshots.count() == 2
+
+
+@pytest.mark.slow
+def test_a_sealed_edition_survives_export_and_import(transactional_db, tmp_path):
+    from demo.seeding import PAST_SLUG
+
+    call_command("seed_demo", verbosity=0)
+    hashes = sorted(ResultsSnapshot.objects.filter(edition__slug=PAST_SLUG).values_list("payload_hash", flat=True))
+    assert len(hashes) == 3
+    archive = tmp_path / "edition.zip"
+    call_command("export_edition", PAST_SLUG, str(archive), verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("import_edition", str(archive), verbosity=0)
+    restored = sorted(ResultsSnapshot.objects.filter(edition__slug=PAST_SLUG).values_list("payload_hash", flat=True))
+    assert restored == hashes
+    out = StringIO()
+    call_command("results_verify", PAST_SLUG, stdout=out)
+    assert out.getvalue().splitlines()[-1] == "All 3 sealed snapshot(s) are identical."
