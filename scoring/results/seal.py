@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 from django.db.models import Count, Sum
+from django.db.models.fields.json import KeyTransform
 from django.utils import translation
 
 from award.models import Category, Edition, Round, User
@@ -145,7 +146,8 @@ def results_entries(edition_id: int, round_id: int | None = None, apps=django_ap
 
 def feedback_means(round_ids: list[int], apps=django_apps) -> dict[str, dict[str, dict[str, float]]]:
     """The anonymised feedback's numbers a team reads on its page: per project, round and
-    criterion the mean value of its finalised reviews (``selectors.project_feedback``). One query."""
+    criterion the mean value of its finalised reviews (``selectors.project_feedback``), keyed
+    "p<project id>" (a numeric key would read as an array index in SQLite's JSON paths). One query."""
     Score = apps.get_model("scoring", "Score")
     out: dict[str, dict[str, dict[str, float]]] = {}
     rows = (
@@ -156,8 +158,20 @@ def feedback_means(round_ids: list[int], apps=django_apps) -> dict[str, dict[str
         .values_list("assignment__project_id", "assignment__round_id", "criterion_id", "total", "n")
     )
     for project_id, round_id, criterion_id, total, n in rows:
-        out.setdefault(str(project_id), {}).setdefault(str(round_id), {})[str(criterion_id)] = float(total) / n
+        out.setdefault(f"p{project_id}", {}).setdefault(str(round_id), {})[str(criterion_id)] = float(total) / n
     return out
+
+
+def published_rows(rounds: list[dict], results: list[dict]) -> dict[str, dict | None]:
+    """Per result id, the sealed ranking row of its project in its round and category (None for
+    a special award without a round): what the public pages show, read without the rest."""
+    rows = {
+        (rnd["round"], entry["category"], row["project"]): row
+        for rnd in rounds
+        for entry in rnd["categories"]
+        for row in entry["rows"]
+    }
+    return {str(r["id"]): rows.get((r["round"], r["category"], r["project"])) for r in results}
 
 
 def _ranking_extras(ranking) -> dict:
@@ -251,6 +265,7 @@ def build_payload(
             entries, method, parameters = _rounds_current(edition, rounds)
         else:
             raise LookupError(f"No code for engine version {engine_version!r} on this installation.")
+        results = results_entries(edition.pk, round_id, apps)
         return canonical(
             {
                 "format": SNAPSHOT_FORMAT,
@@ -263,7 +278,8 @@ def build_payload(
                 "rubric": rubric_of(edition.pk, apps),
                 "scores_hash": legacy.score_rows_hash(apps, [r.pk for r in rounds]),
                 "rounds": entries,
-                "results": results_entries(edition.pk, round_id, apps),
+                "results": results,
+                "published": published_rows(entries, results),
                 "feedback": feedback_means([r.pk for r in rounds], apps),
             }
         )
@@ -321,17 +337,34 @@ def round_snapshots(edition: Edition) -> dict[int, ResultsSnapshot]:
     return latest
 
 
-def publication_snapshot_for(edition: Edition) -> ResultsSnapshot | None:
+def _payload_part(path: str):
+    """A part of the payload read by the database ("results", "feedback.p42"), not the whole."""
+    expression = "payload"
+    for key in path.split("."):
+        expression = KeyTransform(key, expression)
+    return expression
+
+
+def publication_snapshot_for(edition: Edition, *, parts: tuple[str, ...] = ()) -> ResultsSnapshot | None:
     """The snapshot of the edition's current publication: the latest one, while the results are
-    published or scheduled; None when they are not (or were published before sealing existed)."""
+    published or scheduled; None when they are not (or were published before sealing existed).
+
+    The payload can weigh megabytes at thousands of projects, so it is not read: each of
+    ``parts`` (a key path such as "results" or "feedback.p42") is, as ``sealed_parts[path]``."""
     if edition.results_published_at is None:
         return None
-    return (
+    names = {f"part_{i}": path for i, path in enumerate(parts)}
+    snapshot = (
         ResultsSnapshot.objects.filter(edition=edition, kind=SnapshotKind.PUBLISH)
         .select_related("edition")
+        .defer("payload", "rubric")
+        .annotate(**{name: _payload_part(path) for name, path in names.items()})
         .order_by("-created_at", "-id")
         .first()
     )
+    if snapshot is not None:
+        snapshot.sealed_parts = {path: getattr(snapshot, name) for name, path in names.items()}
+    return snapshot
 
 
 def sealed_results(editions) -> dict[int, dict[int, dict]]:
@@ -346,16 +379,6 @@ def sealed_results(editions) -> dict[int, dict[int, dict]]:
         if edition_id not in out:
             out[edition_id] = {entry["id"]: entry for entry in results or []}
     return out
-
-
-def sealed_row(snapshot: ResultsSnapshot, *, round_id: int | None, category_id: int, project_id: int) -> dict | None:
-    for rnd in snapshot.payload.get("rounds", []):
-        if rnd["round"] != round_id:
-            continue
-        for entry in rnd["categories"]:
-            if entry["category"] == category_id:
-                return next((row for row in entry["rows"] if row["project"] == project_id), None)
-    return None
 
 
 # --- Verifying ------------------------------------------------------------------------------------

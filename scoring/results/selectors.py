@@ -10,7 +10,7 @@ from award.models import Category, Criterion, Round
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Result, ResultsSnapshot, Score
 from scoring.ranking.engine import _mean
-from scoring.results.seal import publication_snapshot_for, sealed_row
+from scoring.results.seal import publication_snapshot_for
 from submissions.models import Project
 
 
@@ -29,14 +29,15 @@ def published_results_of(edition) -> tuple[list[CategoryResults], ResultsSnapsho
     the snapshot, its project the live one (texts, pictures) or, if it was deleted since, a
     stand-in with the sealed reference and title; ``result.sealed`` is the sealed ranking row of
     the project in the result's round (None for a special award without a round)."""
-    snapshot = publication_snapshot_for(edition)
+    snapshot = publication_snapshot_for(edition, parts=("results", "published"))
     if snapshot is None:
         return results_of(edition), None
     snapshot.edition = edition
     groups = {c.pk: CategoryResults(category=c) for c in edition.categories.order_by("position", "name")}
     entries = sorted(
-        snapshot.payload.get("results", []), key=lambda e: (e["reference"] or "", e["award_title"], e["id"])
+        snapshot.sealed_parts["results"] or [], key=lambda e: (e["reference"] or "", e["award_title"], e["id"])
     )
+    published = snapshot.sealed_parts["published"] or {}
     projects = Project.objects.in_bulk({e["project"] for e in entries})
     for entry in entries:
         group = groups.get(entry["category"])
@@ -59,11 +60,7 @@ def published_results_of(edition) -> tuple[list[CategoryResults], ResultsSnapsho
             citation=entry["citation"],
             override_reason=entry["override_reason"],
         )
-        result.sealed = (
-            sealed_row(snapshot, round_id=entry["round"], category_id=entry["category"], project_id=entry["project"])
-            if entry["round"] is not None
-            else None
-        )
+        result.sealed = published.get(str(entry["id"]))
         {ResultKind.WINNER: group.winners, ResultKind.FINALIST: group.finalists, ResultKind.SPECIAL: group.special}[
             result.kind
         ].append(result)
@@ -96,7 +93,8 @@ class RoundFeedback:
 def project_feedback(project: Project, sealed: ResultsSnapshot | None = None) -> list[RoundFeedback]:
     """Anonymised jury feedback: per-criterion averages and the comments of finalised reviews,
     without jurors' names, in text order (not review order, which could identify a juror).
-    With the publication's snapshot (``sealed``) the averages are the sealed ones."""
+    With the publication's snapshot (``sealed``, read with the part "feedback.p<project id>") the
+    averages are the sealed ones."""
     criteria = list(project.edition.criteria.order_by("position", "id"))
     scores = list(
         Score.objects.filter(assignment__project=project, assignment__status=AssignmentStatus.COMPLETED)
@@ -114,8 +112,8 @@ def project_feedback(project: Project, sealed: ResultsSnapshot | None = None) ->
             comments[rnd.pk].add(score.comment.strip())
         if score.assignment.overall_comment.strip():
             comments[rnd.pk].add(score.assignment.overall_comment.strip())
-    if sealed is not None and "feedback" in sealed.payload:
-        means = sealed.payload["feedback"].get(str(project.pk), {})
+    if sealed is not None:
+        means = sealed.sealed_parts.get(f"feedback.p{project.pk}") or {}
         return [
             RoundFeedback(
                 round=rnd,

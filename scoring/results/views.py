@@ -528,12 +528,12 @@ def project_result(request, edition: str, pk: int):
     project = get_object_or_404(projects, pk=pk)
     if not edition.results_are_public() and not organiser:
         raise Http404
-    sealed = publication_snapshot_for(edition)
+    sealed = publication_snapshot_for(edition, parts=("results", f"feedback.p{project.pk}"))
     if sealed is not None:
         # The published decisions are the sealed ones, whatever changed since.
         results = [
             Result(project=project, kind=e["kind"], title=e["award_title"], citation=e["citation"])
-            for e in sorted(sealed.payload.get("results", []), key=lambda e: (e["kind"], e["award_title"]))
+            for e in sorted(sealed.sealed_parts["results"] or [], key=lambda e: (e["kind"], e["award_title"]))
             if e["project"] == project.pk
         ]
     else:

@@ -353,5 +353,5 @@ def test_team_page_reads_its_sealed_result_and_feedback(decided, edition, open_r
     code, lines = verify(edition)
     assert code == 1
     assert (
-        f"  DIFF feedback  {second.pk}.{open_round.pk}.{decided['criterion'].pk}: sealed 8.0, recomputed 3.0" in lines
+        f"  DIFF feedback  p{second.pk}.{open_round.pk}.{decided['criterion'].pk}: sealed 8.0, recomputed 3.0" in lines
     )
