@@ -29,7 +29,7 @@ demo: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(BIN)/python -m pytest -n $(JOBS) --durations=20
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal --durations=20
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,3 +9,7 @@ class AwardConfig(AppConfig):
 
     def ready(self) -> None:
         from award import signals  # noqa: F401
+        from award.home import panel_register
+        from award.setup.home import setup_panel
+
+        panel_register(5, setup_panel)

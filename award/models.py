@@ -24,6 +24,10 @@ def _default_org_types() -> list[str]:
     return [t.value for t in OrganisationType]
 
 
+def _default_languages() -> list[str]:
+    return [language.value for language in Language]
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -123,6 +127,16 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
         help_text=_('A list such as [{"name": "…", "title": "…"}], printed on certificates.'),
     )
 
+    # The languages the call is published in: every organiser-typed text must be filled in each
+    # of them before the call opens (award/setup/readiness.py). English is always one of them.
+    languages = models.JSONField(_("languages of the call"), default=_default_languages)
+    brand_primary = models.CharField(_("main colour"), max_length=7, blank=True)
+    brand_secondary = models.CharField(_("second colour"), max_length=7, blank=True)
+    # Nothing half-configured goes public: the call page, the list of open calls and new
+    # applications only see an edition once an organiser opened its call from the set-up
+    # checklist (award/setup), which refuses while anything blocking is missing.
+    call_opened_at = models.DateTimeField(_("call opened at"), null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,9 +158,13 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
+    @property
+    def call_is_public(self) -> bool:
+        return self.call_opened_at is not None
+
     def submissions_are_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.submissions_open_at <= now < self.submissions_close_at
+        return self.call_is_public and self.submissions_open_at <= now < self.submissions_close_at
 
     def results_are_public(self, now=None) -> bool:
         now = now or timezone.now()

@@ -42,6 +42,17 @@ def editions_organised_by(user: User) -> QuerySet[Edition]:
     return Edition.objects.filter(roles__user=user, roles__role=Role.ORGANISER).distinct()
 
 
+def editions_public_to(user: User) -> QuerySet[Edition]:
+    """The editions whose call is public, and those the user organises (set up, not yet opened):
+    nothing half-configured is shown to anyone else (award/setup)."""
+    public = Edition.objects.filter(call_opened_at__isnull=False)
+    if not user.is_authenticated:
+        return public
+    if user.is_superuser:
+        return Edition.objects.all()
+    return Edition.objects.filter(Q(call_opened_at__isnull=False) | Q(pk__in=editions_organised_by(user).values("pk")))
+
+
 def rounds_organised_by(user: User) -> QuerySet[Round]:
     """The rounds an organiser may manage; any other round is a 404, as if it did not exist."""
     return Round.objects.select_related("edition").filter(edition__in=editions_organised_by(user).values("pk"))

@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("audit/", audit.audit_log_view, name="audit_log"),
     path("editions/<slug:slug>/next/", edition_copy.edition_copy_view, name="edition_copy"),
+    path("setup/", include("award.setup.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -154,6 +154,7 @@ def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes
         ],
         jurors_per_project=JURORS_PER_PROJECT,
         aggregation_method=AggregationMethod.CALIBRATED,
+        call_opened_at=today,
     )
 
 

@@ -88,7 +88,10 @@ def _signatories(edition: Edition) -> list[dict]:
             image.startswith("data:image/") or re.fullmatch(r"[A-Za-z0-9_./-]+\.(png|jpg|jpeg|svg)", image)
         ):
             image = ""
-        people.append({"name": str(item.get("name") or ""), "title": str(item.get("title") or ""), "image": image})
+        # The title in the certificate's language when the set-up gave one (award/setup), else English.
+        titles = item.get("titles") if isinstance(item.get("titles"), dict) else {}
+        title = titles.get(translation.get_language() or "") or item.get("title") or ""
+        people.append({"name": str(item.get("name") or ""), "title": str(title), "image": image})
     return people[:4]
 
 

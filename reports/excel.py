@@ -552,7 +552,7 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
         summary.append(
             [
                 _("Decision band in %(category)s (0.1 < P < 0.9)") % {"category": ranking.category.name},
-                ", ".join(references.get(pk) or str(pk) for pk in analysis.get("band", [])) or _("none"),
+                ", ".join(references.get(pk) or str(pk) for pk in analysis.get("band", [])) or _("no project"),
             ]
         )
     summary.finish()

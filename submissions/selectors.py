@@ -52,9 +52,9 @@ def projects_visible_to(user: User) -> QuerySet[Project]:
 
 def editions_open_for_submission(now=None) -> QuerySet[Edition]:
     now = now or timezone.now()
-    return Edition.objects.filter(submissions_open_at__lte=now, submissions_close_at__gt=now).order_by(
-        "submissions_close_at"
-    )
+    return Edition.objects.filter(
+        call_opened_at__isnull=False, submissions_open_at__lte=now, submissions_close_at__gt=now
+    ).order_by("submissions_close_at")
 
 
 def projects_for_screening(

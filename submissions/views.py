@@ -54,6 +54,8 @@ def _status_url(request, project: Project) -> str:
 
 def call_current(request):
     edition = editions_open_for_submission().first() or edition_current()
+    if edition is not None and not edition.call_is_public:
+        edition = Edition.objects.filter(call_opened_at__isnull=False).order_by("-year", "-id").first()
     if edition is None:
         raise Http404(_("There is no edition yet."))
     return redirect("submissions:call", slug=edition.slug)
@@ -68,6 +70,9 @@ def _rubric_with_weights(edition: Edition) -> list[tuple]:
 
 def call(request, slug: str):
     edition = get_object_or_404(Edition, slug=slug)
+    # A call not yet opened from the set-up checklist is not public: its organisers preview it.
+    if not edition.call_is_public and not editions_organised_by(request.user).filter(pk=edition.pk).exists():
+        raise Http404
     my_projects = []
     if request.user.is_authenticated:
         my_projects = list(projects_owned_by(request.user).filter(edition=edition))

@@ -36,6 +36,9 @@ class EditionFactory(factory.django.DjangoModelFactory):
     submissions_open_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
     submissions_close_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
     jurors_per_project = 2
+    # Public, as every edition was before the set-up checklist; tests of a call not yet opened
+    # pass call_opened_at=None.
+    call_opened_at = factory.LazyFunction(timezone.now)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

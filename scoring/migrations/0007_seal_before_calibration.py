@@ -54,7 +54,7 @@ def seal(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         # After award 0008 (the calibrated method's choice; it converts no data).
-        ("award", "0009_carry_population_nomination"),
+        ("award", "0010_setup_edition"),
         ("scoring", "0006_results_snapshot"),
         ("submissions", "0004_carry_project_population"),
     ]

@@ -116,6 +116,15 @@ class JurorDiagnostic:
         )
 
 
+def _users(ids, ranking=None) -> dict[int, User]:
+    """The users by id; with a ranking, those it has read already are not read again."""
+    known = ranking.users if ranking is not None else {}
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        known.update(User.objects.in_bulk(missing))
+    return known
+
+
 def juror_diagnostics(ranking) -> list[JurorDiagnostic]:
     """The rater diagnostics of every juror who reviewed a project of the ranking's category,
     flagged jurors first, then by leniency (most lenient first) and name."""
@@ -126,7 +135,7 @@ def juror_diagnostics(ranking) -> list[JurorDiagnostic]:
     for row in ranking.rows:
         for line in row.reviews:
             in_category[line.juror_id] += 1
-    users = User.objects.in_bulk(list(in_category))
+    users = _users(sorted(in_category), ranking)
     rows = []
     for juror_id, count in in_category.items():
         entry = analysis.jurors.get(juror_id) or {}
@@ -184,7 +193,7 @@ def juror_table(
     everything = [t[3] for t in totals]
     panel_mean = math.fsum(everything) / len(everything) if everything else 0.0
     threshold = float(round.edition.leniency_threshold)
-    jurors = User.objects.in_bulk(list(by_juror))
+    jurors = _users(sorted(by_juror), ranking)
     rows = []
     for juror_id, values in by_juror.items():
         mean = math.fsum(values) / len(values)

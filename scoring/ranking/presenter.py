@@ -9,21 +9,21 @@ of the round and its cached analysis.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import AggregationMethod
 from scoring.enums import ResultKind
-from scoring.ranking.engine import FLAG_LABELS, Ranking
+from scoring.ranking.engine import CALIBRATED, FLAG_LABELS, Ranking, RankRow
 
 RESULT_LABELS = {ResultKind.WINNER: _("Winner"), ResultKind.FINALIST: _("Finalist")}
 # The agreement's verdict codes (scoring/calibration/agreement.py) in words.
 AGREEMENT_VERDICTS = {
-    "very_good": _("very good"),
-    "good": _("good"),
-    "fair": _("fair"),
-    "poor": _("poor"),
+    "very_good": _("very good agreement"),
+    "good": _("good agreement"),
+    "fair": _("fair agreement"),
+    "poor": _("poor agreement"),
     "undefined": _("not enough reviews"),
     "final_round_close": _("close finalists: low agreement on their order is expected; read the decision band"),
 }
@@ -75,7 +75,7 @@ class PresentedRow:
 
     @property
     def calibrated_score(self) -> float | None:
-        return self.scores.get(AggregationMethod.CALIBRATED)
+        return self.scores.get(CALIBRATED)
 
     @property
     def rank_label(self) -> int | str:
@@ -94,24 +94,32 @@ class PresentedRow:
 
 
 def _review(line, hide_jurors: bool) -> dict:
-    review = line._asdict()
-    if hide_jurors:
-        del review["juror_id"]
+    juror_id, total, leniency, scale, adjusted_total, outlier = line
+    review = {"total": total, "leniency": leniency, "scale": scale, "adjusted_total": adjusted_total,
+              "outlier": outlier}  # fmt: skip
+    if not hide_jurors:
+        review = {"juror_id": juror_id, **review}
     return review
 
 
-def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool = False) -> list[PresentedRow]:
-    """The rows of a ranking in official order. Without `bootstrap` the probabilities (P, the
-    expected rank and the rank interval) are left out (None); they cost nothing to include."""
-    others = ranking.other_methods
-    rows = []
-    for row in ranking.rows:
+def ranking_rows(
+    ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool = False, rows: Iterable[RankRow] | None = None
+) -> list[PresentedRow]:
+    """The rows of a ranking in official order (or only `rows`, e.g. one page of
+    ``ranking.rows``). Without `bootstrap` the probabilities (P, the expected rank and the rank
+    interval) are left out (None); they cost nothing to include."""
+    others = [str(m) for m in ranking.other_methods]
+    criterion_pks = [c.pk for c in ranking.criteria]
+    # Translated once per call, not once per row.
+    flag_labels = {code: str(label) for code, label in FLAG_LABELS.items()}
+    presented = []
+    for row in ranking.rows if rows is None else rows:
         project = row.project
         totals = sorted(row.juror_totals) if hide_jurors else list(row.juror_totals)
         reviews = [_review(line, hide_jurors) for line in row.reviews]
         if hide_jurors:
             reviews.sort(key=lambda review: review["total"])
-        rows.append(
+        presented.append(
             PresentedRow(
                 project_id=project.pk,
                 reference=project.reference,
@@ -124,14 +132,14 @@ def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool 
                 scores=dict(row.scores),
                 ranks=dict(row.ranks),
                 others=[(m, row.scores.get(m), row.ranks.get(m)) for m in others],
-                criterion_means=[row.criterion_means.get(c.pk) for c in ranking.criteria],
+                criterion_means=[row.criterion_means.get(pk) for pk in criterion_pks],
                 reviews_done=row.reviews_done,
                 reviews_assigned=row.reviews_assigned,
                 spread_sd=row.spread_sd,
                 spread_min=row.spread_min,
                 spread_max=row.spread_max,
                 flags=list(row.flags),
-                flag_labels=[(f, str(FLAG_LABELS.get(f, f))) for f in row.flags],
+                flag_labels=[(f, flag_labels.get(f, f)) for f in row.flags],
                 finalist_probability=row.p_top if bootstrap else None,
                 result=row.result,
                 override_reason=row.override_reason,
@@ -147,7 +155,7 @@ def ranking_rows(ranking: Ranking, *, bootstrap: bool = True, hide_jurors: bool 
                 reviews=reviews,
             )
         )
-    return rows
+    return presented
 
 
 def row_as_json(row: PresentedRow) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from award.models import Category, Criterion, Round
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Result, ResultsSnapshot, Score
-from scoring.ranking.engine import _mean
+from scoring.ranking.methods import _mean
 from scoring.results.seal import publication_snapshot_for
 from submissions.models import Project
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.results import views
+from scoring.results import ranking_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
         "<slug:edition>/ranking/special/<int:pk>/remove/", views.special_award_remove_view, name="special_award_remove"
     ),
     path("<slug:edition>/ranking/<int:round>/freeze/", views.round_freeze_view, name="round_freeze"),
-    path("<slug:edition>/ranking/<int:round>/<slug:category>/", views.ranking, name="ranking"),
+    path("<slug:edition>/ranking/<int:round>/<slug:category>/", ranking_views.ranking, name="ranking"),
     path(
         "<slug:edition>/ranking/<int:round>/<slug:category>/finalists/", views.finalists_select_view, name="finalists"
     ),

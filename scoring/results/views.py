@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from award.forms import EditionTimeZoneFormMixin
 from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
@@ -24,9 +23,6 @@ from scoring.enums import ResultKind
 from scoring.jury.forms import ReasonForm
 from scoring.jury.views import _posted_id
 from scoring.models import Result
-from scoring.ranking.engine import juror_table, ranking_for
-from scoring.ranking.presenter import ranking_rows
-from scoring.results import charts
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
 from scoring.results.seal import publication_snapshot_for, round_snapshots
 from scoring.results.selectors import project_feedback, published_results_of
@@ -42,12 +38,10 @@ from scoring.results.services import (
     winner_override,
     winners_select,
 )
-from scoring.rules import can_decide_results, can_read_ranking
+from scoring.rules import can_decide_results
 from scoring.selectors import editions_ranked_for
 from submissions.enums import ProjectStatus
 from submissions.selectors import projects_owned_by
-
-METHOD_LABELS = dict(AggregationMethod.choices)
 
 
 class SpecialAwardForm(forms.Form):
@@ -132,62 +126,6 @@ def overview(request, edition: str):
             "unpublish_form": UnpublishForm(),
             "publication": publication_snapshot_for(edition),
             "sealed_rounds": round_snapshots(edition),
-        },
-    )
-
-
-@login_required
-def ranking(request, edition: str, round: int, category: str):
-    edition = get_object_or_404(editions_ranked_for(request.user), slug=edition)
-    rnd, cat = _round_and_category(edition, round, category)
-    if not can_read_ranking(request.user, edition, cat):
-        raise Http404
-    # The jury chair reads the ranking without deciding, and without the jurors' names (as in
-    # the jury's copy of the workbooks).
-    read_only = not can_decide_results(request.user, edition)
-    bootstrap = request.GET.get("bootstrap") != "0"
-    result = ranking_for(category=cat, round=rnd, bootstrap=bootstrap, seed=0)
-    jurors = juror_table(ranking=result)
-    juror_names = [
-        _("Juror %(number)s") % {"number": n} if read_only else j.juror.display_name
-        for n, j in enumerate(jurors, start=1)
-    ]
-    all_totals = [t for row in result.rows for t in row.juror_totals]
-    panel_mean = sum(all_totals) / len(all_totals) if all_totals else None
-    rows = [
-        {
-            "row": row,
-            "strip": charts.strip_plot(row.juror_totals, score=row.official_score, label=_("Juror totals")),
-            "bar": charts.probability_bar(row.finalist_probability, label=_("Finalist probability")),
-            "percent": None if row.finalist_probability is None else f"{100 * row.finalist_probability:.0f}",
-        }
-        for row in ranking_rows(result, hide_jurors=read_only)
-    ]
-    final_rounds = [r for r in edition.rounds.all() if r.kind == RoundKind.FINAL and r.number > rnd.number]
-    return render(
-        request,
-        "scoring/results/ranking.html",
-        {
-            "edition": edition,
-            "round": rnd,
-            "category": cat,
-            "ranking": result,
-            "rows": rows,
-            "jurors": jurors,
-            "juror_rows": list(zip(juror_names, jurors, strict=True)),
-            "read_only": read_only,
-            "method_label": METHOD_LABELS.get(result.method, result.method),
-            "other_labels": [METHOD_LABELS.get(m, m) for m in result.other_methods],
-            "tie_rule_label": dict(TieBreakRule.choices).get(result.tie_break_rule, ""),
-            "boxes": charts.box_plots(
-                [(name, j.totals) for name, j in zip(juror_names, jurors, strict=True)],
-                panel_mean=panel_mean,
-                title=_("Distribution of totals per juror"),
-            ),
-            "is_final": rnd.kind == RoundKind.FINAL,
-            "final_rounds": final_rounds,
-            "bootstrap": bootstrap,
-            "finalists_exist": any(row.result for row in result.rows),
         },
     )
 

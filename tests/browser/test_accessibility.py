@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from award.models import Edition, EditionRole, Round, TwoFactorDevice, User
-from demo.seeding import APPLICANT_EMAIL, DEMO_PASSWORD, DEMO_SLUG, JUROR_EMAIL, NEXT_SLUG, ORGANISER_EMAIL
+from demo.seeding import ADMIN_EMAIL, APPLICANT_EMAIL, DEMO_PASSWORD, DEMO_SLUG, JUROR_EMAIL, NEXT_SLUG, ORGANISER_EMAIL
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import CertificateBatch, ExportJob
 from reports.services import certificates_issue
@@ -73,6 +73,13 @@ NOT_WALKED = {
     "reports:batch_start": "POST target on the reports page",
     "reports:batch_file": "PDF/zip download",
     "reports:certificate_revoke": "POST target on the reports page",
+    "setup:criterion_move": "POST target on the rubric page (Move up / Move down)",
+    "setup:criterion_remove": "POST target on the rubric page",
+    "setup:criteria_order": "JSON POST target of the rubric's drag and drop",
+    "setup:open": "POST target on the checklist page",
+    "setup:rubric_template": "POST target on the rubric page (start from a template)",
+    "setup:categories_template": "POST target on the categories page (add a template's categories)",
+    "setup:logo": "an image",
 }
 
 
@@ -256,6 +263,17 @@ WALKED = {
     "reports:export",
     "reports:batch",
     "verify",
+    "setup:index",
+    "setup:new",
+    "setup:basics",
+    "setup:categories",
+    "setup:rubric",
+    "setup:criterion_new",
+    "setup:criterion",
+    "setup:rounds",
+    "setup:signatories",
+    "setup:branding",
+    "setup:checklist",
 }
 
 
@@ -398,6 +416,16 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         ("reports:batch", reverse("reports:batch", args=[slug, batch.pk])),
         ("audit_log", reverse("audit_log")),
         ("edition_copy", reverse("edition_copy", args=[slug])),
+        ("setup:index", reverse("setup:index")),
+        ("setup:basics", reverse("setup:basics", args=[slug])),
+        ("setup:categories", reverse("setup:categories", args=[slug])),
+        ("setup:rubric", reverse("setup:rubric", args=[slug])),
+        ("setup:criterion_new", reverse("setup:criterion_new", args=[slug])),
+        ("setup:criterion", reverse("setup:criterion", args=[slug, edition.criteria.first().pk])),
+        ("setup:rounds", reverse("setup:rounds", args=[slug])),
+        ("setup:signatories", reverse("setup:signatories", args=[slug])),
+        ("setup:branding", reverse("setup:branding", args=[slug])),
+        ("setup:checklist", reverse("setup:checklist", args=[slug])),
     ]:
         walk.check(page, "organiser", name, url)
     for name, url in [
@@ -412,6 +440,11 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
     page.get_by_test_id("logout").click()
     page.wait_for_load_state()
     walk.check(page, "organiser", "logged out")
+    context.close()
+
+    # The system's administrator: a new edition.
+    context, page = walk.context(ADMIN_EMAIL)
+    walk.check(page, "administrator", "setup:new", reverse("setup:new"))
     context.close()
 
     # Two-factor login: the second step's page, and the setup page with a device.

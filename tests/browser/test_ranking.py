@@ -25,7 +25,7 @@ def test_organiser_ranks_selects_finalists_and_prepares_the_final_round(page, lo
     expect(rows).to_have_count(10)
     expect(rows.first.locator("td.rank")).to_have_text(re.compile(r"^\s*1"), use_inner_text=True)
     expect(rows.first.locator("svg.strip circle")).to_have_count(3)
-    expect(page.get_by_test_id("agreement")).to_contain_text("ICC(1,k)", use_inner_text=True)
+    expect(page.get_by_test_id("agreement")).to_contain_text("Krippendorff's alpha", use_inner_text=True)
     expect(table.get_by_text("missing reviews: not ranked").first).to_be_attached()
     expect(page.locator("svg.boxes")).to_be_visible()
 
@@ -113,4 +113,63 @@ def test_jury_chair_reads_the_ranking_from_the_home_page(page, login_as):
     expect(page.get_by_test_id("ranking-table").get_by_test_id("rank-row").first).to_be_visible()
     expect(page.get_by_test_id("chair-read-only")).to_be_visible()
     expect(page.get_by_test_id("select-finalists")).to_have_count(0)
-    expect(page.get_by_test_id("juror-table")).to_contain_text("Juror 1")
+    # No juror's name and no rater diagnostics in the chair's copy: "Juror 1" in "why here".
+    expect(page.get_by_test_id("juror-table")).to_have_count(0)
+    why = page.get_by_test_id("why-here").first
+    why.locator("summary").click()
+    expect(why.get_by_test_id("why-review").first).to_contain_text(re.compile(r"^Juror \d+: total"))
+
+
+RANKING_URL = "/results/v4-smart-project-award-2026/ranking/1/smart-city/"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_ranking_page_shows_the_decision_without_scrolling_sideways(page, login_as, size):
+    call_command("seed_demo", verbosity=0)
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    login_as(ORGANISER_EMAIL, DEMO_PASSWORD)
+    page.goto(RANKING_URL)
+    table = page.get_by_test_id("ranking-table")
+    expect(table.get_by_test_id("rank-row").first).to_be_visible()
+    decision = table.get_by_test_id("rank-row").first.get_by_test_id("decision")
+    decision.scroll_into_view_if_needed()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= page.evaluate("innerWidth")
+    box = decision.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    expect(page.get_by_test_id("select-finalists")).to_be_visible()
+    button = page.get_by_test_id("select-finalists").bounding_box()
+    assert button["x"] >= 0 and button["x"] + button["width"] <= width
+    # A category with long flags ("contested, jurors disagree") and a category with a band.
+    for category in ("cyber-security", "digital-public-services"):
+        page.goto(RANKING_URL.replace("smart-city", category))
+        expect(page.get_by_test_id("rank-row").first).to_be_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= page.evaluate("innerWidth"), category
+
+
+def test_ranking_summary_names_a_contested_project_and_why_here_opens(page, login_as):
+    call_command("seed_demo", verbosity=0)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    login_as(ORGANISER_EMAIL, DEMO_PASSWORD)
+    # In the demo's first round, Digital Public Services has places the model cannot settle.
+    page.goto("/results/v4-smart-project-award-2026/ranking/1/digital-public-services/")
+    band = page.get_by_test_id("decision-band").get_by_role("listitem")
+    expect(band.first).to_be_visible()
+    first = band.first.get_by_role("link")
+    name = first.inner_text()
+    contested = page.get_by_test_id("ranking-summary").locator('li[data-code="contested"]')
+    expect(contested).to_contain_text(name)
+    expect(contested).to_contain_text("Contested place")
+    # The band links to the row; its "why here" opens without script and shows each review.
+    first.click()
+    row = page.locator("tr:target")
+    expect(row).to_have_count(1)
+    why = row.get_by_test_id("why-here")
+    expect(why.get_by_test_id("why-review").first).to_be_hidden()
+    why.locator("summary").click()
+    review = why.get_by_test_id("why-review").first
+    expect(review).to_be_visible()
+    expect(review).to_contain_text(
+        re.compile(r": total \d+\.\d, leniency adjustment [+−]\d+\.\d, adjusted total \d+\.\d")
+    )
+    expect(why).to_contain_text("in 80 % of the simulated rankings between places")

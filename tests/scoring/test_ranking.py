@@ -6,18 +6,23 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from award.enums import AggregationMethod, TieBreakRule
+from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from scoring.calibration.agreement import krippendorff_alpha_interval
 from scoring.enums import AssignmentStatus
+from scoring.models import Score
+from scoring.ranking import analysis as analysis_module
 from scoring.ranking.engine import juror_diagnostics, juror_table, official_method, ranking_for
+from scoring.ranking.loader import LOADER_QUERIES
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
     CriterionFactory,
     ProjectFactory,
+    RoundFactory,
     ScoreFactory,
     UserFactory,
 )
+from tests.scoring.reference import repeated_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +47,19 @@ def review(rnd, project, juror, values: dict, *, done: bool = True):
     for criterion, value in values.items():
         ScoreFactory(assignment=assignment, criterion=criterion, value=Decimal(str(value)))
     return assignment
+
+
+@pytest.fixture
+def count_fits(monkeypatch):
+    calls = []
+    real = analysis_module.fit
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_module, "fit", counting)
+    return calls
 
 
 @pytest.fixture
@@ -430,8 +448,57 @@ def test_juror_diagnostics_flag_the_planted_lenient_and_harsh_jurors(
     assert rows[1].leniency < -20 and rows[1].leniency_test.adjusted_high < 0
     assert all(row.reviews == 12 and row.reviews_in_category == 12 for row in rows)
     assert all(row.favouritism is None for row in rows)  # nobody reviewed their own country
-    # The descriptive table given the ranking takes its flags from the same test.
-    table = juror_table(ranking=ranking)
+    # The descriptive table given the ranking takes its flags from the same test, and reads no
+    # user again.
+    with django_assert_num_queries(0):
+        table = juror_table(ranking=ranking)
     flags = {r.juror: (r.flag_lenient, r.flag_harsh) for r in table}
     assert flags[planted_lenient[0]] == (True, False) and flags[planted_lenient[5]] == (False, True)
     assert sum(r.flag_lenient or r.flag_harsh for r in table) == 2
+
+
+@pytest.mark.parametrize("n_projects", [1, 8])
+def test_ranking_for_reads_the_round_once_in_a_fixed_number_of_queries(
+    edition, category, criterion, open_round, n_projects, django_assert_num_queries, count_fits
+):
+    items = projects(edition, category, [f"P{i}" for i in range(n_projects)])
+    panel = jurors(3)
+    for i, project in enumerate(items.values()):
+        for j, juror in enumerate(panel):
+            review(open_round, project, juror, {criterion: (i + 2 * j) % 11})
+    ranking_for(category=category, round=open_round)  # fits and stores the round's analysis
+    assert len(count_fits) == 1
+    # The inputs (LOADER_QUERIES), the stored analysis, the projects, the results, the removals.
+    with django_assert_num_queries(LOADER_QUERIES + 4) as captured:
+        ranking = ranking_for(category=category, round=open_round)
+    assert len(ranking.rows) == n_projects
+    assert len(count_fits) == 1  # a read never refits
+    assert repeated_statements(captured.captured_queries) == []
+    # A changed score is a new state of the round: refitted once, then read again.
+    Score.objects.filter(assignment__project=ranking.rows[0].project).update(value=Decimal("10"))
+    ranking_for(category=category, round=open_round)
+    ranking_for(category=category, round=open_round)
+    assert len(count_fits) == 2
+
+
+def test_final_round_gives_the_probability_of_winning(edition, category, criterion):
+    final = RoundFactory(edition=edition, number=2, kind=RoundKind.FINAL)
+    category.finalists_count = 3
+    category.save()
+    items = projects(edition, category, ["F1", "F2", "F3"])
+    # Close finalists (means 65, 67.5, 70): every juror scored all three.
+    values = {"F1": [6, 7, 7, 6], "F2": [7, 6, 7, 7], "F3": [7, 7, 8, 6]}
+    for j, juror in enumerate(jurors(4)):
+        for name, project in items.items():
+            review(final, project, juror, {criterion: values[name][j]})
+    ranking = ranking_for(category=category, round=final)
+    # One winner, whatever the category's number of finalists: the P(winner) add up to 1.
+    assert ranking.top_n == 1 == ranking.category_analysis["top_n"]
+    assert [row.project.title for row in ranking.rows] == ["F3", "F2", "F1"]
+    assert [row.official_score for row in ranking.rows] == [
+        pytest.approx(70.0, abs=1e-6),
+        pytest.approx(67.5, abs=1e-6),
+        pytest.approx(65.0, abs=1e-6),
+    ]
+    assert sum(row.p_top for row in ranking.rows) == pytest.approx(1.0)
+    assert 0.1 < ranking.rows[0].p_top < 0.9 and "contested" in ranking.rows[0].flags

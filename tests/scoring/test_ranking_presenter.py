@@ -218,3 +218,12 @@ def test_presented_reviews_explain_the_place_and_hide_jurors_in_the_jury_copy(
     assert as_json["rank_interval"] == [row.rank_low, row.rank_high]
     assert as_json["finalist_probability"] == row.p_top
     assert "reviews" not in as_json  # the API names no juror
+
+
+def test_presenter_can_present_one_page_of_rows(
+    setup,  # noqa: F811
+    open_round,
+):
+    ranking = ranking_for(category=setup["category"], round=open_round)
+    everything = ranking_rows(ranking)
+    assert ranking_rows(ranking, rows=ranking.rows[2:4]) == everything[2:4]

@@ -240,7 +240,7 @@ def test_ranking_page_shows_ranks_methods_flags_and_charts(setup, edition, open_
     assert "Median" in text and "Trimmed mean" in text and "Calibrated score" in text
     assert "Standardised mean (z-scores)" not in text  # no longer a method
     assert text.count('data-testid="rank-row"') == 5
-    assert "<svg" in text and "100 %" in text  # strip plots and the bootstrap bar; the first is certain
+    assert "<svg" in text and "100 %" in text  # strip plots and the probability bar; the first is certain
 
 
 @pytest.mark.parametrize("persona", ["juror", "applicant", "other_juror"])

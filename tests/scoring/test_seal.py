@@ -211,6 +211,10 @@ def test_freezing_needs_the_sign_off_on_the_page_and_seals_the_round(
     assert AuditEntry.objects.get(action="results.round_frozen").data["hash"] == sealed.payload_hash
     overview = client.get(reverse("results:overview", kwargs={"edition": edition.slug})).content.decode()
     assert f'data-testid="sealed-hash">{sealed.payload_hash[:12]}</code>' in overview
+    ranking = client.get(
+        reverse("results:ranking", kwargs={"edition": edition.slug, "round": 1, "category": "smart-city"})
+    ).content.decode()
+    assert f'data-testid="sealed-hash">{sealed.payload_hash[:12]}</code>' in ranking
 
 
 def test_a_snapshot_cannot_be_changed_or_deleted(decided, edition, organiser):
