@@ -46,6 +46,8 @@ from reports.services import certificates_issue
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
 from scoring.models import Assignment, ConflictOfInterest, Result, Score
 from scoring.ranking.analysis import round_analysis
+from scoring.results.seal import SIGN_OFF_TEXT, snapshot_store
+from scoring.results.services import round_freeze
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 from submissions.services import edition_reference_counter_sync
@@ -506,7 +508,11 @@ def _past_seed(*, today: datetime, password_hash: str, organiser: User, applican
         )
     )
     Result.objects.bulk_create(results)
-    Round.objects.filter(edition=edition).update(frozen=True)
+    # Frozen and published through the services' sealing, so the demo's published numbers are
+    # sealed like real ones (issue 15): a snapshot per round and one for the publication.
+    for rnd in edition.rounds.order_by("number"):
+        round_freeze(round=rnd, actor=organiser, signed_off=True)
+    snapshot_store(edition=edition, round=None, actor=organiser, sign_off=SIGN_OFF_TEXT)
     certificates_issue(
         edition=edition, kinds=["winner", "finalist", "special", "participant", "juror"], actor=organiser
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from award.admin import EditionTimeZoneAdminForm, EditionTimeZoneAdminMixin
-from scoring.models import Assignment, ConflictOfInterest, Result, Score
+from scoring.models import Assignment, ConflictOfInterest, Result, ResultsSnapshot, Score
 
 
 @admin.register(ConflictOfInterest)
@@ -46,3 +46,22 @@ class ResultAdmin(admin.ModelAdmin):
     list_filter = ["edition", "kind", "category"]
     list_select_related = ["project", "category", "edition"]
     raw_id_fields = ["project"]
+
+
+@admin.register(ResultsSnapshot)
+class ResultsSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: a sealed snapshot is never changed or deleted (the model refuses too)."""
+
+    list_display = ["edition", "kind", "round", "created_at", "signed_off_by", "engine_version", "payload_hash"]
+    list_filter = ["edition", "kind", "engine_version"]
+    list_select_related = ["edition", "round", "signed_off_by"]
+    search_fields = ["payload_hash", "scores_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

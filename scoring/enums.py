@@ -28,3 +28,8 @@ class ResultKind(models.TextChoices):
     FINALIST = "finalist", _("Finalist")
     WINNER = "winner", _("Winner")
     SPECIAL = "special", _("Special award")
+
+
+class SnapshotKind(models.TextChoices):
+    FREEZE = "freeze", _("Round frozen")
+    PUBLISH = "publish", _("Results published")

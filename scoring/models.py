@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.limits import CITATION_TEXT, LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT
 from award.models import Category, Criterion, Edition, Round
-from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
+from scoring.enums import AssignmentStatus, ConflictSource, ResultKind, SnapshotKind
 from submissions.models import Project
 
 
@@ -189,3 +190,66 @@ class RankingAnalysisCache(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} [{self.parameters}]"
+
+
+class ResultsSnapshot(models.Model):
+    """The sealed numbers of a frozen round or of a publication (issue 15, item 9): the inputs'
+    hash, the rubric, the method, the engine's version and parameters, and every number the
+    organisers decided with or published, with the organiser's sign-off. Written once by
+    ``scoring.results.seal`` and never changed: ``save`` refuses an update and ``delete`` refuses
+    (the admin is read-only too); an unpublication and a new publication add a new snapshot.
+
+    ``round`` is the frozen round (kind freeze) or None for an edition's publication, which seals
+    every round of the edition. ``scores_hash`` is the sha256 of the canonical JSON of every
+    counted review's values (see ``_legacy_ranking_v1.score_rows_hash``), ``payload_hash`` the
+    sha256 of the canonical JSON of ``payload``."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="snapshots", verbose_name=_("edition"))
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, null=True, blank=True, related_name="snapshots", verbose_name=_("round")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SnapshotKind.choices)
+    created_at = models.DateTimeField(_("sealed at"), default=timezone.now)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    sign_off = models.TextField(_("sign-off"), max_length=MEDIUM_TEXT)
+    engine_version = models.CharField(_("engine version"), max_length=40)
+    method = models.CharField(_("method"), max_length=40)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    rubric = models.JSONField(_("rubric"), default=list)
+    scores_hash = models.CharField(_("hash of the score rows"), max_length=64)
+    payload_hash = models.CharField(_("hash"), max_length=64, db_index=True)
+    payload = models.JSONField(_("sealed numbers"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("results snapshot")
+        verbose_name_plural = _("results snapshots")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=SnapshotKind.FREEZE) & Q(round__isnull=False))
+                | (Q(kind=SnapshotKind.PUBLISH) & Q(round__isnull=True)),
+                name="snapshot_round_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} · {self.get_kind_display()} · {self.payload_hash[:12]}"
+
+    @property
+    def short_hash(self) -> str:
+        return self.payload_hash[:12]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("force_update"):
+            raise ValidationError(_("A sealed snapshot cannot be changed."), code="sealed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A sealed snapshot cannot be deleted."), code="sealed")

@@ -32,6 +32,7 @@ from scoring.api.serializers import (
 )
 from scoring.enums import ResultKind
 from scoring.models import Result
+from scoring.results.seal import publication_snapshot_for, sealed_results, snapshot_for
 from scoring.results.services import (
     final_round_prepare,
     finalist_override,
@@ -74,6 +75,8 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     }
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Result.objects.none()  # the schema generator: no query (the sealed results are read below)
         user = self.request.user
         if self.action == "destroy":
             if not user.is_authenticated:
@@ -81,13 +84,30 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
             return Result.objects.filter(
                 edition__in=editions_organised_by(user).values("pk"), kind=ResultKind.SPECIAL
             ).select_related("edition", "project")
-        public = Q(edition__in=editions_with_public_results().values("pk"))
+        # Published results are the sealed ones: a result added, removed or changed after the
+        # publication does not show to the public (its organisers see the live rows).
+        published = editions_with_public_results()
+        self._sealed = sealed_results(published)
+        sealed_ids = [pk for entries in self._sealed.values() for pk in entries]
+        public = Q(edition__in=published.exclude(pk__in=list(self._sealed)).values("pk")) | Q(pk__in=sealed_ids)
         visible = public | Q(edition__in=editions_organised_by(user).values("pk")) if user.is_authenticated else public
         return (
             Result.objects.filter(visible)
             .select_related("project")
             .order_by("edition_id", "category_id", "kind", "project__reference", "id")
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        sealed = getattr(self, "_sealed", None)
+        if page is None or not sealed or self.action != "list":
+            return page
+        organised = set(editions_organised_by(self.request.user).values_list("pk", flat=True))
+        for result in page:
+            entry = sealed.get(result.edition_id, {}).get(result.pk)
+            if entry is not None and result.edition_id not in organised:
+                result.kind, result.title, result.citation = entry["kind"], entry["award_title"], entry["citation"]
+        return page
 
     def perform_destroy(self, instance: Result) -> None:
         special_award_remove(result=instance, actor=self.request.user)
@@ -186,10 +206,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     @extend_schema(request=RoundFreezeSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def freeze(self, request):
-        """Freeze a round: its scores, finalists and winners can no longer change."""
-        rnd = organised_round(request.user, validated(RoundFreezeSerializer, request)["round"])
-        rnd = round_freeze(round=rnd, actor=request.user)
-        return Response({"round": rnd.pk, "frozen": rnd.frozen})
+        """Freeze a round: its scores, finalists and winners can no longer change. Needs
+        `signed_off`: true (the organiser signs the results off); the round's numbers are sealed
+        and the response names the snapshot's hash."""
+        data = validated(RoundFreezeSerializer, request)
+        rnd = organised_round(request.user, data["round"])
+        rnd = round_freeze(round=rnd, actor=request.user, signed_off=data["signed_off"])
+        snapshot = snapshot_for(rnd)
+        return Response({"round": rnd.pk, "frozen": rnd.frozen, "snapshot_hash": snapshot.payload_hash})
 
     def _organised_edition(self, request) -> Edition:
         """An edition the caller organises; any other (or none) is a 404, as on the pages."""
@@ -198,12 +222,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
 
     @staticmethod
     def _publication(edition: Edition) -> Response:
+        snapshot = publication_snapshot_for(edition)
         return Response(
             PublicationSerializer(
                 {
                     "edition": edition.pk,
                     "results_published_at": edition.results_published_at,
                     "public": edition.results_are_public(),
+                    "snapshot_hash": snapshot.payload_hash if snapshot else None,
                 }
             ).data
         )
@@ -212,11 +238,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Ge
     @action(detail=False, methods=["post"])
     def publish(self, request):
         """Publish the edition's results now, or schedule them (`at`); refused while a category
-        with finalists has no winner."""
+        with finalists has no winner, and without `signed_off`: true. Every published number is
+        sealed in a snapshot whose hash the response names."""
         edition = self._organised_edition(request)
         with timezone.override(edition.tz):
             data = validated(ResultsPublishSerializer, request)
-        return self._publication(results_publish(edition=edition, actor=request.user, at=data["at"]))
+        return self._publication(
+            results_publish(edition=edition, actor=request.user, at=data["at"], signed_off=data["signed_off"])
+        )
 
     @extend_schema(request=ResultsUnpublishSerializer, responses=PublicationSerializer)
     @action(detail=False, methods=["post"])

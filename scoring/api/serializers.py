@@ -182,6 +182,9 @@ class ResultsPublishSerializer(EditionRefSerializer):
     without an offset is read in the edition's time zone."""
 
     at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    signed_off = serializers.BooleanField(
+        default=False, help_text=_("true: I sign off these results as decided by the jury. Required.")
+    )
 
 
 class ResultsUnpublishSerializer(EditionRefSerializer):
@@ -192,10 +195,15 @@ class PublicationSerializer(serializers.Serializer):
     edition = serializers.IntegerField()
     results_published_at = serializers.DateTimeField(allow_null=True)
     public = serializers.BooleanField()
+    # The sha256 of the sealed snapshot of the current publication (null when there is none).
+    snapshot_hash = serializers.CharField(allow_null=True)
 
 
 class RoundFreezeSerializer(serializers.Serializer):
     round = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    signed_off = serializers.BooleanField(
+        default=False, help_text=_("true: I sign off these results as decided by the jury. Required.")
+    )
 
 
 class FinalistSelectionSerializer(serializers.Serializer):

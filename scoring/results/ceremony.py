@@ -20,7 +20,7 @@ from django.core.cache import cache
 from award.enums import Country
 from award.models import Category, Edition
 from scoring.models import Result
-from scoring.results.selectors import results_of
+from scoring.results.selectors import published_results_of
 from submissions.models import Attachment, Project
 
 logger = logging.getLogger(__name__)
@@ -116,8 +116,9 @@ def _pictures(projects: list[Project]) -> dict[int, str]:
 
 def ceremony_for(edition: Edition) -> Ceremony:
     """The slides' content: categories in order with finalists (by reference, the winner among
-    them) and winners, then the special awards. Categories without results are left out."""
-    groups = results_of(edition)
+    them) and winners, then the special awards. Categories without results are left out. Once the
+    results are published the decisions are the sealed ones (``published_results_of``)."""
+    groups, _sealed = published_results_of(edition)
     countries = dict(Country.choices)
     projects = {r.project.pk: r.project for g in groups for r in (*g.finalists, *g.winners, *g.special)}
     pictures = _pictures(list(projects.values()))

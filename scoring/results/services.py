@@ -22,6 +22,7 @@ from award.services import audit_log
 from scoring.enums import ResultKind
 from scoring.models import Assignment, ConflictOfInterest, FinalistRemoval, Result
 from scoring.ranking.engine import ranking_for
+from scoring.results.seal import SIGN_OFF_TEXT, snapshot_store
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 
@@ -353,17 +354,49 @@ def special_award_remove(*, result: Result, actor: User) -> None:
     result.delete()
 
 
+def _require_sign_off(signed_off: bool) -> str:
+    """The organiser confirms that these are the results the jury decided (issue 15, item 9);
+    the text they confirmed is stored with the snapshot."""
+    if not signed_off:
+        raise ResultsError(
+            _("Confirm that you sign off these results as decided by the jury."), code="sign_off_required"
+        )
+    return SIGN_OFF_TEXT
+
+
 @transaction.atomic
-def round_freeze(*, round: Round, actor: User) -> Round:
-    """Freeze a round: its scores can no longer change, nor its finalists or winners."""
+def round_freeze(*, round: Round, actor: User, signed_off: bool = False) -> Round:
+    """Freeze a round: its scores can no longer change, nor its finalists or winners. The
+    organiser signs the results off; the round's numbers are sealed in a snapshot."""
     require_organiser(actor, round.edition)
+    edition = round.edition
     round = Round.objects.select_for_update().get(pk=round.pk)
     if round.frozen:
         raise ResultsError(_("This round is already frozen."), code="frozen")
+    sign_off = _require_sign_off(signed_off)
     round.frozen = True
     round.save(update_fields=["frozen"])
-    audit_log(actor=actor, action="results.round_frozen", target=round, edition=round.edition)
+    round.edition = edition
+    snapshot = snapshot_store(edition=edition, round=round, actor=actor, sign_off=sign_off)
+    audit_log(
+        actor=actor,
+        action="results.round_frozen",
+        target=round,
+        edition=edition,
+        data=_snapshot_data(snapshot),
+    )
     return round
+
+
+def _snapshot_data(snapshot) -> dict:
+    return {
+        "snapshot": snapshot.pk,
+        "hash": snapshot.payload_hash,
+        "scores_hash": snapshot.scores_hash,
+        "engine_version": snapshot.engine_version,
+        "method": snapshot.method,
+        "signed_off": snapshot.sign_off,
+    }
 
 
 def results_unsettled_categories(edition: Edition) -> list[Category]:
@@ -376,13 +409,16 @@ def results_unsettled_categories(edition: Edition) -> list[Category]:
 
 
 @transaction.atomic
-def results_publish(*, edition: Edition, actor: User, at: datetime | None = None) -> Edition:
+def results_publish(*, edition: Edition, actor: User, at: datetime | None = None, signed_off: bool = False) -> Edition:
     """Make the edition's results public now (`at` None or in the past) or schedule them for `at`.
 
     The ranking must be settled: the edition has at least one finalist, winner or special award,
     and every category that has finalists has its winner (a shortlist without its winner is not
     announced). Results that are already public are not re-published (that would move the date
-    printed as the publication date); withdraw them first. A scheduled time can be moved."""
+    printed as the publication date); withdraw them first. A scheduled time can be moved.
+
+    The organiser signs the results off, and every published number is sealed in a snapshot
+    (a new one each time: withdrawing and publishing again keeps the earlier ones)."""
     require_organiser(actor, edition)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     now = timezone.now()
@@ -397,16 +433,19 @@ def results_publish(*, edition: Edition, actor: User, at: datetime | None = None
             % {"categories": ", ".join(c.name for c in unsettled)},
             code="unsettled",
         )
+    sign_off = _require_sign_off(signed_off)
     when = now if at is None or at <= now else at
     previous = edition.results_published_at
     edition.results_published_at = when
     edition.save(update_fields=["results_published_at"])
+    snapshot = snapshot_store(edition=edition, round=None, actor=actor, sign_off=sign_off)
     audit_log(
         actor=actor,
         action="results.published" if when == now else "results.publication_scheduled",
         target=edition,
         edition=edition,
-        data={"at": when.isoformat(), "previous": previous.isoformat() if previous else None},
+        data={"at": when.isoformat(), "previous": previous.isoformat() if previous else None}
+        | _snapshot_data(snapshot),
     )
     return edition
 

@@ -24,7 +24,8 @@ from scoring.jury.forms import ReasonForm
 from scoring.jury.views import _posted_id
 from scoring.models import Result
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
-from scoring.results.selectors import project_feedback, results_of
+from scoring.results.seal import publication_snapshot_for, round_snapshots
+from scoring.results.selectors import project_feedback, published_results_of
 from scoring.results.services import (
     final_round_prepare,
     finalist_override,
@@ -56,7 +57,13 @@ class SpecialAwardForm(forms.Form):
         ]
 
 
-class PublishForm(EditionTimeZoneFormMixin, forms.Form):
+class SignOffForm(forms.Form):
+    """The organiser's sign-off: without it the service refuses to freeze or publish."""
+
+    signed_off = forms.BooleanField(label=_("I sign off these results as decided by the jury"), required=False)
+
+
+class PublishForm(EditionTimeZoneFormMixin, SignOffForm):
     """The publication time, typed in the edition's time zone (pass edition_timezone=)."""
 
     at = forms.DateTimeField(
@@ -117,6 +124,8 @@ def overview(request, edition: str):
             "is_public": edition.results_are_public(),
             "publish_form": PublishForm(initial={"at": edition.results_published_at}, edition_timezone=edition.tz),
             "unpublish_form": UnpublishForm(),
+            "publication": publication_snapshot_for(edition),
+            "sealed_rounds": round_snapshots(edition),
         },
     )
 
@@ -259,9 +268,11 @@ def round_freeze_view(request, edition: str, round: int):
     edition = _organised_edition(request, edition)
     rnd = get_object_or_404(edition.rounds.all(), number=round)
     rnd.edition = edition
+    form = SignOffForm(request.POST)
+    signed_off = form.is_valid() and form.cleaned_data["signed_off"]
     return run_service(
         request,
-        lambda: round_freeze(round=rnd, actor=request.user),
+        lambda: round_freeze(round=rnd, actor=request.user, signed_off=signed_off),
         success_url=_overview_url(edition),
         success_message=_("The round is frozen."),
     )
@@ -322,7 +333,9 @@ def publish_view(request, edition: str):
 
     return run_service(
         request,
-        lambda: results_publish(edition=edition, actor=request.user, at=form.cleaned_data["at"]),
+        lambda: results_publish(
+            edition=edition, actor=request.user, at=form.cleaned_data["at"], signed_off=form.cleaned_data["signed_off"]
+        ),
         success_url=_overview_url(edition),
         success_message=success,
     )
@@ -357,25 +370,42 @@ def _published_edition(request, slug: str) -> Edition:
 
 def public(request, edition: str):
     edition = _published_edition(request, edition)
+    groups, sealed = published_results_of(edition)
     return render(
         request,
         "scoring/results/public.html",
-        {"edition": edition, "groups": results_of(edition), "is_public": edition.results_are_public()},
+        {"edition": edition, "groups": groups, "sealed": sealed, "is_public": edition.results_are_public()},
     )
 
 
 def public_json(request, edition: str):
+    """The published results; once sealed, every number and decision comes from the snapshot
+    (``snapshot`` names its hashes), so later changes of scores or of the engine do not show."""
     edition = _published_edition(request, edition)
+    groups, sealed = published_results_of(edition)
 
     def item(result: Result) -> dict:
         data = {"reference": result.project.reference, "title": result.project.title, "summary": result.project.summary}
         if result.kind == ResultKind.SPECIAL:
             data.update(award=result.title, citation=result.citation)
+        row = getattr(result, "sealed", None)
+        if row is not None:
+            data["ranking"] = row
         return data
 
+    snapshot = None
+    if sealed is not None:
+        snapshot = {
+            "hash": sealed.payload_hash,
+            "scores_hash": sealed.scores_hash,
+            "sealed_at": sealed.created_at.isoformat(),
+            "engine_version": sealed.engine_version,
+            "method": sealed.method,
+        }
     return JsonResponse(
         {
             "edition": edition.name,
+            "snapshot": snapshot,
             "categories": [
                 {
                     "category": group.category.name,
@@ -383,7 +413,7 @@ def public_json(request, edition: str):
                     "finalists": [item(r) for r in group.finalists],
                     "special_awards": [item(r) for r in group.special],
                 }
-                for group in results_of(edition)
+                for group in groups
             ],
         },
         json_dumps_params={"ensure_ascii": False},
@@ -436,8 +466,17 @@ def project_result(request, edition: str, pk: int):
     project = get_object_or_404(projects, pk=pk)
     if not edition.results_are_public() and not organiser:
         raise Http404
-    results = list(project.awards.order_by("kind", "title"))
-    feedback = project_feedback(project) if edition.feedback_to_applicants else []
+    sealed = publication_snapshot_for(edition, parts=("results", f"feedback.p{project.pk}"))
+    if sealed is not None:
+        # The published decisions are the sealed ones, whatever changed since.
+        results = [
+            Result(project=project, kind=e["kind"], title=e["award_title"], citation=e["citation"])
+            for e in sorted(sealed.sealed_parts["results"] or [], key=lambda e: (e["kind"], e["award_title"]))
+            if e["project"] == project.pk
+        ]
+    else:
+        results = list(project.awards.order_by("kind", "title"))
+    feedback = project_feedback(project, sealed) if edition.feedback_to_applicants else []
     return render(
         request,
         "scoring/results/project.html",

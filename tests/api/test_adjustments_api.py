@@ -9,7 +9,7 @@ from django.utils import timezone
 from award.enums import Role, RoundKind
 from award.models import AuditEntry
 from scoring.enums import AssignmentStatus, ResultKind
-from scoring.models import Assignment, ConflictOfInterest, Result
+from scoring.models import Assignment, ConflictOfInterest, Result, ResultsSnapshot
 from submissions.enums import ProjectStatus
 from tests.factories import AssignmentFactory, EditionRoleFactory, RoundFactory, ScoreFactory, UserFactory
 
@@ -285,7 +285,11 @@ def test_api_winner_override_and_special_award_and_freeze(world, api):
     )
     assert award.status_code == 201
     assert (award.json()["kind"], award.json()["title"]) == ("special", "Citizens' prize")
-    assert client.post("/api/v1/results/freeze/", {"round": final.pk}).json() == {"round": final.pk, "frozen": True}
+    refused = client.post("/api/v1/results/freeze/", {"round": final.pk})
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == ["Confirm that you sign off these results as decided by the jury."]
+    frozen = client.post("/api/v1/results/freeze/", {"round": final.pk, "signed_off": True}).json()
+    assert frozen == {"round": final.pk, "frozen": True, "snapshot_hash": ResultsSnapshot.objects.get().payload_hash}
     frozen = client.post(
         "/api/v1/results/winner-override/",
         {"round": final.pk, "category": world.category.pk, "project": world.project.pk, "reason": "Changed mind"},
@@ -334,7 +338,7 @@ def test_api_results_publish_now_makes_them_public(world, api):
     _decided(world)
     assert _public_results(api) == []
     response = api(world.personas["organiser"]).post(
-        "/api/v1/results/publish/", {"edition": world.edition.pk, "results_published_at": None}
+        "/api/v1/results/publish/", {"edition": world.edition.pk, "results_published_at": None, "signed_off": True}
     )
     assert response.status_code == 200, response.content
     assert response.json()["public"] is True
@@ -347,14 +351,18 @@ def test_api_results_publish_now_makes_them_public(world, api):
 def test_api_results_publish_scheduled_reads_a_local_time_in_the_edition_zone(world, api):
     _decided(world)
     client = api(world.personas["organiser"])
-    response = client.post("/api/v1/results/publish/", {"edition": world.edition.pk, "at": "2030-11-23T21:00"})
+    response = client.post(
+        "/api/v1/results/publish/", {"edition": world.edition.pk, "at": "2030-11-23T21:00", "signed_off": True}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["public"] is False
     world.edition.refresh_from_db()
     assert world.edition.results_published_at.isoformat() == "2030-11-23T20:00:00+00:00"
     assert _public_results(api) == []
     client = api(world.personas["organiser"])
-    with_offset = client.post("/api/v1/results/publish/", {"edition": world.edition.pk, "at": "2030-11-24T10:00Z"})
+    with_offset = client.post(
+        "/api/v1/results/publish/", {"edition": world.edition.pk, "at": "2030-11-24T10:00Z", "signed_off": True}
+    )
     assert with_offset.status_code == 200
     world.edition.refresh_from_db()
     assert world.edition.results_published_at.isoformat() == "2030-11-24T10:00:00+00:00"
@@ -389,13 +397,18 @@ def test_api_results_publish_of_another_edition_is_404(world, api):
 def test_api_results_unpublish_needs_a_reason_and_hides_them(world, api):
     _decided(world)
     client = api(world.personas["organiser"])
-    client.post("/api/v1/results/publish/", {"edition": world.edition.pk})
+    client.post("/api/v1/results/publish/", {"edition": world.edition.pk, "signed_off": True})
     refused = client.post("/api/v1/results/unpublish/", {"edition": world.edition.pk, "reason": "  "})
     assert refused.status_code == 400
     assert _public_results(api) != []
     client = api(world.personas["organiser"])
     response = client.post("/api/v1/results/unpublish/", {"edition": world.edition.pk, "reason": "Wrong winner"})
     assert response.status_code == 200
-    assert response.json() == {"edition": world.edition.pk, "results_published_at": None, "public": False}
+    assert response.json() == {
+        "edition": world.edition.pk,
+        "results_published_at": None,
+        "public": False,
+        "snapshot_hash": None,
+    }
     assert AuditEntry.objects.get(action="results.unpublished").data["reason"] == "Wrong winner"
     assert _public_results(api) == []

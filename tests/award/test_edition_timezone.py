@@ -132,7 +132,8 @@ def test_results_publication_is_scheduled_in_the_edition_zone(client_for, organi
     )
     client = client_for(organiser)
     response = client.post(
-        reverse("results:publish", kwargs={"edition": new_york_edition.slug}), {"at": "2027-01-15T18:00"}
+        reverse("results:publish", kwargs={"edition": new_york_edition.slug}),
+        {"at": "2027-01-15T18:00", "signed_off": "on"},
     )
     assert response.status_code == 302
     new_york_edition.refresh_from_db()

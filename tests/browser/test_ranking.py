@@ -85,10 +85,18 @@ def test_organiser_publishes_the_results_after_confirming(page, login_as):
     expect(page.get_by_test_id("publish")).to_be_hidden()  # the real button waits behind the disclosure
     page.get_by_test_id("publish-open").click()
     page.get_by_test_id("publish").click()
+    page.get_by_text("Confirm that you sign off these results as decided by the jury.").wait_for()
+    edition.refresh_from_db()
+    assert edition.results_published_at is None
+    page.get_by_test_id("publish-open").click()
+    page.get_by_test_id("publish-sign-off").check()
+    page.get_by_test_id("publish").click()
     page.get_by_text("The results are public.").wait_for()
     expect(page.get_by_test_id("publication-state")).to_have_text(re.compile(r"^Published on"), use_inner_text=True)
     edition.refresh_from_db()
     assert edition.results_are_public()
+    sealed = edition.snapshots.filter(kind="publish").order_by("-created_at", "-id").first()
+    expect(page.get_by_test_id("sealed-hash")).to_have_text(sealed.payload_hash[:12])
 
 
 def test_jury_chair_reads_the_ranking_from_the_home_page(page, login_as):

@@ -137,3 +137,19 @@ def test_demo_rubric_speaks_every_language_with_english_fallback(client):
         assert edition.rounds.get(number=1).name == "1. forduló: előválogatás"
     call = client.get(f"/call/{edition.slug}/", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
     assert "Cyberbezpieczeństwo" in call and "Innowacyjność" in call
+
+
+def test_demo_published_edition_is_sealed_and_verifies(client):
+    from demo.seeding import PAST_SLUG
+    from scoring.models import ResultsSnapshot
+
+    call_command("seed_demo", verbosity=0)
+    edition = Edition.objects.get(slug=PAST_SLUG)
+    kinds = sorted(ResultsSnapshot.objects.filter(edition=edition).values_list("kind", flat=True))
+    assert kinds == ["freeze", "freeze", "publish"]
+    sealed = ResultsSnapshot.objects.get(edition=edition, kind="publish")
+    page = client.get(f"/results/{PAST_SLUG}/").content.decode()
+    assert sealed.payload_hash[:12] in page
+    out = StringIO()
+    call_command("results_verify", PAST_SLUG, stdout=out)
+    assert out.getvalue().splitlines()[-1] == "All 3 sealed snapshot(s) are identical."

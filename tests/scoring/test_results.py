@@ -163,7 +163,7 @@ def test_results_services_refuse_non_organisers(setup, open_round, juror):
 
 
 def test_frozen_round_refuses_changes(setup, open_round, organiser):
-    round_freeze(round=open_round, actor=organiser)
+    round_freeze(round=open_round, actor=organiser, signed_off=True)
     open_round.refresh_from_db()
     assert open_round.frozen and not open_round.is_open()
     with pytest.raises(ResultsError) as error:
@@ -274,7 +274,7 @@ def test_select_finalists_through_the_page(setup, edition, open_round, organiser
 
 
 def test_select_finalists_on_frozen_round_shows_message(setup, edition, open_round, organiser, client_for):
-    round_freeze(round=open_round, actor=organiser)
+    round_freeze(round=open_round, actor=organiser, signed_off=True)
     response = client_for(organiser).post(
         reverse("results:finalists", kwargs={"edition": edition.slug, "round": 1, "category": "smart-city"}),
         follow=True,
@@ -408,7 +408,9 @@ def unpublish_url(edition):
 
 def test_results_publish_through_the_page_makes_the_winners_public(settled, edition, organiser, client_for, client):
     assert client.get(reverse("results:public", kwargs={"edition": edition.slug})).status_code == 404
-    page = client_for(organiser).post(publish_url(edition), {"at": ""}, follow=True).content.decode()
+    page = (
+        client_for(organiser).post(publish_url(edition), {"at": "", "signed_off": "on"}, follow=True).content.decode()
+    )
     assert "The results are public." in page
     assert "Published on" in page
     edition.refresh_from_db()
@@ -423,7 +425,11 @@ def test_results_publish_through_the_page_makes_the_winners_public(settled, edit
 def test_results_publish_scheduled_in_the_edition_time_zone_stays_hidden(
     settled, edition, organiser, client_for, client
 ):
-    page = client_for(organiser).post(publish_url(edition), {"at": "2030-11-23T21:00"}, follow=True).content.decode()
+    page = (
+        client_for(organiser)
+        .post(publish_url(edition), {"at": "2030-11-23T21:00", "signed_off": "on"}, follow=True)
+        .content.decode()
+    )
     assert "The publication of the results is scheduled." in page
     edition.refresh_from_db()
     assert edition.results_published_at == datetime(2030, 11, 23, 20, 0, tzinfo=UTC)  # 21:00 CET
@@ -435,13 +441,15 @@ def test_results_publish_scheduled_in_the_edition_time_zone_stays_hidden(
 
 def test_results_publish_at_a_past_time_means_now(settled, edition, organiser):
     before = timezone.now()
-    results_publish(edition=edition, actor=organiser, at=before - timedelta(days=3))
+    results_publish(edition=edition, actor=organiser, at=before - timedelta(days=3), signed_off=True)
     edition.refresh_from_db()
     assert edition.results_published_at >= before
 
 
 def test_results_publish_refuses_a_category_without_its_winner(decided, edition, organiser, client_for):
-    page = client_for(organiser).post(publish_url(edition), {"at": ""}, follow=True).content.decode()
+    page = (
+        client_for(organiser).post(publish_url(edition), {"at": "", "signed_off": "on"}, follow=True).content.decode()
+    )
     assert "The ranking is not settled: choose the winner of Smart City before publishing." in page
     edition.refresh_from_db()
     assert edition.results_published_at is None
@@ -450,7 +458,7 @@ def test_results_publish_refuses_a_category_without_its_winner(decided, edition,
 
 def test_results_publish_refuses_when_there_is_nothing_to_publish(edition, organiser):
     with pytest.raises(ResultsError) as error:
-        results_publish(edition=edition, actor=organiser)
+        results_publish(edition=edition, actor=organiser, signed_off=True)
     assert error.value.code == "empty"
 
 
@@ -476,7 +484,7 @@ def test_results_publish_page_is_404_for_others(settled, edition, persona, reque
 
 
 def test_results_unpublish_needs_a_reason_and_hides_the_results(settled, edition, organiser, client_for, client):
-    results_publish(edition=edition, actor=organiser)
+    results_publish(edition=edition, actor=organiser, signed_off=True)
     organiser_client = client_for(organiser)
     page = organiser_client.post(unpublish_url(edition), {"reason": "  "}, follow=True).content.decode()
     assert "Write the reason for withdrawing the results." in page
@@ -495,9 +503,9 @@ def test_results_unpublish_needs_a_reason_and_hides_the_results(settled, edition
 
 
 def test_results_publish_refuses_results_already_public(settled, edition, organiser):
-    results_publish(edition=edition, actor=organiser)
+    results_publish(edition=edition, actor=organiser, signed_off=True)
     with pytest.raises(ResultsError) as error:
-        results_publish(edition=edition, actor=organiser)
+        results_publish(edition=edition, actor=organiser, signed_off=True)
     assert error.value.code == "published"
     with pytest.raises(PermissionDenied):
         results_unpublish(edition=edition, actor=UserFactory(), reason="Not mine")
