@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -215,7 +216,8 @@ def edition_copy_view(request, slug: str):
 
     def copied(edition: Edition) -> str:
         return gettext(
-            "%(edition)s is created from %(source)s. Its jurors have not been invited yet: send the invitations from this page."
+            "%(edition)s is created from %(source)s. Check each step of the set-up and open the call when it is "
+            "complete; its jurors have not been invited yet: send the invitations from the jurors page."
         ) % {"edition": edition.name, "source": source.name}
 
     return run_service(
@@ -223,13 +225,9 @@ def edition_copy_view(request, slug: str):
         lambda: edition_copy(
             source=source, actor=request.user, year=form.cleaned_data["year"], name=form.cleaned_data["name"]
         ),
-        success_url=lambda edition: _jurors_url(edition),
+        # The new edition is private until its call opens: the organiser lands on its set-up
+        # checklist, which says what to review and links every step (and the jurors page).
+        success_url=lambda edition: reverse("setup:checklist", kwargs={"slug": edition.slug}),
         success_message=copied,
         failure_page=page,
     )
-
-
-def _jurors_url(edition: Edition) -> str:
-    from django.urls import reverse
-
-    return reverse("scoring:jurors", kwargs={"slug": edition.slug})

@@ -217,10 +217,11 @@ def test_edition_copy_page_for_an_organiser(client, source, organiser):
     response = client.post(url, {"year": "2027", "name": ""})
     copy = Edition.objects.get(year=2027)
     assert response.status_code == 302
-    assert response["Location"] == reverse("scoring:jurors", args=[copy.slug])
+    assert response["Location"] == reverse("setup:checklist", args=[copy.slug])
     assert EditionRole.objects.filter(edition=copy, user=organiser, role=Role.ORGANISER).exists()
-    page = client.get(response["Location"])
-    assert "Smart Award 2027 is created from Smart Award 2026" in page.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "Smart Award 2027 is created from Smart Award 2026" in page
+    assert reverse("scoring:jurors", args=[copy.slug]) in page
 
 
 def test_edition_copy_page_refuses_a_year_not_after_the_source(client, source, organiser):
