@@ -46,11 +46,47 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
     total = len(assignments)
     return {
         "edition": edition,
+        "continue_with": _next_of(assignments, now),
+        "open_left": [g for g in groups if g["is_open"] and g["done"] < g["total"]],
         "groups": groups,
         "done": done,
         "in_progress": sum(1 for a in assignments if a.status == AssignmentStatus.IN_PROGRESS),
         "total": total,
         "percent": round(100 * done / total) if total else 0,
+    }
+
+
+def _next_of(assignments: list, now, exclude: int | None = None):
+    """Where the juror carries on: the review started most recently, else the first not yet
+    started, in a round open for scoring; None when nothing is left."""
+    open_ = [
+        a
+        for a in assignments
+        if a.pk != exclude
+        and a.status in (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+        and a.round.is_open(now)
+    ]
+    started = [a for a in open_ if a.status == AssignmentStatus.IN_PROGRESS]
+    if started:
+        return max(started, key=lambda a: (a.started_at or now, a.pk))
+    return open_[0] if open_ else None
+
+
+def juror_next_up(juror: User, edition: Edition, *, exclude: int | None = None) -> dict:
+    """After finalising a review: the next project and what is left in the open rounds (one query)."""
+    now = timezone.now()
+    assignments = list(assignments_for(juror, edition))
+    left = [
+        a
+        for a in assignments
+        if a.status in (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS) and a.round.is_open(now)
+    ]
+    return {
+        "next": _next_of(assignments, now, exclude=exclude),
+        "left": len(left),
+        "done": sum(1 for a in assignments if a.status == AssignmentStatus.COMPLETED),
+        "total": len(assignments),
+        "closes_at": min((a.round.scoring_closes_at for a in left), default=None),
     }
 
 

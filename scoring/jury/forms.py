@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -63,10 +66,18 @@ class ScoreForm(forms.Form):
             }
             # The criterion's share of the total in percent, shown next to its name.
             value_field.weight_percent = shares.get(criterion.pk)
+            # Tap targets for a short range (issue 18): one per value, typing for finer steps.
+            value_field.taps = tap_values(criterion)
+            value_field.levels = [(text, *level_bounds(text)) for text in criterion.levels]
+            # The legend names the criterion once; the value input is labelled by it
+            # (aria-labelledby in score.html) and the comment is just "Comment" inside it.
+            value_field.widget.attrs["aria-labelledby"] = f"criterion-{criterion.pk}-name"
+            value_field.widget.attrs["aria-describedby"] = f"criterion-{criterion.pk}-range"
+            value_field.widget.attrs["data-weight"] = str(criterion.weight)
             comment_field = form_field_for(
                 Score,
                 "comment",
-                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                label=_("Comment"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "1"}),
                 disabled=disabled,
@@ -101,6 +112,36 @@ class ScoreForm(forms.Form):
                 self.add_error(key if key in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+MAX_TAPS = 11
+
+
+def tap_values(criterion) -> list:
+    """The values offered as tap targets: every allowed value when there are at most 11 of them,
+    else the whole numbers when those are allowed values and at most 11 (typing gives the finer
+    steps), else none (typing only)."""
+    low, high, step = criterion.min_value, criterion.max_value, criterion.step
+    for stride in (step, Decimal(1)):
+        if stride <= 0 or stride % step != 0 or (low % 1 != 0 and stride == 1):
+            continue
+        count = int((high - low) / stride) + 1
+        if count <= MAX_TAPS:
+            return [trimmed(low + stride * i) for i in range(count)]
+    return []
+
+
+LEVEL_PREFIX = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—]\s*(-?\d+(?:[.,]\d+)?))?\s*[:.)]")
+
+
+def level_bounds(text: str) -> tuple[str, str]:
+    """The values a level descriptor such as "0–3: weak" covers, in machine form ("0", "3"), or
+    ("", "") when its text does not start with a value or a range."""
+    match = LEVEL_PREFIX.match(text)
+    if not match:
+        return "", ""
+    low = match.group(1).replace(",", ".")
+    return low, (match.group(2) or match.group(1)).replace(",", ".")
 
 
 class ConflictDeclareForm(forms.Form):
