@@ -71,5 +71,11 @@ def briefing_update(*, actor: User, edition: Edition, texts: dict[str, str]) -> 
         edition.save(update_fields=[*fields, "juror_briefing"])
         changed = sorted(f for f in fields if before[f] != getattr(edition, f))
         if changed:
-            audit_log(actor=actor, action="edition.briefing_update", target=edition, edition=edition, data={"changed": changed})
+            audit_log(
+                actor=actor,
+                action="edition.briefing_update",
+                target=edition,
+                edition=edition,
+                data={"changed": changed},
+            )
     return edition
