@@ -7,6 +7,7 @@ from award.models import Edition, User
 from award.rules import is_juror, is_jury_chair, is_organiser
 from award.selectors import edition_current
 from scoring.enums import AssignmentStatus
+from scoring.jury.briefing import briefing_acknowledged
 from scoring.selectors import assignments_for, edition_dashboard
 
 
@@ -37,6 +38,7 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
                 "categories": categories,
                 "done": done,
                 "total": len(items),
+                "left": sum(1 for a in items if a.status in (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)),
                 "is_open": rnd.is_open(now),
                 "not_yet_open": now < rnd.scoring_opens_at,
                 "closed": now >= rnd.scoring_closes_at,
@@ -47,7 +49,7 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
     return {
         "edition": edition,
         "continue_with": _next_of(assignments, now),
-        "open_left": [g for g in groups if g["is_open"] and g["done"] < g["total"]],
+        "acknowledged": bool(assignments) and briefing_acknowledged(juror, edition),
         "groups": groups,
         "done": done,
         "in_progress": sum(1 for a in assignments if a.status == AssignmentStatus.IN_PROGRESS),

@@ -69,7 +69,7 @@ def briefing_update(*, actor: User, edition: Edition, texts: dict[str, str]) -> 
             setattr(edition, f"juror_briefing_{code}", (text or "").strip())
         # The original column keeps the English text (award.i18n.DefaultLanguageColumnMixin).
         edition.save(update_fields=[*fields, "juror_briefing"])
-        changed = sorted(f for f in fields if before[f] != getattr(edition, f))
+        changed = sorted(f for f in fields if (before[f] or "") != (getattr(edition, f) or ""))
         if changed:
             audit_log(
                 actor=actor,
