@@ -73,8 +73,10 @@ def _score_context(request, assignment, form, *, editable: bool, status=200, ack
     if acknowledged is None:
         acknowledged = briefing_acknowledged(request.user, edition)
     criteria = form.criteria
-    stored = {c.pk: form[f"value_{c.pk}"].value() for c in criteria}
-    total = review_total(criteria, {pk: _decimal_or_none(v) for pk, v in stored.items()})
+    typed = {c.pk: _decimal_or_none(form[f"value_{c.pk}"].value()) for c in criteria}
+    # As the page's script shows it: only once every criterion has a value within its range.
+    in_range = {c.pk: v for c in criteria if (v := typed[c.pk]) is not None and c.min_value <= v <= c.max_value}
+    total = review_total(criteria, in_range)
     return render(
         request,
         "scoring/score.html",
@@ -100,11 +102,15 @@ def _score_context(request, assignment, form, *, editable: bool, status=200, ack
     )
 
 
-def _decimal_or_none(value):
-    try:
-        return Decimal(str(value).replace(",", ".")) if value not in (None, "") else None
-    except InvalidOperation:
+def _decimal_or_none(value) -> Decimal | None:
+    """A value as the page holds it (typed by the juror, maybe with a decimal comma), or None."""
+    if value in (None, ""):
         return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
 
 
 def _scores_of(assignment) -> dict:
