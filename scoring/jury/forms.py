@@ -92,6 +92,18 @@ class ScoreForm(forms.Form):
         if not self.is_bound and not disabled:
             mark_over_limit(self, self.comment_names())
 
+    def clean(self):
+        data = super().clean()
+        # Without JavaScript a tap target does not fill the typed value: take the tapped one
+        # (only one of the offered values; with the script the two always agree).
+        for criterion in self.criteria:
+            key, tapped = f"value_{criterion.pk}", self.data.get(f"tap_{criterion.pk}", "")
+            if data.get(key) is None and key not in self.errors and tapped:
+                offered = {str(v): v for v in self.fields[key].taps}
+                if tapped in offered:
+                    data[key] = offered[tapped]
+        return data
+
     def comment_names(self) -> list[str]:
         return ["overall_comment", *(f"comment_{c.pk}" for c in self.criteria)]
 

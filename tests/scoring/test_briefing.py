@@ -244,3 +244,22 @@ def test_finalising_shows_the_next_project_and_what_is_left(client_for, juror, o
     assert "Your review is finalised" in body
     assert re.search(r'data-testid="next-up-summary">1 of 3 reviews completed; 2 projects are left to score', body)
     assert f'href="{reverse("scoring:score", args=[second.pk])}" data-testid="next-project"' in body
+
+
+def test_a_tap_target_saves_without_javascript(client_for, juror, open_round, edition):
+    short = CriterionFactory(edition=edition, name="Impact", min_value=0, max_value=10, step=1, position=0)
+    mine = assignment(open_round, juror)
+    data = {
+        "version": 0,
+        "overall_comment": "",
+        f"value_{short.pk}": "",
+        f"comment_{short.pk}": "",
+        f"tap_{short.pk}": "7",
+    }
+    response = client_for(juror).post(reverse("scoring:score", args=[mine.pk]), {**data, "save": "1"})
+    assert response.status_code == 302
+    assert [s.value for s in mine.scores.all()] == [Decimal(7)]
+    # A value that is not offered is ignored, never stored.
+    data.update({"version": 1, f"tap_{short.pk}": "11"})
+    client_for(juror).post(reverse("scoring:score", args=[mine.pk]), {**data, "save": "1"})
+    assert [s.value for s in mine.scores.all()] == []
