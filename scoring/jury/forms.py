@@ -68,6 +68,7 @@ class ScoreForm(forms.Form):
             value_field.weight_percent = shares.get(criterion.pk)
             # Tap targets for a short range (issue 18): one per value, typing for finer steps.
             value_field.taps = tap_values(criterion)
+            value_field.tap_labels = [decimal_plain(tap) for tap in value_field.taps]
             value_field.levels = [(text, *level_bounds(text)) for text in criterion.levels]
             # The legend names the criterion once; the value input is labelled by it
             # (aria-labelledby in score.html) and the comment is just "Comment" inside it.
@@ -109,7 +110,19 @@ class ScoreForm(forms.Form):
 
     def rows(self):
         for criterion in self.criteria:
-            yield criterion, self[f"value_{criterion.pk}"], self[f"comment_{criterion.pk}"]
+            value = self[f"value_{criterion.pk}"]
+            yield criterion, value, self[f"comment_{criterion.pk}"], self._tap_items(value)
+
+    def _tap_items(self, value) -> list[tuple[str, str, bool]]:
+        """(machine value, value as the reader writes it, chosen) per tap target, worked out once
+        here rather than per tap in the template (the scoring page is the juror's busiest)."""
+        taps = value.field.taps
+        if not taps:
+            return []
+        current = value.value()
+        current = "" if current is None else str(current).strip().replace(",", ".")
+        labels = value.field.tap_labels
+        return [(str(tap), labels[i], str(tap) == current) for i, tap in enumerate(taps)]
 
     def score_inputs(self) -> dict[int, ScoreInput]:
         data = self.cleaned_data

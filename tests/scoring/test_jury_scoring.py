@@ -360,7 +360,8 @@ def test_scoring_page_query_count_is_fixed(client_for, juror, mine, criteria, dj
     with django_assert_num_queries(10):
         body = client.get(url).content.decode()
     assert body.count("plan-") == n and f"Member {n - 1}" in body
-    assert body.count('value="5"') == len(criteria)
+    assert len(re.findall(r'<input type="text" name="value_\d+" value="5"', body)) == len(criteria)
+    assert body.count('value="5" checked') == len(criteria)
     # The autosave: session, user, assignment, team, rubric, conflict rows (view and service),
     # savepoint, version update, upsert, release, re-read of the changed fields, the briefing's
     # acknowledgement.
