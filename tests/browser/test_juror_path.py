@@ -216,6 +216,7 @@ def test_keyboard_path_on_a_laptop(browser, live_server, juror, path_setup):
 
         # Side by side, each scrolling on its own; the phone switch is not shown.
         expect(page.get_by_test_id("view-switch")).to_be_hidden()
+        _shot(page, "juror-laptop-1366-scores")
         application, rubric = (
             page.locator("#application-pane").bounding_box(),
             page.locator("#rubric-pane").bounding_box(),
