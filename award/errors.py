@@ -18,6 +18,8 @@ STATUS_BY_CODE = {
     "closed": 403,
     "locked": 409,
     "stale": 409,
+    # A score save before the juror acknowledged the edition's briefing (scoring.jury.briefing).
+    "briefing": 409,
 }
 
 

@@ -83,6 +83,9 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     year = models.PositiveIntegerField(_("year"))
     description = models.TextField(_("description"), blank=True)
+    # The organisers' instructions to the jury, shown on the briefing that every juror
+    # acknowledges before the first score (issue 18); per language like the other texts.
+    juror_briefing = models.TextField(_("instructions for jurors"), blank=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Bratislava", validators=[_validate_timezone]
     )

@@ -8,7 +8,7 @@ from award.models import Category, Criterion, Edition, Round
 
 @register(Edition)
 class EditionTranslationOptions(TranslationOptions):
-    fields = ("name", "description", "ceremony_place")
+    fields = ("name", "description", "ceremony_place", "juror_briefing")
     required_languages = {"en": ("name",), "default": ()}
 
 

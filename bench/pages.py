@@ -39,12 +39,14 @@ def main() -> None:
         from django.urls import reverse
 
         from award.models import User
+        from scoring.jury.briefing import briefing_acknowledge
         from scoring.jury.scores import ScoreInput, score_save
         from scoring.models import Assignment
 
         plan = load.seed(users=50, per_user=8)
         email, ids = plan["jurors"][0]
         juror = User.objects.get(email=email)
+        briefing_acknowledge(actor=juror, edition=Assignment.objects.get(pk=ids[0]).round.edition)
         for aid in ids[:4]:
             assignment = Assignment.objects.get(pk=aid)
             values = {cid: ScoreInput(Decimal(lo), "Clear evidence.") for cid, lo, _hi in plan["criteria"]}

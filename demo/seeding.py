@@ -44,7 +44,7 @@ from demo.content import (
 from demo.i18n import translated
 from reports.services import certificates_issue
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
-from scoring.models import Assignment, ConflictOfInterest, Result, Score
+from scoring.models import Assignment, BriefingAcknowledgement, ConflictOfInterest, Result, Score
 from scoring.ranking.analysis import round_analysis
 from scoring.results.seal import SIGN_OFF_TEXT, snapshot_store
 from scoring.results.services import round_freeze
@@ -223,6 +223,8 @@ def _juror_roles(edition: Edition, categories: list[Category], jurors: list[User
         role.panels.set(panel)
         role.expertise.set(panel[:1])
         panels.append((juror, {c.pk for c in panel}))
+    # The demo's jurors have read the jury briefing (issue 18), so they can score at once.
+    BriefingAcknowledgement.objects.bulk_create([BriefingAcknowledgement(edition=edition, juror=j) for j in jurors])
     return panels
 
 

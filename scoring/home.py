@@ -7,6 +7,7 @@ from award.models import Edition, User
 from award.rules import is_juror, is_jury_chair, is_organiser
 from award.selectors import edition_current
 from scoring.enums import AssignmentStatus
+from scoring.jury.briefing import briefing_acknowledged
 from scoring.selectors import assignments_for, edition_dashboard
 
 
@@ -37,6 +38,7 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
                 "categories": categories,
                 "done": done,
                 "total": len(items),
+                "left": sum(1 for a in items if a.status in (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)),
                 "is_open": rnd.is_open(now),
                 "not_yet_open": now < rnd.scoring_opens_at,
                 "closed": now >= rnd.scoring_closes_at,
@@ -46,11 +48,47 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
     total = len(assignments)
     return {
         "edition": edition,
+        "continue_with": _next_of(assignments, now),
+        "acknowledged": bool(assignments) and briefing_acknowledged(juror, edition),
         "groups": groups,
         "done": done,
         "in_progress": sum(1 for a in assignments if a.status == AssignmentStatus.IN_PROGRESS),
         "total": total,
         "percent": round(100 * done / total) if total else 0,
+    }
+
+
+def _next_of(assignments: list, now, exclude: int | None = None):
+    """Where the juror carries on: the review started most recently, else the first not yet
+    started, in a round open for scoring; None when nothing is left."""
+    open_ = [
+        a
+        for a in assignments
+        if a.pk != exclude
+        and a.status in (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS)
+        and a.round.is_open(now)
+    ]
+    started = [a for a in open_ if a.status == AssignmentStatus.IN_PROGRESS]
+    if started:
+        return max(started, key=lambda a: (a.started_at or now, a.pk))
+    return open_[0] if open_ else None
+
+
+def juror_next_up(juror: User, edition: Edition, *, exclude: int | None = None) -> dict:
+    """After finalising a review: the next project and what is left in the open rounds (one query)."""
+    now = timezone.now()
+    assignments = list(assignments_for(juror, edition))
+    left = [
+        a
+        for a in assignments
+        if a.status in (AssignmentStatus.PENDING, AssignmentStatus.IN_PROGRESS) and a.round.is_open(now)
+    ]
+    return {
+        "next": _next_of(assignments, now, exclude=exclude),
+        "left": len(left),
+        "done": sum(1 for a in assignments if a.status == AssignmentStatus.COMPLETED),
+        "total": len(assignments),
+        "closes_at": min((a.round.scoring_closes_at for a in left), default=None),
     }
 
 

@@ -32,6 +32,32 @@ class ConflictOfInterest(models.Model):
         return f"{self.juror} ↔ {self.project}"
 
 
+class BriefingAcknowledgement(models.Model):
+    """A juror has read the edition's briefing (instructions, conflicts of interest, the rubric
+    and how scores are combined); no score is saved before it (scoring.jury.briefing)."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="briefing_acknowledgements", verbose_name=_("edition")
+    )
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="briefing_acknowledgements",
+        verbose_name=_("juror"),
+    )
+    at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("briefing acknowledgement")
+        verbose_name_plural = _("briefing acknowledgements")
+        constraints = [
+            models.UniqueConstraint(fields=["juror", "edition"], name="briefing_acknowledged_once_per_edition"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.juror} – {self.edition}"
+
+
 class Assignment(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("round"))
     project = models.ForeignKey(

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from award.enums import Country, OrganisationType, Role, RoundKind
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
-from scoring.models import Assignment, ConflictOfInterest, Score
+from scoring.models import Assignment, BriefingAcknowledgement, ConflictOfInterest, Score
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 
@@ -108,12 +108,25 @@ class TeamMemberFactory(factory.django.DjangoModelFactory):
 class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True
 
     round = factory.SubFactory(RoundFactory)
     project = factory.SubFactory(
         ProjectFactory, edition=factory.SelfAttribute("..round.edition"), status=ProjectStatus.ELIGIBLE
     )
     juror = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def acknowledged(obj, create, extracted, **kwargs):
+        """The juror has acknowledged the edition's briefing (issue 18: no score before it);
+        `AssignmentFactory(acknowledged=False)` for a juror who has not."""
+        if create and extracted is not False:
+            briefing_acknowledge_for(obj.juror, obj.round.edition)
+
+
+def briefing_acknowledge_for(juror, edition):
+    """The juror has read the edition's briefing: scores may be saved (scoring.jury.briefing)."""
+    return BriefingAcknowledgement.objects.get_or_create(juror=juror, edition=edition)[0]
 
 
 class ScoreFactory(factory.django.DjangoModelFactory):

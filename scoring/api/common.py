@@ -9,6 +9,7 @@ from award.enums import Role
 from award.errors import status_for
 from award.models import Round, User
 from award.selectors import rounds_organised_by
+from scoring.jury.briefing import BriefingRequired
 from scoring.jury.errors import ScoringError
 from scoring.jury.scores import StaleVersionError
 from scoring.models import Assignment
@@ -19,6 +20,8 @@ def scoring_error_response(error: ScoringError, assignment: Assignment | None) -
         body = {"detail": _("Some fields are not valid."), "errors": error.message_dict}
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
     body = {"detail": " ".join(error.messages)}
+    if isinstance(error, BriefingRequired):
+        body["briefing"] = error.url
     if isinstance(error, StaleVersionError) and assignment is not None:
         body["version"] = Assignment.objects.filter(pk=assignment.pk).values_list("version", flat=True).first()
     # The same status as the pages answer with (award/errors.py).

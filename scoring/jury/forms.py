@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -63,10 +66,19 @@ class ScoreForm(forms.Form):
             }
             # The criterion's share of the total in percent, shown next to its name.
             value_field.weight_percent = shares.get(criterion.pk)
+            # Tap targets for a short range (issue 18): one per value, typing for finer steps.
+            value_field.taps = tap_values(criterion)
+            value_field.tap_labels = [decimal_plain(tap) for tap in value_field.taps]
+            value_field.levels = [(text, *level_bounds(text)) for text in criterion.levels]
+            # The legend names the criterion once; the value input is labelled by it
+            # (aria-labelledby in score.html) and the comment is just "Comment" inside it.
+            value_field.widget.attrs["aria-labelledby"] = f"criterion-{criterion.pk}-name"
+            value_field.widget.attrs["aria-describedby"] = f"criterion-{criterion.pk}-range"
+            value_field.widget.attrs["data-weight"] = str(criterion.weight)
             comment_field = form_field_for(
                 Score,
                 "comment",
-                label=_("Comment on %(criterion)s") % {"criterion": criterion.name},
+                label=_("Comment"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "data-autosave": "1"}),
                 disabled=disabled,
@@ -81,12 +93,36 @@ class ScoreForm(forms.Form):
         if not self.is_bound and not disabled:
             mark_over_limit(self, self.comment_names())
 
+    def clean(self):
+        data = super().clean()
+        # Without JavaScript a tap target does not fill the typed value: take the tapped one
+        # (only one of the offered values; with the script the two always agree).
+        for criterion in self.criteria:
+            key, tapped = f"value_{criterion.pk}", self.data.get(f"tap_{criterion.pk}", "")
+            if data.get(key) is None and key not in self.errors and tapped:
+                offered = {str(v): v for v in self.fields[key].taps}
+                if tapped in offered:
+                    data[key] = offered[tapped]
+        return data
+
     def comment_names(self) -> list[str]:
         return ["overall_comment", *(f"comment_{c.pk}" for c in self.criteria)]
 
     def rows(self):
         for criterion in self.criteria:
-            yield criterion, self[f"value_{criterion.pk}"], self[f"comment_{criterion.pk}"]
+            value = self[f"value_{criterion.pk}"]
+            yield criterion, value, self[f"comment_{criterion.pk}"], self._tap_items(value)
+
+    def _tap_items(self, value) -> list[tuple[str, str, bool]]:
+        """(machine value, value as the reader writes it, chosen) per tap target, worked out once
+        here rather than per tap in the template (the scoring page is the juror's busiest)."""
+        taps = value.field.taps
+        if not taps:
+            return []
+        current = value.value()
+        current = "" if current is None else str(current).strip().replace(",", ".")
+        labels = value.field.tap_labels
+        return [(str(tap), labels[i], str(tap) == current) for i, tap in enumerate(taps)]
 
     def score_inputs(self) -> dict[int, ScoreInput]:
         data = self.cleaned_data
@@ -101,6 +137,36 @@ class ScoreForm(forms.Form):
                 self.add_error(key if key in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+MAX_TAPS = 11
+
+
+def tap_values(criterion) -> list:
+    """The values offered as tap targets: every allowed value when there are at most 11 of them,
+    else the whole numbers when those are allowed values and at most 11 (typing gives the finer
+    steps), else none (typing only)."""
+    low, high, step = criterion.min_value, criterion.max_value, criterion.step
+    for stride in (step, Decimal(1)):
+        if stride <= 0 or stride % step != 0 or (low % 1 != 0 and stride == 1):
+            continue
+        count = int((high - low) / stride) + 1
+        if count <= MAX_TAPS:
+            return [trimmed(low + stride * i) for i in range(count)]
+    return []
+
+
+LEVEL_PREFIX = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[-–—]\s*(-?\d+(?:[.,]\d+)?))?\s*[:.)]")
+
+
+def level_bounds(text: str) -> tuple[str, str]:
+    """The values a level descriptor such as "0–3: weak" covers, in machine form ("0", "3"), or
+    ("", "") when its text does not start with a value or a range."""
+    match = LEVEL_PREFIX.match(text)
+    if not match:
+        return "", ""
+    low = match.group(1).replace(",", ".")
+    return low, (match.group(2) or match.group(1)).replace(",", ".")
 
 
 class ConflictDeclareForm(forms.Form):

@@ -17,6 +17,7 @@ from award.rules import require_organiser
 from award.services import audit_log, transition_check
 from scoring.enums import ASSIGNMENT_TRANSITIONS, AssignmentStatus
 from scoring.jury.assignments import OPEN_STATUSES, STATUS_LABELS
+from scoring.jury.briefing import require_briefing
 from scoring.jury.errors import ScoringError
 from scoring.models import Assignment, Score
 from scoring.rules import can_view_assignment
@@ -50,6 +51,7 @@ def _check_scoring_allowed(*, actor: User, assignment: Assignment, now) -> None:
         )
     if not assignment.round.is_open(now):
         raise ScoringError(_("Scoring for this round is closed."), code="closed")
+    require_briefing(actor, assignment.round.edition)
 
 
 def _validate_values(

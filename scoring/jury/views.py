@@ -2,6 +2,7 @@
 attachments and accepting an invitation. The organiser's pages are in manage_views."""
 
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -20,12 +21,14 @@ from award.downloads import stored_file_response
 from award.enums import Role
 from award.errors import status_for
 from award.models import EditionRole, User
+from award.rubric import review_total
 from award.selectors import edition_current
 from award.views_helpers import error_messages
-from scoring.home import juror_dashboard
+from scoring.home import juror_dashboard, juror_next_up
 from scoring.jury.assignments import (
     conflict_declare,
 )
+from scoring.jury.briefing import BriefingRequired, briefing_acknowledged, briefing_url
 from scoring.jury.errors import ScoringError
 from scoring.jury.forms import (
     ConflictDeclareForm,
@@ -61,12 +64,19 @@ def dashboard(request):
     return render(request, "scoring/dashboard.html", {"panel": context, "edition": edition})
 
 
-def _score_context(request, assignment, form, *, editable: bool, status=200):
+def _score_context(request, assignment, form, *, editable: bool, status=200, acknowledged: bool | None = None):
     """The scoring page; `editable` is can_score(), which the caller has already worked out."""
     edition = assignment.round.edition
     project = assignment.project
     blind = edition.blind_review
     hidden = hidden_fields(blind=blind)
+    if acknowledged is None:
+        acknowledged = briefing_acknowledged(request.user, edition)
+    criteria = form.criteria
+    typed = {c.pk: _decimal_or_none(form[f"value_{c.pk}"].value()) for c in criteria}
+    # As the page's script shows it: only once every criterion has a value within its range.
+    in_range = {c.pk: v for c in criteria if (v := typed[c.pk]) is not None and c.min_value <= v <= c.max_value}
+    total = review_total(criteria, in_range)
     return render(
         request,
         "scoring/score.html",
@@ -80,11 +90,27 @@ def _score_context(request, assignment, form, *, editable: bool, status=200):
             "hidden": hidden,
             "team": [] if "team" in hidden else list(project.team.all()),
             "attachments": list(project.attachments.all()),
-            "editable": editable,
+            "editable": editable and acknowledged,
+            "acknowledged": acknowledged,
+            "briefing_url": briefing_url(edition),
+            "total": total,
             "round_open": assignment.round.is_open(),
+            # After finalising: the next project and what is left (one query, only then).
+            "next_up": juror_next_up(request.user, edition, exclude=assignment.pk) if assignment.is_locked else None,
         },
         status=status,
     )
+
+
+def _decimal_or_none(value) -> Decimal | None:
+    """A value as the page holds it (typed by the juror, maybe with a decimal comma), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
 
 
 def _scores_of(assignment) -> dict:
@@ -140,10 +166,10 @@ def score(request, pk: int):
     except ScoringError as error:
         status = status_for(error)
         if wants_json:
-            return JsonResponse(
-                {"ok": False, "stale": isinstance(error, StaleVersionError), "errors": _service_errors(error)},
-                status=status,
-            )
+            payload = {"ok": False, "stale": isinstance(error, StaleVersionError), "errors": _service_errors(error)}
+            if isinstance(error, BriefingRequired):
+                payload["briefing"] = error.url
+            return JsonResponse(payload, status=status)
         form.add_service_errors(error)
         return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=status)
     if wants_json:
@@ -174,7 +200,8 @@ def score(request, pk: int):
         return _score_context(request, assignment, form, editable=can_score(request.user, assignment), status=400)
     if finalise:
         messages.success(request, _("Your review is finalised. Thank you!"))
-        return redirect("scoring:dashboard")
+        # The page again, locked, with the next project and what is left (issue 18).
+        return redirect("scoring:score", pk=assignment.pk)
     messages.success(request, _("Your draft is saved."))
     return redirect("scoring:score", pk=assignment.pk)
 

@@ -71,7 +71,7 @@
       method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,
       headers: {"X-Autosave": "1", "X-CSRFToken": body.get("csrfmiddlewaretoken"), "Accept": "application/json"}
     }).then(function (response) {
-      if (response.status >= 502 && response.status <= 504) {
+      if ((response.status >= 502 && response.status <= 504) || response.status === 429) {
         retryLater(parseInt(response.headers.get("Retry-After") || "0", 10));
         return;
       }
@@ -92,6 +92,17 @@
           var warned = payload.warnings && Object.keys(payload.warnings).length;
           showErrors(payload.warnings);
           if (!dirty && !warned) { forget(); } else { remember(); }
+        } else if (payload.briefing) {
+          // Not acknowledged yet: keep the values here (and in this tab's copy), link the briefing.
+          dirty = true;
+          remember();
+          stopped = true;
+          say(form.getAttribute("data-msg-briefing"), "error");
+          var link = document.createElement("a");
+          link.href = payload.briefing + "?next=" + encodeURIComponent(location.pathname);
+          link.textContent = form.getAttribute("data-msg-briefing-link");
+          statusEl.appendChild(document.createTextNode(" "));
+          statusEl.appendChild(link);
         } else if (payload.stale || response.status === 409) {
           stopped = true;
           var all = payload.errors && payload.errors.__all__;
@@ -121,7 +132,12 @@
       var restored = false;
       Object.keys(saved.data).forEach(function (name) {
         var el = form.querySelector("[name='" + name + "']");
-        if (el && el.value !== saved.data[name]) { el.value = saved.data[name]; restored = true; }
+        if (el && el.value !== saved.data[name]) {
+          el.value = saved.data[name];
+          restored = true;
+          // The tap targets, the level and the running total follow (static/js/scoring.js).
+          el.dispatchEvent(new Event("input", {bubbles: true}));
+        }
       });
       if (restored) { dirty = true; schedule(500); }
     } else if (saved) {
@@ -140,4 +156,6 @@
     if (document.visibilityState === "hidden") { save(true); }
   });
   window.addEventListener("pagehide", function () { save(true); });
+  // Back online (a phone waking up, a train leaving a tunnel): try the queued save now.
+  window.addEventListener("online", function () { if (dirty && !stopped) { retryDelay = 0; schedule(100); } });
 })();

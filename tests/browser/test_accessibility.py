@@ -244,6 +244,8 @@ WALKED = {
     "scoring:dashboard",
     "scoring:score",
     "scoring:declare_conflict",
+    "scoring:briefing",
+    "scoring:briefing_edit",
     "scoring:invitation_accept",
     "scoring:manage",
     "scoring:jurors",
@@ -391,6 +393,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         ("scoring:score", reverse("scoring:score", args=[open_assignment.pk])),
         ("scoring:score (finalised)", reverse("scoring:score", args=[done_assignment.pk])),
         ("scoring:declare_conflict", reverse("scoring:declare_conflict", args=[open_assignment.pk])),
+        ("scoring:briefing", reverse("scoring:briefing", args=[slug])),
     ]:
         walk.check(page, "juror", name, url)
     context.close()
@@ -404,6 +407,7 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         ("scoring:jurors", reverse("scoring:jurors", args=[slug])),
         ("scoring:jurors_import", reverse("scoring:jurors_import", args=[slug])),
         ("scoring:juror_edit", reverse("scoring:juror_edit", args=[slug, juror_role.pk])),
+        ("scoring:briefing_edit", reverse("scoring:briefing_edit", args=[slug])),
         ("scoring:assignments", reverse("scoring:assignments", args=[round1.pk])),
         ("scoring:progress", reverse("scoring:progress", args=[round1.pk])),
         ("results:overview", reverse("results:overview", args=[slug])),

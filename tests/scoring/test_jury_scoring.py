@@ -174,7 +174,7 @@ def test_scoring_page_shows_application_and_rubric(client_for, juror, mine, crit
 
 def _weights_by_legend(body: str) -> list[tuple[str, str]]:
     """(criterion name, its weight badge) per criterion fieldset of the scoring page, in order."""
-    legends = re.findall(r"<legend><strong>(.*?)</strong>(.*?)</legend>", body, re.S)
+    legends = re.findall(r"<legend><strong[^>]*>(.*?)</strong>(.*?)</legend>", body, re.S)
     return [(name, re.search(r'data-testid="criterion-weight">([^<]*)<', rest).group(1)) for name, rest in legends]
 
 
@@ -355,15 +355,18 @@ def test_scoring_page_query_count_is_fixed(client_for, juror, mine, criteria, dj
     client = client_for(juror)
     url = reverse("scoring:score", args=[mine.pk])
     client.get(url)  # warm the session
-    # session, user, assignment, team, attachments, rubric, conflict rows, scores, nav roles
-    with django_assert_num_queries(9):
+    # session, user, assignment, team, attachments, rubric, conflict rows, scores, nav roles,
+    # the briefing's acknowledgement
+    with django_assert_num_queries(10):
         body = client.get(url).content.decode()
     assert body.count("plan-") == n and f"Member {n - 1}" in body
-    assert body.count('value="5"') == len(criteria)
+    assert len(re.findall(r'<input type="text" name="value_\d+" value="5"', body)) == len(criteria)
+    assert body.count('value="5" checked') == len(criteria)
     # The autosave: session, user, assignment, team, rubric, conflict rows (view and service),
-    # savepoint, version update, upsert, release, re-read of the changed fields.
+    # savepoint, version update, upsert, release, re-read of the changed fields, the briefing's
+    # acknowledgement.
     data = post_data(criteria, 1, *[6] * len(criteria))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.post(url, data, headers={"X-Autosave": "1"})
     assert response.json()["version"] == 2
     assert set(rows(mine).values()) == {(Decimal(6), "")}

@@ -62,7 +62,7 @@ def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
 
     with load.server(db_env) as (base, master):
         clients = [
-            load.JurorClient(base, email, ids, plan["criteria"], seed=i)
+            load.JurorClient(base, email, ids, plan["criteria"], seed=i, briefing=plan["briefing"])
             for i, (email, ids) in enumerate(plan["jurors"])
         ]
         finished: list = []
