@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('award', '0010_juror_briefing'),
-        ('scoring', '0005_ranking_analysis_cache'),
+        ('award', '0011_juror_briefing'),
+        ('scoring', '0008_standardised_to_calibrated'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('award', '0009_carry_population_nomination'),
+        ('award', '0010_setup_edition'),
     ]
 
     operations = [
