@@ -189,3 +189,6 @@ class RankingAnalysisCache(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} [{self.parameters}]"
+
+
+from scoring.vote.models import PublicVote, Vote  # noqa: E402, F401  (the public vote's models live in their package)
