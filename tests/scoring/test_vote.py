@@ -350,3 +350,19 @@ def test_purge_deletes_network_data_and_hashes_on_schedule(edition):
     poll.refresh_from_db()
     assert kept.voter_hash == "" and poll.secret == ""
     assert vote_counts(poll) == {a.pk: 1}  # the count stays
+
+
+def test_api_lists_standing_projects_and_embargoes_results(client, edition, organiser):
+    poll, (a, b) = open_vote(edition)
+    cast(poll, a, "one@example.sk")
+    projects = client.get(f"/api/v1/public-votes/{edition.slug}/projects/").json()
+    assert sorted(p["title"] for p in projects["results"]) == sorted([a.title, b.title])
+    assert client.get(f"/api/v1/public-votes/{edition.slug}/results/").status_code == 404
+    client.force_login(organiser)
+    early = client.get(f"/api/v1/public-votes/{edition.slug}/results/").json()
+    assert {p["title"]: p["votes"] for p in early["results"]} == {a.title: 1, b.title: 0}
+    client.logout()
+    edition.results_published_at = timezone.now() - timedelta(minutes=1)
+    edition.save()
+    public = client.get(f"/api/v1/public-votes/{edition.slug}/results/").json()
+    assert {p["title"]: p["votes"] for p in public["results"]} == {a.title: 1, b.title: 0}
