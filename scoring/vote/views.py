@@ -118,7 +118,8 @@ def _vote_post(request, poll: PublicVote):
     except VoteError as error:
         for message in error.messages:
             form.add_error(None, message)
-        return render(request, "scoring/vote/vote.html", _page_context(request, poll, form), status=status_for(error))
+        status = 429 if error.code == "limit" else status_for(error)
+        return render(request, "scoring/vote/vote.html", _page_context(request, poll, form), status=status)
     return redirect("vote:sent", slug=poll.edition.slug)
 
 
