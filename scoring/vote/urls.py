@@ -5,6 +5,7 @@ from scoring.vote import views
 app_name = "vote"
 urlpatterns = [
     path("<slug:slug>/", views.vote_page, name="page"),
+    path("<slug:slug>/picture/<int:pk>.jpg", views.vote_picture, name="picture"),
     path("<slug:slug>/sent/", views.vote_sent, name="sent"),
     path("<slug:slug>/confirm/<str:token>/", views.vote_confirm_view, name="confirm"),
     path("<slug:slug>/manage/", views.manage, name="manage"),

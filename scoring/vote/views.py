@@ -26,6 +26,7 @@ from scoring.vote import checks
 from scoring.vote.enums import VoteStatus
 from scoring.vote.forms import PublicVoteForm, VoidForm, VoteForm
 from scoring.vote.models import PublicVote, Vote
+from scoring.vote.pictures import pictures_for, thumbnail
 from scoring.vote.selectors import standing_projects, suspicious_groups, vote_counts
 from scoring.vote.services import (
     VoteError,
@@ -53,11 +54,12 @@ def _page_context(request, poll: PublicVote, form: VoteForm) -> dict:
     projects = Paginator(standing_projects(poll), PAGE_SIZE).get_page(request.GET.get("page"))
     public = poll.edition.results_are_public(now)
     counts = vote_counts(poll) if public else {}
+    pictures = pictures_for([p.pk for p in projects])
     return {
         "poll": poll,
         "edition": poll.edition,
         "projects": projects,
-        "rows": [(p, counts.get(p.pk)) for p in projects],
+        "rows": [(p, counts.get(p.pk), p.pk in pictures) for p in projects],
         "form": form,
         "challenge": checks.challenge_issue(poll.pk),
         "is_open": poll.is_open(now),
@@ -121,6 +123,18 @@ def _vote_post(request, poll: PublicVote):
         status = 429 if error.code == "limit" else status_for(error)
         return render(request, "scoring/vote/vote.html", _page_context(request, poll, form), status=status)
     return redirect("vote:sent", slug=poll.edition.slug)
+
+
+def vote_picture(request, slug: str, pk: int):
+    poll = _poll(slug)
+    project = get_object_or_404(standing_projects(poll), pk=pk)
+    attachment = pictures_for([project.pk]).get(project.pk)
+    data = thumbnail(attachment) if attachment else None
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def vote_sent(request, slug: str):

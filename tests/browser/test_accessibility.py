@@ -77,6 +77,7 @@ NOT_WALKED = {
     "reports:batch_file": "PDF/zip download",
     "reports:certificate_revoke": "POST target on the reports page",
     "vote:fraud_export": "CSV download",
+    "vote:picture": "an image (a project's picture on the voting page)",
     "vote:void": "POST target on the fraud report",
     "vote:prize": "POST target on the public vote's page",
 }

@@ -366,3 +366,45 @@ def test_api_lists_standing_projects_and_embargoes_results(client, edition, orga
     edition.save()
     public = client.get(f"/api/v1/public-votes/{edition.slug}/results/").json()
     assert {p["title"]: p["votes"] for p in public["results"]} == {a.title: 1, b.title: 0}
+
+
+def test_audience_prize_has_its_certificate_and_ceremony_slide(edition, organiser):
+    from reports.enums import CertificateKind
+    from reports.services import certificates_issue
+    from scoring.results.ceremony import ceremony_for
+
+    poll, (a, _b) = open_vote(edition)
+    cast(poll, a, "a@example.sk")
+    poll.closes_at = timezone.now() - timedelta(minutes=1)
+    poll.save()
+    audience_prize_award(poll=poll, actor=organiser)
+    (certificate,) = certificates_issue(edition=edition, kinds=[CertificateKind.SPECIAL], actor=organiser)
+    assert (certificate.project_id, certificate.award_title) == (a.pk, "Audience prize")
+    slides = ceremony_for(edition).special
+    assert [(s.project.pk, s.title) for s in slides] == [(a.pk, "Audience prize")]
+
+
+def test_voting_page_shows_each_projects_picture_scaled_down(client, edition):
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from submissions.models import Attachment
+
+    poll, (a, b) = open_vote(edition)
+    buffer = BytesIO()
+    Image.new("RGB", (2000, 1000), "red").save(buffer, "PNG")
+    Attachment.objects.create(
+        project=a,
+        file=ContentFile(buffer.getvalue(), name="photo.png"),
+        original_name="photo.png",
+        content_type="image/png",
+        size=len(buffer.getvalue()),
+    )
+    body = client.get(reverse("vote:page", args=[edition.slug])).content.decode()
+    assert body.count('data-testid="vote-picture"') == 1
+    picture = client.get(reverse("vote:picture", args=[edition.slug, a.pk]))
+    assert picture["Content-Type"] == "image/jpeg"
+    assert Image.open(BytesIO(picture.content)).size == (640, 320)
+    assert client.get(reverse("vote:picture", args=[edition.slug, b.pk])).status_code == 404
