@@ -163,10 +163,9 @@ def vote_request(*, poll: PublicVote, request: VoteRequest, now: datetime | None
     ):
         raise VoteError(_("Too many votes from your network in the last hour. Try again later."), code="limit")
     scope = scope_of(poll, project)
-    if (
-        not poll.changeable
-        and Vote.objects.filter(poll=poll, scope=scope, voter_hash=voter, status=VoteStatus.CONFIRMED).exists()
-    ):
+    # An address whose vote was voided as fraud does not vote again in that scope.
+    blocking = [VoteStatus.VOID] if poll.changeable else [VoteStatus.VOID, VoteStatus.CONFIRMED]
+    if Vote.objects.filter(poll=poll, scope=scope, voter_hash=voter, status__in=blocking).exists():
         raise VoteError(_("This address has already voted here."), code="already")
     try:
         with transaction.atomic():
@@ -220,6 +219,10 @@ def vote_confirm(*, token: str, now: datetime | None = None) -> Confirmation:
                 poll_id=vote.poll_id, scope=vote.scope, voter_hash=vote.voter_hash, status=VoteStatus.CONFIRMED
             )
             replaced = 0
+            if Vote.objects.filter(
+                poll_id=vote.poll_id, scope=vote.scope, voter_hash=vote.voter_hash, status=VoteStatus.VOID
+            ).exists():
+                raise VoteError(_("This address has already voted here."), code="already")
             if vote.poll.changeable:
                 replaced = earlier.update(status=VoteStatus.REPLACED)
             elif earlier.exists():

@@ -213,6 +213,9 @@ def test_voiding_a_group_is_audited_and_changes_the_count(edition, organiser):
     assert entry.data["by_project"] == {str(a.pk): 12} or entry.data["by_project"] == {a.pk: 12}
     with pytest.raises(VoteError):
         votes_void(poll=poll, kind=SuspicionKind.NETWORK, key="203.0.113.0/24", reason="", actor=organiser)
+    with pytest.raises(VoteError) as error:  # a voided address does not vote again
+        cast(poll, b, "bot0@botfarm.example", ip="198.51.200.1")
+    assert error.value.code == "already"
 
 
 def test_fraud_pages_void_and_export(client, edition, organiser):
