@@ -195,7 +195,7 @@ class Confirmation:
     replaced: int = 0
 
 
-def vote_confirm(*, token: str, now: datetime | None = None) -> Confirmation:
+def vote_confirm(*, token: str, poll: PublicVote | None = None, now: datetime | None = None) -> Confirmation:
     """Count a vote. One confirmed vote per address and scope is a database constraint, so two
     concurrent confirmations by one address count once whatever the timing; a changeable vote
     replaces the address's earlier one."""
@@ -206,7 +206,10 @@ def vote_confirm(*, token: str, now: datetime | None = None) -> Confirmation:
         raise VoteError(_("This confirmation link is invalid or has expired. Vote again."), code="token") from None
     try:
         with transaction.atomic():
-            vote = Vote.objects.select_for_update().select_related("poll", "project").filter(pk=vote_id).first()
+            votes = Vote.objects.select_for_update().select_related("poll", "project")
+            if poll is not None:  # a link opened under another edition's address is not this vote's
+                votes = votes.filter(poll=poll)
+            vote = votes.filter(pk=vote_id).first()
             if vote is None:
                 raise VoteError(_("This confirmation link is invalid or has expired. Vote again."), code="token")
             if vote.status == VoteStatus.CONFIRMED:

@@ -138,7 +138,8 @@ def vote_picture(request, slug: str, pk: int):
 
 
 def vote_sent(request, slug: str):
-    return render(request, "scoring/vote/sent.html", {"poll": _poll(slug), "edition": _poll(slug).edition})
+    poll = _poll(slug)
+    return render(request, "scoring/vote/sent.html", {"poll": poll, "edition": poll.edition})
 
 
 def vote_confirm_view(request, slug: str, token: str):
@@ -148,12 +149,10 @@ def vote_confirm_view(request, slug: str, token: str):
     if request.method != "POST":
         return render(request, "scoring/vote/confirm.html", context)
     try:
-        outcome = vote_confirm(token=token)
+        outcome = vote_confirm(token=token, poll=poll)
     except VoteError as error:
         context["errors"] = error.messages
         return render(request, "scoring/vote/confirm.html", context, status=status_for(error))
-    if outcome.vote.poll_id != poll.pk:
-        raise Http404
     context.update(done=True, vote=outcome.vote, replaced=outcome.replaced)
     return render(request, "scoring/vote/confirm.html", context)
 

@@ -411,3 +411,15 @@ def test_voting_page_shows_each_projects_picture_scaled_down(client, edition):
     assert picture["Content-Type"] == "image/jpeg"
     assert Image.open(BytesIO(picture.content)).size == (640, 320)
     assert client.get(reverse("vote:picture", args=[edition.slug, b.pk])).status_code == 404
+
+
+def test_confirmation_link_under_another_editions_address_counts_nothing(client, edition):
+    from tests.factories import EditionFactory
+
+    poll, (a, _b) = open_vote(edition)
+    other = EditionFactory()
+    open_vote(other)
+    token = confirmation_token(vote_request(poll=poll, request=request_for(poll, a, "eva@example.sk")))
+    response = client.post(reverse("vote:confirm", args=[other.slug, token]))
+    assert response.status_code == 400
+    assert vote_counts(poll) == {}
