@@ -210,7 +210,7 @@ def test_voiding_a_group_is_audited_and_changes_the_count(edition, organiser):
     entry = AuditEntry.objects.get(action="vote.voided")
     assert entry.actor == organiser
     assert entry.data["reason"] == "planted burst" and entry.data["votes"] == 12
-    assert entry.data["by_project"] == {str(a.pk): 12} or entry.data["by_project"] == {a.pk: 12}
+    assert entry.data["by_project"] == {str(a.pk): 12}
     with pytest.raises(VoteError):
         votes_void(poll=poll, kind=SuspicionKind.NETWORK, key="203.0.113.0/24", reason="", actor=organiser)
     with pytest.raises(VoteError) as error:  # a voided address does not vote again
@@ -227,9 +227,7 @@ def test_fraud_pages_void_and_export(client, edition, organiser):
     assert "203.0.113.0/24" in body
     exported = client.get(reverse("vote:fraud_export", args=[edition.slug]))
     rows = list(csv.reader(io.StringIO(exported.content.decode())))
-    assert ["Many votes from one network", "203.0.113.0/24", "10"] == rows[2][:3] or any(
-        r[:3] == ["Many votes from one network", "203.0.113.0/24", "10"] for r in rows
-    )
+    assert ["Many votes from one network", "203.0.113.0/24", "10"] in [r[:3] for r in rows]
     assert "bot0" not in exported.content.decode()  # the export has no address
     response = client.post(
         reverse("vote:void", args=[edition.slug]), {"kind": "network", "key": "203.0.113.0/24", "reason": "farm"}
