@@ -421,3 +421,21 @@ def test_confirmation_link_under_another_editions_address_counts_nothing(client,
     response = client.post(reverse("vote:confirm", args=[other.slug, token]))
     assert response.status_code == 400
     assert vote_counts(poll) == {}
+
+
+def test_organiser_pages_queries_do_not_grow_with_votes(client, edition, organiser, django_assert_max_num_queries):
+    poll, (a, b) = open_vote(edition, max_per_network=1000)
+    cast(poll, a, "one@botfarm.example", ip="203.0.113.7")
+    client.force_login(organiser)
+    pages = [reverse(name, args=[edition.slug]) for name in ("vote:manage", "vote:fraud")]
+    counts = []
+    for url in pages:
+        with django_assert_max_num_queries(30) as captured:
+            client.get(url)
+        counts.append(len(captured.captured_queries))
+    for i in range(12):
+        cast(poll, a if i % 2 else b, f"bot{i}@botfarm.example", ip="203.0.113.7")
+    for url, count in zip(pages, counts, strict=True):
+        with django_assert_max_num_queries(count):
+            body = client.get(url).content.decode()
+    assert "203.0.113.0/24" in body  # the fraud page found the group
