@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("jury/", include("scoring.jury.urls")),
     path("results/", include("scoring.results.urls")),
+    path("vote/", include("scoring.vote.urls")),
     path("reports/", include("reports.urls")),
     path("verify/<str:code>", certificate_verify, name="verify"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -279,3 +279,6 @@ class ResultsSnapshot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("A sealed snapshot cannot be deleted."), code="sealed")
+
+
+from scoring.vote.models import PublicVote, Vote  # noqa: E402, F401  (the public vote's models live in their package)

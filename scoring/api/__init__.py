@@ -17,3 +17,7 @@ router.register(r"rounds/(?P<round_pk>[0-9]+)/assignments", RoundAssignmentsView
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("results", ResultViewSet, basename="result")
 router.register("conflicts", ConflictViewSet, basename="conflict")
+
+from scoring.vote.api import PublicVoteViewSet  # noqa: E402  (the public vote's endpoints)
+
+router.register("public-votes", PublicVoteViewSet, basename="public-vote")

@@ -9,6 +9,7 @@ this walk (or an explicit reason in NOT_WALKED) fails `test_every_page_is_in_the
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
@@ -24,6 +25,8 @@ from reports.models import CertificateBatch, ExportJob
 from reports.services import certificates_issue
 from scoring.enums import AssignmentStatus
 from scoring.models import Assignment
+from scoring.vote.enums import Standing
+from scoring.vote.models import PublicVote
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 
@@ -80,6 +83,10 @@ NOT_WALKED = {
     "setup:rubric_template": "POST target on the rubric page (start from a template)",
     "setup:categories_template": "POST target on the categories page (add a template's categories)",
     "setup:logo": "an image",
+    "vote:fraud_export": "CSV download",
+    "vote:picture": "an image (a project's picture on the voting page)",
+    "vote:void": "POST target on the fraud report",
+    "vote:prize": "POST target on the public vote's page",
 }
 
 
@@ -276,6 +283,11 @@ WALKED = {
     "setup:signatories",
     "setup:branding",
     "setup:checklist",
+    "vote:page",
+    "vote:sent",
+    "vote:confirm",
+    "vote:manage",
+    "vote:fraud",
 }
 
 
@@ -306,6 +318,15 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         edition=edition, kinds=[CertificateKind.PARTICIPANT], status=JobStatus.DONE, total=3, done=3, finished_at=now
     )
 
+    # The public vote (issue 20): every eligible project of the edition's categories stands.
+    poll = PublicVote.objects.create(
+        edition=edition,
+        standing=Standing.CATEGORIES,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=7),
+    )
+    poll.categories.set(edition.categories.all())
+
     walk = Walk(browser, live_server.url)
 
     # Anonymous visitors.
@@ -323,6 +344,9 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         ("password_reset_complete", reverse("password_reset_complete")),
         ("privacy", reverse("privacy")),
         ("verify", reverse("verify", args=[certificate.code])),
+        ("vote:page", reverse("vote:page", args=[slug])),
+        ("vote:sent", reverse("vote:sent", args=[slug])),
+        ("vote:confirm", reverse("vote:confirm", args=[slug, "not-a-token"])),
     ]:
         walk.check(page, "anonymous", name, url)
     walk.check(
@@ -430,6 +454,8 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         ("setup:signatories", reverse("setup:signatories", args=[slug])),
         ("setup:branding", reverse("setup:branding", args=[slug])),
         ("setup:checklist", reverse("setup:checklist", args=[slug])),
+        ("vote:manage", reverse("vote:manage", args=[slug])),
+        ("vote:fraud", reverse("vote:fraud", args=[slug])),
     ]:
         walk.check(page, "organiser", name, url)
     for name, url in [

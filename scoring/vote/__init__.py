@@ -1,0 +1,1 @@
+"""The audience prize: a public vote with email confirmation (issue 20)."""
