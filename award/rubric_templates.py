@@ -1,8 +1,8 @@
 """Rubrics and categories to start an edition from (issue 16, item 2).
 
-Rubric templates: the V4 award's own rubric (the demo edition's, copied here: award does not
-import demo), the six smart-city pillars the region's city indexes use, the criteria of the
-Czech Chytrá města competition, and any earlier edition's rubric. Every text is given in the
+Rubric templates: the V4 award's own rubric (the demo editions seed theirs from it), the six
+smart-city pillars the region's city indexes use, the criteria of the Czech Chytrá města
+competition, and any earlier edition's rubric. Every text is given in the
 five languages of the interface. Category templates: categories by the size of the
 municipality, as that competition runs them; `category_suggest` proposes one of them from the
 population an applicant enters.

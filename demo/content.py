@@ -1,5 +1,6 @@
-"""What the demo editions are made of: categories, rubric, places, titles, organisations, jurors
-and comments (English originals; their translations are in demo.i18n)."""
+"""What the demo editions are made of: categories, places, titles, organisations, jurors and
+comments (English originals; their translations are in demo.i18n). The rubric is the V4 award's
+rubric template (award.rubric_templates.V4_CRITERIA), in five languages."""
 
 from award.enums import Country, Language, OrganisationType
 
@@ -30,42 +31,16 @@ CATEGORIES = [
     ),
 ]
 
-CRITERIA = [
-    (
-        "Innovation",
-        "How new is the solution in its context? Does it go beyond what is usual in comparable municipalities?",
-        3,
-    ),
-    (
-        "Impact on citizens",
-        "What measurable difference does the project make to the lives of citizens or the work of public bodies?",
-        3,
-    ),
-    (
-        "Sustainability",
-        "Will the project continue after its initial funding? Is its operation financially and organisationally secured?",
-        2,
-    ),
-    (
-        "Replicability in the V4 region",
-        "Could other municipalities or regions in Slovakia, Czechia, Poland or Hungary adopt it with reasonable effort?",
-        2,
-    ),
-    ("Citizen participation", "Were citizens involved in designing, testing or running the solution?", 1.5),
-    (
-        "Use of data and technology",
-        "Is technology used appropriately, securely and openly (open data, open standards, interoperability)?",
-        1.5,
-    ),
-    ("Partnership", "Does the project bring together public bodies, businesses, academia and civil society?", 1),
-    ("Cost-effectiveness", "Are the results proportionate to the money and effort spent?", 1),
-]
 DESCRIPTION = (
     "The award recognises smart-city and smart-region projects from Slovakia, Czechia, Poland and Hungary "
     "that use digital solutions to meet social challenges: ageing, migration, environment, mobility, "
     "public services, citizen participation and cyber security."
 )
-LEVELS = "0–3: weak or not demonstrated\n4–6: adequate, with clear gaps\n7–8: strong and well evidenced\n9–10: outstanding, a model for others"
+# Who signs the certificates: (name, title in English); the titles' translations are in demo.i18n.
+SIGNATORIES = [
+    ("Ľubica Dvořáková", "Chair of the jury"),
+    ("Zsolt Kovács-Wiśniewski", "Programme director"),
+]
 
 PLACES = {
     Country.SLOVAKIA: ["Bratislava", "Košice", "Žilina", "Banská Bystrica", "Prešov", "Trnava", "Nitra", "Trenčín"],

@@ -1,6 +1,54 @@
-"""Slovak, Czech, Polish and Hungarian texts of the demo edition's organiser content (the
+"""Slovak, Czech, Polish and Hungarian texts of the demo editions' organiser content (the
 English originals are in demo/content.py), so that the demo shows content in the reader's
-language. Guidance texts are left in English on purpose: they show the fallback."""
+language and its editions pass the set-up checklist (award.setup.readiness) in all five: a copy
+of one for next year can open its call. The rubric's texts come with the V4 rubric template
+(award.rubric_templates.V4_CRITERIA). Terms follow locale/glossary."""
+
+# The award's name is a brand: the catalogues keep "V4 Smart Project Award" in every language
+# (msgid "V4 Smart Project Award"), so an edition's name is the same in all five.
+AWARD_NAME = {language: "V4 Smart Project Award" for language in ("sk", "cs", "pl", "hu")}
+
+DESCRIPTION = {
+    "sk": (
+        "Ocenenie sa udeľuje projektom inteligentných miest a regiónov zo Slovenska, Česka, Poľska a Maďarska, "
+        "ktoré pomocou digitálnych riešení reagujú na spoločenské výzvy: starnutie obyvateľstva, migráciu, "
+        "životné prostredie, mobilitu, verejné služby, zapojenie občanov a kybernetickú bezpečnosť."
+    ),
+    "cs": (
+        "Ocenění se uděluje projektům chytrých měst a regionů ze Slovenska, Česka, Polska a Maďarska, "
+        "které pomocí digitálních řešení reagují na společenské výzvy: stárnutí obyvatelstva, migraci, "
+        "životní prostředí, mobilitu, veřejné služby, zapojení občanů a kybernetickou bezpečnost."
+    ),
+    "pl": (
+        "Nagroda wyróżnia projekty inteligentnych miast i regionów ze Słowacji, Czech, Polski i Węgier, "
+        "które dzięki rozwiązaniom cyfrowym odpowiadają na wyzwania społeczne: starzenie się społeczeństwa, "
+        "migrację, ochronę środowiska, mobilność, usługi publiczne, udział mieszkańców i cyberbezpieczeństwo."
+    ),
+    "hu": (
+        "A díjat olyan szlovákiai, csehországi, lengyelországi és magyarországi okosváros- és okosrégió-projektek "
+        "kapják, amelyek digitális megoldásokkal válaszolnak a társadalmi kihívásokra: a népesség öregedésére, "
+        "a migrációra, a környezet védelmére, a mobilitásra, a közszolgáltatásokra, az állampolgári részvételre "
+        "és a kiberbiztonságra."
+    ),
+}
+
+# Signatories' titles by their English title (demo.content.SIGNATORIES). The chair of the jury
+# is a woman (Ľubica): the glossary's feminine forms.
+SIGNATORY_TITLES = {
+    "Chair of the jury": {
+        "sk": "Predsedníčka poroty",
+        "cs": "Předsedkyně poroty",
+        "pl": "Przewodnicząca jury",
+        "hu": "Zsűrielnök",
+    },
+    "Programme director": {
+        "sk": "Programový riaditeľ",
+        "cs": "Programový ředitel",
+        "pl": "Dyrektor programowy",
+        "hu": "Programigazgató",
+    },
+}
+
 
 CATEGORY_NAMES = {
     "smart-city": {"sk": "Inteligentné mesto", "cs": "Chytré město", "pl": "Inteligentne miasto", "hu": "Okos város"},
@@ -49,49 +97,6 @@ CATEGORY_DESCRIPTIONS = {
         "pl": "Projekty, dzięki którym instytucje publiczne i ich mieszkańcy są bezpieczniejsi w sieci: odporność, świadomość, bezpieczna infrastruktura.",
         "hu": "Projektek, amelyek biztonságosabbá teszik a közintézményeket és polgáraikat az interneten: ellenálló képesség, tudatosság, biztonságos infrastruktúra.",
     },
-}
-
-CRITERION_NAMES = {
-    "Innovation": {"sk": "Inovatívnosť", "cs": "Inovativnost", "pl": "Innowacyjność", "hu": "Innováció"},
-    "Impact on citizens": {
-        "sk": "Prínos pre občanov",
-        "cs": "Přínos pro občany",
-        "pl": "Wpływ na mieszkańców",
-        "hu": "Hatás a polgárokra",
-    },
-    "Sustainability": {"sk": "Udržateľnosť", "cs": "Udržitelnost", "pl": "Trwałość", "hu": "Fenntarthatóság"},
-    "Replicability in the V4 region": {
-        "sk": "Prenosnosť v regióne V4",
-        "cs": "Přenositelnost v regionu V4",
-        "pl": "Możliwość powielenia w regionie V4",
-        "hu": "Átvehetőség a V4-régióban",
-    },
-    "Citizen participation": {
-        "sk": "Zapojenie občanov",
-        "cs": "Zapojení občanů",
-        "pl": "Udział mieszkańców",
-        "hu": "Állampolgári részvétel",
-    },
-    "Use of data and technology": {
-        "sk": "Využitie dát a technológií",
-        "cs": "Využití dat a technologií",
-        "pl": "Wykorzystanie danych i technologii",
-        "hu": "Adatok és technológia használata",
-    },
-    "Partnership": {"sk": "Partnerstvo", "cs": "Partnerství", "pl": "Partnerstwo", "hu": "Partnerség"},
-    "Cost-effectiveness": {
-        "sk": "Nákladová efektívnosť",
-        "cs": "Nákladová efektivita",
-        "pl": "Efektywność kosztowa",
-        "hu": "Költséghatékonyság",
-    },
-}
-
-LEVELS = {
-    "sk": "0–3: slabé alebo nepreukázané\n4–6: primerané, s jasnými nedostatkami\n7–8: silné a dobre doložené\n9–10: vynikajúce, vzor pre ostatných",
-    "cs": "0–3: slabé nebo neprokázané\n4–6: přiměřené, s jasnými nedostatky\n7–8: silné a dobře doložené\n9–10: vynikající, vzor pro ostatní",
-    "pl": "0–3: słabe lub niewykazane\n4–6: wystarczające, z wyraźnymi brakami\n7–8: mocne i dobrze udokumentowane\n9–10: wybitne, wzór dla innych",
-    "hu": "0–3: gyenge vagy nem igazolt\n4–6: megfelelő, egyértelmű hiányosságokkal\n7–8: erős és jól alátámasztott\n9–10: kiemelkedő, példa mások számára",
 }
 
 ROUND_NAMES = {

@@ -25,20 +25,20 @@ from django.utils import timezone
 
 from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
+from award.rubric_templates import V4_CRITERIA
 from demo import i18n as demo_i18n
 from demo.content import (
     CATEGORIES,
-    CRITERIA,
     CRITERION_SPREAD,
     DESCRIPTION,
     JUROR_LENIENCY_SD,
     JURORS,
-    LEVELS,
     ORG_TEMPLATES,
     OVERALL_COMMENTS,
     PLACES,
     PLANTED_LENIENCY,
     REVIEW_SPREAD,
+    SIGNATORIES,
     TITLES,
 )
 from demo.i18n import translated
@@ -133,14 +133,32 @@ def _at(day: datetime, days: int, hour: int, minute: int = 0, second: int = 0) -
     return (day + timedelta(days=days)).replace(hour=hour, minute=minute, second=second)
 
 
+def _in_five(field: str, texts: dict[str, str]) -> dict[str, str]:
+    """Model keyword arguments for a translated field from its text in each language: the plain
+    field takes English, name_sk=… the others."""
+    return {field: texts["en"], **translated(field, {code: text for code, text in texts.items() if code != "en"})}
+
+
+def _signatories() -> list[dict]:
+    """The certificates' signatories as the set-up's signatories page stores them
+    (award.setup.services.signatories_save): `title` in English, `titles` in every language."""
+    people = []
+    for name, title in SIGNATORIES:
+        titles = {"en": title, **demo_i18n.SIGNATORY_TITLES[title]}
+        people.append({"name": name, "title": title, "titles": titles, "image": ""})
+    return people
+
+
 def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes: int, ceremony: int) -> Edition:
     """An edition whose call opens and closes, and whose ceremony is held, that many days from
     the seeding day; the results are published at 21:00 on the ceremony's day."""
     return Edition.objects.create(
         name=f"V4 Smart Project Award {year}",
+        **translated("name", {code: f"{award} {year}" for code, award in demo_i18n.AWARD_NAME.items()}),
         slug=slug,
         year=year,
         description=DESCRIPTION,
+        **translated("description", demo_i18n.DESCRIPTION),
         timezone=DEMO_TIMEZONE,
         submissions_open_at=_at(today, opens, 9),
         submissions_close_at=_at(today, closes, 23, 59, 59),
@@ -148,10 +166,7 @@ def _edition_create(*, year: int, slug: str, today: datetime, opens: int, closes
         ceremony_place="Bratislava, Slovakia",
         **translated("ceremony_place", demo_i18n.CEREMONY_PLACE),
         results_published_at=_at(today, ceremony, 21),
-        signatories=[
-            {"name": "Ľubica Dvořáková", "title": "Chair of the jury"},
-            {"name": "Zsolt Kovács-Wiśniewski", "title": "Programme director"},
-        ],
+        signatories=_signatories(),
         jurors_per_project=JURORS_PER_PROJECT,
         aggregation_method=AggregationMethod.CALIBRATED,
         call_opened_at=today,
@@ -176,18 +191,20 @@ def _rubric_create(
         )
         for i, (slug, name, desc, n) in enumerate(CATEGORIES)
     ]
+    # The V4 award's rubric template: names, guidance and level descriptors in five languages.
     criteria = [
         Criterion.objects.create(
             edition=edition,
-            name=name,
-            guidance=guidance,
-            level_descriptors=LEVELS,
-            weight=Decimal(str(weight)),
+            weight=item.weight,
+            min_value=item.min_value,
+            max_value=item.max_value,
+            step=item.step,
             position=i,
-            **translated("name", demo_i18n.CRITERION_NAMES[name]),
-            **translated("level_descriptors", demo_i18n.LEVELS),
+            **_in_five("name", item.name),
+            **_in_five("guidance", item.guidance),
+            **_in_five("level_descriptors", item.levels),
         )
-        for i, (name, guidance, weight) in enumerate(CRITERIA)
+        for i, item in enumerate(V4_CRITERIA)
     ]
     rounds = [
         Round.objects.create(
