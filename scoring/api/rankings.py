@@ -10,7 +10,7 @@ from award.api_common import ActionPermission
 from award.models import Category
 from scoring import rules
 from scoring.api.common import int_param
-from scoring.ranking.engine import ranking_for
+from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import ranking_rows, row_as_json
 from scoring.selectors import rounds_ranked_for
 
@@ -84,6 +84,7 @@ class RankingViewSet(viewsets.ViewSet):
         ],
         responses={200: RankingResponseSerializer},
     )
+    @gc_paused()
     def list(self, request):
         round_id, category_id = int_param(request, "round"), int_param(request, "category")
         rnd = get_object_or_404(rounds_ranked_for(request.user), pk=round_id)

@@ -28,7 +28,7 @@ from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from award.models import User
 from award.rubric import effective_weights
 from scoring.ranking import explain
-from scoring.ranking.engine import ranking_for
+from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import RESULT_LABELS, ranking_rows
 from scoring.results import charts
 from scoring.results.views import _round_and_category
@@ -140,6 +140,7 @@ def _juror_diagnostics(analysis, juror_ids, labels, outlier_counts, fmt) -> tupl
 
 
 @login_required
+@gc_paused()
 def ranking(request, edition: str, round: int, category: str):
     edition = get_object_or_404(editions_ranked_for(request.user), slug=edition)
     rnd, cat = _round_and_category(edition, round, category)
