@@ -70,6 +70,8 @@ def _published_standardised_edition():
                 juror=juror,
                 status=AssignmentStatus.COMPLETED,
                 finalised_at=timezone.now(),
+                # The briefing's table comes with a later scoring migration than this state.
+                acknowledged=False,
             )
             ScoreFactory(assignment=assignment, criterion=criterion, value=Decimal(value))
     Result.objects.create(
