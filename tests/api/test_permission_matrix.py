@@ -131,6 +131,22 @@ def _export(w):
     w.export.file.save("applications.xlsx", ContentFile(b"PK\x03\x04 sheet"), save=True)
 
 
+def _public_vote(w):
+    from scoring.vote.models import PublicVote
+
+    now = timezone.now()
+    w.public_vote = PublicVote.objects.create(
+        edition=w.edition, standing="finalists", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=1)
+    )
+
+
+def _vote_results() -> dict:
+    """Before the results are published only the edition's organisers see the counts."""
+    statuses = dict.fromkeys(PERSONAS, 404)
+    statuses["organiser"] = 200
+    return statuses
+
+
 def _readers(default: int = 404) -> dict:
     """The team, the edition's organisers and the assigned juror without a conflict."""
     return _only({"applicant": 200, "juror": 200, "organiser": 200}, default)
@@ -155,6 +171,34 @@ DOWNLOADS = {
 
 # (basename, action, method, url(world), body(world) or None, setup(world) or None, {persona: status})
 MATRIX = [
+    ("public-vote", "list", "get", lambda w: "/api/v1/public-votes/", None, _public_vote, _everyone(200, 200)),
+    (
+        "public-vote",
+        "retrieve",
+        "get",
+        lambda w: f"/api/v1/public-votes/{w.edition.slug}/",
+        None,
+        _public_vote,
+        _everyone(200, 200),
+    ),
+    (
+        "public-vote",
+        "projects",
+        "get",
+        lambda w: f"/api/v1/public-votes/{w.edition.slug}/projects/",
+        None,
+        _public_vote,
+        _everyone(200, 200),
+    ),
+    (
+        "public-vote",
+        "results",
+        "get",
+        lambda w: f"/api/v1/public-votes/{w.edition.slug}/results/",
+        None,
+        _public_vote,
+        _vote_results(),
+    ),
     ("edition", "list", "get", lambda w: "/api/v1/editions/", None, None, _everyone(200, 200)),
     ("category", "list", "get", lambda w: "/api/v1/categories/", None, None, _everyone(200, 200)),
     ("criterion", "list", "get", lambda w: "/api/v1/criteria/", None, None, _everyone(200, 200)),
