@@ -3,8 +3,13 @@ from django.contrib.auth import password_validation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import Language
+from award.enums import Country, Language
 from award.models import User
+
+
+def country_prompt(form: forms.BaseForm) -> None:
+    """The country list opens on a prompt in the reader's language, not on "---------"."""
+    form.fields["country"].choices = [("", _("Choose a country")), *Country.choices]
 
 
 class SignupForm(forms.ModelForm):
@@ -27,6 +32,7 @@ class SignupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ["first_name", "last_name", "organisation", "country"]:
             self.fields[name].required = True
+        country_prompt(self)
         if not self.is_bound:
             current = (get_language() or "en").split("-")[0]
             self.fields["language"].initial = current if current in Language.values else Language.ENGLISH
@@ -73,3 +79,4 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ["first_name", "last_name"]:
             self.fields[name].required = True
+        country_prompt(self)

@@ -10,8 +10,12 @@ def _public(edition):
 
 
 def home(request):
+    edition = _public(edition_current(request))
+    # The invitation to apply shows while the call takes applications (with its deadline).
+    # (Anonymous visitors only: the signed-in home shows panels and needs no edition lookup.)
+    call_open = not request.user.is_authenticated and edition is not None and edition.submissions_are_open()
     return render(
         request,
         "award/home.html",
-        {"panels": panels_for(request), "edition": _public(edition_current(request))},
+        {"panels": panels_for(request), "edition": edition, "call_open": call_open},
     )

@@ -199,7 +199,9 @@ class JurorForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    country = forms.ChoiceField(label=_("Country"), choices=[("", "—"), *Country.choices], required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=[("", _("Choose a country")), *Country.choices], required=False
+    )
     panels = ModelMultipleIdField(
         label=_("Category panels"),
         queryset=Category.objects.none(),

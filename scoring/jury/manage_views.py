@@ -4,12 +4,13 @@ assignments, progress and reopening a review."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from award.models import Round
 from award.selectors import (
@@ -19,6 +20,7 @@ from award.selectors import (
     rounds_organised_by,
 )
 from award.views_helpers import run_service
+from scoring.enums import AssignmentStatus
 from scoring.jury.assignments import (
     assignment_add,
     assignment_remove,
@@ -47,9 +49,16 @@ from scoring.jury.jurors_import import jurors_import, jurors_import_preview
 from scoring.jury.scores import assignment_reopen
 from scoring.jury.views import _posted_id, _site_url
 from scoring.models import Assignment
-from scoring.selectors import jurors_of, round_overview, round_projects
+from scoring.selectors import (
+    jurors_of,
+    round_project_rows,
+    round_projects,
+    round_projects_filtered,
+    round_summary,
+)
 
 IMPORT_SALT = "scoring.jurors_import"
+ROUND_PAGE_SIZE = 25
 
 
 # --- Organiser --------------------------------------------------------------------------------
@@ -287,6 +296,42 @@ def _report_gaps(request, report) -> None:
         )
 
 
+def _int_param(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _round_board(request, rnd) -> dict:
+    """The summary, the filter and one page of projects of the organiser's round pages: the
+    pages stay small and fast however many projects the round has."""
+    params = request.GET
+    status = params.get("status") or ""
+    if status not in AssignmentStatus.values:
+        status = ""
+    filters = {
+        "status": status,
+        "juror": _int_param(params.get("juror")),
+        "category": _int_param(params.get("category")),
+        "search": (params.get("q") or "").strip()[:100],
+    }
+    page = Paginator(round_projects_filtered(rnd, **filters), ROUND_PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    for key in ("page", "change"):
+        query.pop(key, None)
+    return {
+        "overview": round_summary(rnd),
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "statuses": AssignmentStatus.choices,
+        "categories": list(rnd.edition.categories.order_by("position", "pk")),
+        "page_obj": page,
+        "rows": round_project_rows(rnd, page.object_list),
+        "query": query.urlencode(),
+    }
+
+
 @login_required
 def assignments(request, pk: int):
     rnd = _round_for_organiser(request, pk)
@@ -298,7 +343,20 @@ def assignments(request, pk: int):
     }
 
     def page(status: int = 200):
-        context = {"round": rnd, "edition": edition, "overview": round_overview(rnd), "swap_jurors": list(jurors_qs)}
+        board = _round_board(request, rnd)
+        # The add and conflict forms offer the projects of this page only (a round may hold 2,000).
+        shown = round_projects(rnd).filter(pk__in=[row["project"].pk for row in board["rows"]])
+        for form in forms.values():
+            if not form.is_bound:
+                form.fields["project"].queryset = shown
+        change = _int_param(request.GET.get("change"))
+        context = {
+            "round": rnd,
+            "edition": edition,
+            **board,
+            "change": change,
+            "swap_jurors": list(jurors_qs) if change else [],
+        }
         return render(request, "scoring/assignments.html", {**context, **forms}, status=status)
 
     if request.method != "POST":
@@ -379,23 +437,30 @@ def progress(request, pk: int):
             % {"count": count},
         )
         return redirect("scoring:progress", pk=rnd.pk)
-    return render(
-        request, "scoring/progress.html", {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)}
-    )
+    context = {"round": rnd, "edition": rnd.edition, **_round_board(request, rnd)}
+    return render(request, "scoring/progress.html", context)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reopen(request, pk: int):
+    """GET: the reopen form for the one review chosen on the progress page; POST: reopen it."""
     assignment = get_object_or_404(
         Assignment.objects.filter(round__edition__in=editions_organised_by(request.user)).select_related(
-            "round__edition"
+            "round__edition", "juror", "project"
         ),
         pk=pk,
     )
-    form = ReasonForm(request.POST)
-    form.is_valid()
     rnd = assignment.round
+    form = ReasonForm(request.POST or None)
+
+    def page(status: int = 200):
+        context = {"round": rnd, "edition": rnd.edition, "assignment": assignment, "form": form}
+        return render(request, "scoring/reopen.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+    form.is_valid()
     return run_service(
         request,
         lambda: assignment_reopen(
@@ -403,10 +468,5 @@ def reopen(request, pk: int):
         ),
         success_url=reverse("scoring:progress", kwargs={"pk": rnd.pk}),
         success_message=_("The review is reopened; the juror can change it again."),
-        failure_page=lambda status: render(
-            request,
-            "scoring/progress.html",
-            {"round": rnd, "edition": rnd.edition, "overview": round_overview(rnd)},
-            status=status,
-        ),
+        failure_page=page,
     )

@@ -62,7 +62,9 @@ def test_irreversible_actions_sit_behind_a_confirmation_step(client_for, open_ro
     step = re.search(r'<details class="confirm-step">(.*?)</details>', score_page, re.S).group(1)
     assert 'name="finalise"' in step and "Finalise…" in step
     assert score_page.count('name="finalise"') == 1
-    assignments_page = client_for(organiser).get(reverse("scoring:assignments", args=[open_round.pk])).content.decode()
+    # The swap and remove controls open for the one assignment chosen (the page stays small).
+    url = reverse("scoring:assignments", args=[open_round.pk])
+    assignments_page = client_for(organiser).get(url, {"change": a.pk}).content.decode()
     step = re.search(r'<details class="confirm-step small">(.*?)</details>', assignments_page, re.S).group(1)
     assert 'value="remove"' in step
 

@@ -224,7 +224,7 @@ def test_progress_and_assignments_query_count_constant(
     assert response.content.decode().count('class="badge badge-pending"') == n
 
 
-EXPECTED_QUERIES = {"scoring:progress": 9, "scoring:assignments": 14}
+EXPECTED_QUERIES = {"scoring:progress": 14, "scoring:assignments": 18}
 
 
 def test_generate_page_counts_too_few_jurors_with_the_plural_form_of_the_language(
