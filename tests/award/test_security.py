@@ -1,6 +1,7 @@
 import http.cookiejar
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -251,9 +252,16 @@ def test_lockout_holds_across_two_web_processes(tmp_path):
         assert _login(bases[0], "target@example.org", "the-right-password-123") == 429
         assert _login(bases[1], "target@example.org", "the-right-password-123") == 429
     finally:
+        # SIGINT is gunicorn's quick shutdown (SIGTERM waits up to 30 s for workers to finish
+        # gracefully, which on a busy machine outlasted the wait).
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            server.send_signal(signal.SIGINT)
+        for server in servers:
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 @pytest.mark.slow
