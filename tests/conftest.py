@@ -22,6 +22,20 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last. A test marked ``same_on_every_database`` starts its own processes on its own SQLite file
+    (or uses no database): on the PostgreSQL pass (DATABASE_URL set) it would run exactly what the
+    SQLite pass has run, so it is skipped there, saying so."""
+    # Browser tests need the real chromium; keep them last so failures elsewhere show first.
+    items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
+    if not os.environ.get("DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="the same run as on the SQLite pass (own SQLite file or no database)")
+    for item in items:
+        if item.get_closest_marker("same_on_every_database"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -300,8 +314,3 @@ def login_as(page):
         return page
 
     return _login
-
-
-def pytest_collection_modifyitems(config, items):
-    # Browser tests need the real chromium; keep them last so failures elsewhere show first.
-    items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)

@@ -29,6 +29,7 @@ def _keep_the_test_connection():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persona", ["anonymous", "applicant", "juror", "organiser"])
 def test_api_fuzz_no_server_error_and_schema_conformance(world, persona):
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())

@@ -210,6 +210,7 @@ def _login(base: str, email: str, password: str) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database
 def test_lockout_holds_across_two_web_processes(tmp_path):
     env = _env(SQLITE_PATH=str(tmp_path / "shared.sqlite3"), DEBUG="1", CSP_ENFORCE="1")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
@@ -265,6 +266,7 @@ def test_lockout_holds_across_two_web_processes(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database
 def test_production_collectstatic_succeeds(tmp_path):
     """The deployment steps run collectstatic with the manifest storage, which refuses any
     reference to a file that is not shipped (e.g. a vendored source map)."""

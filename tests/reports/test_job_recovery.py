@@ -206,6 +206,7 @@ def _pdf_codes(pdf: bytes, codes: list[str]) -> list[str]:
     return [next((code for code in codes if code in text), "") for text in pages]
 
 
+@pytest.mark.slow
 def test_killed_worker_batch_finishes_on_another_worker_with_the_same_codes(job_db, workers):
     env = job_db.env(JOB_LEASE_SECONDS="6", JOB_MAX_ATTEMPTS="3")
     # Worker A starts the batch as the organiser's page does and takes it; it is slowed down per
@@ -264,6 +265,7 @@ def test_killed_worker_batch_finishes_on_another_worker_with_the_same_codes(job_
     ]
 
 
+@pytest.mark.slow
 def test_slow_live_worker_keeps_its_job(job_db, workers):
     env = job_db.env(JOB_LEASE_SECONDS="5", JOB_MAX_ATTEMPTS="3")
     # Both workers are slow (16 s without any progress before the PDF is drawn: three leases and

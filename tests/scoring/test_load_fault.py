@@ -55,6 +55,7 @@ def _saver(client: load.JurorClient, done: list) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.same_on_every_database
 def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
     db_env = {"SQLITE_PATH": str(tmp_path / "load.sqlite3")}
     env = _env(**db_env)
