@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award import rubric_templates
 from award.downloads import stored_file_response
 from award.models import Criterion, Edition
 from award.rubric import effective_weights
@@ -178,44 +179,34 @@ def categories(request, slug: str):
                 messages.success(request, _("Saved."))
                 return _continue(request, edition, "categories")
         return _page(request, edition, "categories", {"formset": formset, "templates": []}, status=400)
-    available = _templates("available_category_templates")
-    templates = list(available()) if available is not None else []
+    templates = rubric_templates.available_category_templates()
     return _page(request, edition, "categories", {"formset": formset, "templates": templates})
 
 
 # --- Step 3 ------------------------------------------------------------------------------------
 
 
-def _templates(name: str):
-    """A function of award.rubric_templates (rubric and category templates, another part of
-    issue 16), or None where that module or function is absent."""
-    try:
-        from award import rubric_templates  # noqa: PLC0415
-    except ImportError:
-        return None
-    found = getattr(rubric_templates, name, None)
-    return found if callable(found) else None
-
-
-def _templates_hook(edition: Edition, user) -> list:
-    """Rubric templates to start from: the built-in ones and the user's other editions' rubrics."""
-    available = _templates("available_templates")
-    return list(available(edition, user)) if available is not None else []
+def _apply_template(request, slug: str, apply, *, step: str, success_message: str):
+    """POST a template's key to one of award.rubric_templates' services and come back to the step."""
+    edition = _edition(request, slug)
+    key = request.POST.get("template", "")[:100]
+    return run_service(
+        request,
+        lambda: apply(edition=edition, template=key, actor=request.user),
+        success_url=reverse(f"setup:{step}", args=[edition.slug]),
+        success_message=success_message,
+    )
 
 
 @login_required
 @require_POST
 def rubric_template(request, slug: str):
-    """Replace the rubric by a template's criteria (award.rubric_templates.rubric_apply_template)."""
-    edition = _edition(request, slug)
-    apply = _templates("rubric_apply_template")
-    if apply is None:
-        raise Http404
-    key = request.POST.get("template", "")[:100]
-    return run_service(
+    """Replace the rubric by a template's criteria."""
+    return _apply_template(
         request,
-        lambda: apply(edition=edition, template=key, actor=request.user),
-        success_url=reverse("setup:rubric", args=[edition.slug]),
+        slug,
+        rubric_templates.rubric_apply_template,
+        step="rubric",
         success_message=_("The rubric now follows the template. Adjust it as you need."),
     )
 
@@ -223,16 +214,12 @@ def rubric_template(request, slug: str):
 @login_required
 @require_POST
 def categories_template(request, slug: str):
-    """Add a template's categories (award.rubric_templates.categories_apply_template)."""
-    edition = _edition(request, slug)
-    apply = _templates("categories_apply_template")
-    if apply is None:
-        raise Http404
-    key = request.POST.get("template", "")[:100]
-    return run_service(
+    """Add a template's categories."""
+    return _apply_template(
         request,
-        lambda: apply(edition=edition, template=key, actor=request.user),
-        success_url=reverse("setup:categories", args=[edition.slug]),
+        slug,
+        rubric_templates.categories_apply_template,
+        step="categories",
         success_message=_("The template's categories are added."),
     )
 
@@ -257,7 +244,12 @@ def rubric(request, slug: str):
                 ],
             }
         )
-    return _page(request, edition, "rubric", {"rows": rows, "templates": _templates_hook(edition, request.user)})
+    return _page(
+        request,
+        edition,
+        "rubric",
+        {"rows": rows, "templates": rubric_templates.available_templates(edition, request.user)},
+    )
 
 
 @login_required

@@ -31,6 +31,7 @@ from scoring.ranking import explain
 from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import RESULT_LABELS, ranking_rows
 from scoring.results import charts
+from scoring.results.seal import snapshot_for
 from scoring.results.views import _round_and_category
 from scoring.rules import can_decide_results, can_read_ranking
 from scoring.selectors import editions_ranked_for
@@ -40,14 +41,9 @@ ROWS_PER_PAGE = 50
 
 
 def _sealed(rnd):
-    """The frozen round's sealed snapshot for the banner (``_sealed_banner.html``), or None. The
-    sealing module arrives with another branch; until it is merged there is nothing sealed."""
+    """The frozen round's sealed snapshot for the banner (``_sealed_banner.html``), or None."""
     if not rnd.frozen:
         return None  # no query for a round that is not frozen
-    try:
-        from scoring.results.seal import snapshot_for
-    except ImportError:
-        return None
     return snapshot_for(rnd)
 
 

@@ -872,11 +872,12 @@ def test_the_criterion_page_shows_its_effective_weight(client, draft, setter):
     assert ">20.0 %</output>" in page  # a new criterion starts at weight 1: 1 of 5
 
 
-# --- Templates (award.rubric_templates, another part of issue 16: these run once it is merged) --
+# --- Templates (award.rubric_templates) ----------------------------------------------------
 
 
 def test_the_rubric_starts_from_a_template_through_the_page(client, draft, setter):
-    templates = pytest.importorskip("award.rubric_templates")
+    from award import rubric_templates as templates
+
     key = templates.builtin_templates()[0].key
     CriterionFactory(edition=draft, name="Replaced")
     client.force_login(setter)
@@ -892,14 +893,14 @@ def test_the_rubric_starts_from_a_template_through_the_page(client, draft, sette
 
 
 def test_a_stranger_cannot_apply_a_template(client, draft, stranger):
-    pytest.importorskip("award.rubric_templates")
     client.force_login(stranger)
     assert client.post(reverse("setup:rubric_template", args=[draft.slug]), {"template": "x"}).status_code == 404
     assert client.post(reverse("setup:categories_template", args=[draft.slug]), {"template": "x"}).status_code == 404
 
 
 def test_categories_by_size_are_added_through_the_page(client, draft, setter):
-    templates = pytest.importorskip("award.rubric_templates")
+    from award import rubric_templates as templates
+
     [(key, _label)] = templates.available_category_templates()[:1]
     client.force_login(setter)
     assert f'data-template="{key}"' in client.get(reverse("setup:categories", args=[draft.slug])).content.decode()
