@@ -33,9 +33,10 @@ from award.views_helpers import run_service
 
 LANGUAGES = ("en", "sk", "cs", "pl", "hu")
 
-# Edition fields that are the edition's identity or state, not its set-up: never copied. A field
-# that records whether an edition's call has been opened or its results published belongs here
-# (the names below cover the usual spellings; one that is absent is ignored).
+# Edition fields that are the edition's identity or state, not its set-up: never copied. The new
+# edition's call opens through its set-up checklist, and its results are published only through
+# results_publish, with the organiser's sign-off and a sealed snapshot (a copied publication date
+# would make them public next year with neither).
 NOT_COPIED = {
     "id",
     "slug",
@@ -44,14 +45,8 @@ NOT_COPIED = {
     *(f"name_{code}" for code in LANGUAGES),
     "created_at",
     "reference_counter",
-    "status",
-    "state",
-    "published",
-    "is_published",
-    "published_at",
     "call_opened_at",
-    "opened_at",
-    "setup_completed_at",
+    "results_published_at",
 }
 
 
