@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from award.audit_text import audit_sentences
 from award.models import AuditEntry, Edition, User
 from award.selectors import editions_organised_by
 
@@ -98,4 +99,8 @@ def audit_log_view(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "award/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "award/audit_log.html",
+        {"form": form, "page": page, "lines": audit_sentences(page.object_list), "query": query.urlencode()},
+    )

@@ -67,7 +67,9 @@ SENTENCES = {
     "results.special_award_removed": gettext_lazy("%(actor)s removed the special award of “%(object)s”"),
     "results.special_award_set": gettext_lazy("%(actor)s gave “%(object)s” a special award"),
     "results.unpublished": gettext_lazy("%(actor)s withdrew the published results of “%(object)s”"),
-    "results.winner_overridden": gettext_lazy("%(actor)s chose “%(object)s” as the winner instead of the ranking’s first"),
+    "results.winner_overridden": gettext_lazy(
+        "%(actor)s chose “%(object)s” as the winner instead of the ranking’s first"
+    ),
     "results.winner_selected": gettext_lazy("%(actor)s selected “%(object)s” as the winner"),
     "rubric.apply_template": gettext_lazy("%(actor)s applied a set of criteria to “%(object)s”"),
     "setup.basics": gettext_lazy("%(actor)s changed the basic settings of “%(object)s”"),
@@ -133,6 +135,4 @@ def _reason(entry: AuditEntry) -> str:
 
 def audit_sentences(entries: Iterable[AuditEntry]) -> list[AuditLine]:
     """Entries (with their actor selected) as lines for a page: the sentence and the reason given."""
-    return [
-        AuditLine(entry=entry, sentence=audit_sentence(entry), reason=_reason(entry)) for entry in entries
-    ]
+    return [AuditLine(entry=entry, sentence=audit_sentence(entry), reason=_reason(entry)) for entry in entries]
