@@ -52,6 +52,7 @@ NOT_WALKED = {
     "submissions:attachment": "file download",
     "submissions:screening_eligibility": "POST target on the screening detail page",
     "submissions:screening_reopen": "POST target on the screening detail page",
+    "submissions:screening_bulk": "POST target on the screening page: one decision for the ticked applications",
     "submissions:screening_dossier": "POST target on the screening page: starts the dossier job",
     "reports:export_rerun": "POST target of Run again on a failed export's page (walked as the job page)",
     "reports:batch_rerun": "POST target of Run again on a failed certificate batch's page (walked as the job page)",
