@@ -220,7 +220,10 @@ class BulkEligibilityForm(EligibilityForm):
     SCOPE_ALL = "all"
 
     scope = forms.ChoiceField(
-        choices=[(SCOPE_SELECTED, _("The ticked applications")), (SCOPE_ALL, _("Every application the filter matches"))],
+        choices=[
+            (SCOPE_SELECTED, _("The ticked applications")),
+            (SCOPE_ALL, _("Every application the filter matches")),
+        ],
         initial=SCOPE_SELECTED,
         required=False,
         widget=forms.HiddenInput,

@@ -526,7 +526,10 @@ def screening_bulk(request, slug: str):
             )
         messages.success(request, text % {"count": count})
     if skipped:
-        details = "; ".join(f"{project.reference or project.pk}: {why}" for project, why in skipped)
+        # The first few by name; a hundred references would bury the message.
+        details = "; ".join(f"{project.reference or project.pk}: {why}" for project, why in skipped[:10])
+        if len(skipped) > 10:
+            details += "; …"
         messages.warning(
             request,
             ngettext(
@@ -632,7 +635,7 @@ def screening_reopen(request, slug: str, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("The application is a draft again; the team can change and submit it."))
-            return redirect("submissions:screening_detail", slug=slug, pk=pk)
+            return redirect(_detail_url(project.edition, pk, _list_query(request)))
     return _screening_detail_page(request, project, reopen_form=form, status=400)
 
 

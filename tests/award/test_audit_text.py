@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def category(edition):
     return CategoryFactory(edition=edition, name="Smart City", slug="smart-city")
 
+
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(
     r'action=(?:"([\w.]+)"(?: if [^"]+ else "([\w.]+)")?|f"conflict\.\{source\}"|ACTION_FINALIST_REMOVED)'
