@@ -93,6 +93,8 @@ def test_screening_history_reads_as_sentences(client_for, organiser, edition, ca
     assert "Olga Organiser marked the application “Smart benches” not eligible. Reason: Outside the V4 region" in page
     log = client.get(reverse("audit_log")).content.decode()
     assert "Olga Organiser marked the application “Smart benches” not eligible" in log
+    export = b"".join(client.get(reverse("audit_log"), {"format": "csv"}).streaming_content).decode()
+    assert "Olga Organiser marked the application “Smart benches” not eligible" in export
 
 
 @pytest.mark.parametrize(
