@@ -5,17 +5,15 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from award.account_forms import ProfileForm, SignupForm
-from award.models import User
+from award.models import Edition, User
 from award.services import audit_log
 
 CONFIRM_SALT = "award.email-confirmation"
@@ -37,12 +35,23 @@ def confirmation_user(token: str) -> User | None:
 
 @task()
 def confirmation_email_send(*, user_id: int, url: str) -> None:
+    from award.emails import email_send
+    from award.selectors import edition_current
+
+    now = timezone.now()
     user = User.objects.get(pk=user_id)
+    # An account belongs to no edition: the current one's organisers word and brand the email.
+    edition = (
+        Edition.objects.filter(call_opened_at__isnull=False, submissions_open_at__lte=now, submissions_close_at__gt=now)
+        .order_by("-year", "-id")
+        .first()
+        or edition_current()
+    )
     with translation.override(user.language):
-        context = {"user": user, "url": url}
-        subject = render_to_string("award/email/confirm_subject.txt", context).strip()
-        body = render_to_string("award/email/confirm_body.txt", context)
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]).send()
+        values = {"name": user.display_name, "edition_name": edition.name if edition else "", "link": url}
+    email_send(
+        kind="account_confirmation", edition=edition, to=user.email, language=user.language, values=values, site_url=url
+    )
 
 
 def _send_confirmation(request, user: User) -> None:
