@@ -35,6 +35,9 @@ from award.enums import EmailStatus, Language
 from award.models import Edition, EmailLog, EmailTemplate, User
 
 PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+# Anything in braces counts as a placeholder when a text is checked, so that template syntax
+# ({{ user.email }}, {% if %}) is refused, not sent as it was written.
+BRACED = re.compile(r"\{([^{}\n]*)\}")
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_PRIMARY = "#0b5394"
 DEFAULT_SECONDARY = "#eef3f8"
@@ -94,7 +97,8 @@ def paragraphs(*parts: str) -> str:
 def placeholders_unknown(text: str, allowed: Iterable[str]) -> list[str]:
     allowed = set(allowed)
     seen: list[str] = []
-    for name in PLACEHOLDER.findall(text or ""):
+    for inner in BRACED.findall(text or ""):
+        name = inner.strip()
         if name not in allowed and name not in seen:
             seen.append(name)
     return seen
