@@ -369,3 +369,33 @@ kind_register(
         position=10,
     )
 )
+
+
+def _password_reset_defaults(count: int) -> tuple[str, str]:
+    subject = _("Reset your password for the V4 Smart Project Award")
+    body = paragraphs(
+        _("Hello,"),
+        _(
+            "Someone (hopefully you) asked to reset the password of your account at the V4 Smart Project Award. "
+            "Open this link to choose a new password:"
+        ),
+        "{link}",
+        _("If you did not ask for this, you can ignore this email; your password stays unchanged."),
+    )
+    return subject, body
+
+
+kind_register(
+    EmailKind(
+        key="password_reset",
+        label=gettext_lazy("Password reset"),
+        placeholders={
+            "name": gettext_lazy("the person's name"),
+            "edition_name": gettext_lazy("the edition's name"),
+            "link": gettext_lazy("the link to choose a new password"),
+        },
+        defaults=_password_reset_defaults,
+        sample={"name": "Jana Nováková"},
+        position=15,
+    )
+)
