@@ -33,7 +33,9 @@ def _edit_url(edition, kind="application_eligible", language="en"):
 
 
 def test_formatter_substitutes_only_allowed_names_and_escapes_html():
-    assert placeholders_unknown("Hi {name}, {password} and { link } {{ user.password }} {% if x %}", ["name", "link"]) == [
+    assert placeholders_unknown(
+        "Hi {name}, {password} and { link } {{ user.password }} {% if x %}", ["name", "link"]
+    ) == [
         "password",
         "user.password",
         "% if x %",
@@ -192,3 +194,25 @@ def test_email_log_and_list_query_counts_do_not_grow(
     with django_assert_max_num_queries(8):
         page = client.get(reverse("setup:emails", args=[edition.slug])).content.decode()
     assert page.count('data-testid="own-text"') == min(rows, len(kinds_all()))
+
+
+def test_password_reset_and_account_emails_go_through_the_registry(client, edition, applicant):
+    applicant.language = "sk"
+    applicant.save()
+    mail.outbox.clear()
+    client.post(reverse("password_reset"), {"email": applicant.email})
+    message = mail.outbox[-1]
+    assert message.to == [applicant.email]
+    assert "/accounts/reset/" in message.body and "/accounts/reset/" in message.alternatives[0][0]
+    log = EmailLog.objects.get(kind="password_reset")
+    assert (log.recipient, log.language, log.status) == (applicant.email, "sk", EmailStatus.SENT)
+
+
+def test_deleting_an_account_leaves_no_address_in_the_email_log(edition, applicant):
+    from submissions.privacy import user_anonymise
+
+    EmailLog.objects.create(
+        edition=edition, recipient=applicant.email, kind="jury_reminder", language="en", subject="s", status="sent"
+    )
+    user_anonymise(user=applicant)
+    assert list(EmailLog.objects.values_list("recipient", flat=True)) == [f"deleted-{applicant.pk}@invalid"]
