@@ -171,14 +171,16 @@ def email_render(
     origin = urlsplit(site_url or "")
     if edition is not None and edition.logo and edition.call_is_public and origin.scheme and origin.netloc:
         logo_url = f"{origin.scheme}://{origin.netloc}" + reverse("setup:logo", args=[edition.slug])
+    primary = _colour(edition.brand_primary if edition else "", DEFAULT_PRIMARY)
+    content = html_from_text(text).replace("<a href=", f'<a style="color:{primary}" href=')
     with translation.override(language):
         html = render_to_string(
             "award/email/layout.html",
             {
                 "subject": subject_text,
-                "content": mark_safe(html_from_text(text)),  # noqa: S308 - built from escaped text above
+                "content": mark_safe(content),  # noqa: S308 - built from escaped text above
                 "edition": edition,
-                "primary": _colour(edition.brand_primary if edition else "", DEFAULT_PRIMARY),
+                "primary": primary,
                 "secondary": _colour(edition.brand_secondary if edition else "", DEFAULT_SECONDARY),
                 "logo_url": logo_url,
                 "language": language,
