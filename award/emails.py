@@ -105,8 +105,16 @@ def placeholders_unknown(text: str, allowed: Iterable[str]) -> list[str]:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Put the values in for the placeholders; anything else in braces stays as written."""
-    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
+    """Put the values in for the placeholders; anything else in braces stays as written. A line
+    whose placeholders are all empty is left out (a status link the sender does not know, no
+    reason on an eligible application), so that no "here:" points at nothing."""
+    lines = []
+    for line in text.split("\n"):
+        names = PLACEHOLDER.findall(line)
+        if names and all(name in values and not str(values[name]).strip() for name in names):
+            continue
+        lines.append(PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), line))
+    return "\n".join(lines)
 
 
 def html_from_text(text: str) -> str:

@@ -41,6 +41,7 @@ def test_formatter_substitutes_only_allowed_names_and_escapes_html():
         "% if x %",
     ]
     assert fill("Hi {name} {other} {{x}}", {"name": "<b>Ann</b>"}) == "Hi <b>Ann</b> {other} {{x}}"
+    assert fill("A\nSee here: {link}\nB {name}", {"link": "", "name": "Ann"}) == "A\nB Ann"
     html = html_from_text("Hi <b>Ann</b>,\nline two\n\n- one https://example.org/a\n- two\n\nBye")
     assert "&lt;b&gt;Ann&lt;/b&gt;,<br>" in html and "<b>" not in html
     assert '<a href="https://example.org/a"' in html and html.count("<li>") == 2 and html.count("<p") == 2
