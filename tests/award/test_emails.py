@@ -217,3 +217,15 @@ def test_deleting_an_account_leaves_no_address_in_the_email_log(edition, applica
     )
     user_anonymise(user=applicant)
     assert list(EmailLog.objects.values_list("recipient", flat=True)) == [f"deleted-{applicant.pk}@invalid"]
+
+
+def test_system_administrator_reads_the_email_log_in_the_admin(client, edition):
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    EmailLog.objects.create(
+        edition=edition, recipient="x@example.org", kind="jury_reminder", language="en", subject="s", status="sent"
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:award_emaillog_changelist")).content.decode()
+    assert "x@example.org" in page
