@@ -253,3 +253,25 @@ def test_generate_page_counts_too_few_jurors_with_the_plural_form_of_the_languag
     body = response.content.decode()
     assert "konflikt záujmov s ním nemá iba 1 porotca." in body
     assert "nemá iba 1 porotcov" not in body
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_reminder_preview_query_count_constant(
+    client_for, edition, open_round, organiser, django_assert_num_queries, n
+):
+    city = CategoryFactory(edition=edition)
+    for _ in range(n):
+        juror_in(edition, panels=[city])
+        eligible_project(edition, city)
+    assignments_generate(actor=organiser, round=open_round, k=1, connect=False)
+    client = client_for(organiser)
+    url = reverse("scoring:reminders", args=[open_round.pk])
+    client.get(url)
+    with django_assert_num_queries(REMINDER_PREVIEW_QUERIES):
+        page = client.get(url).content.decode()
+    rows = page.split('data-testid="recipients"')[1].split("</table>")[0]
+    assert rows.count("<tr>") == 1 + n
+    assert 'data-testid="preview-text"' in page
+
+
+REMINDER_PREVIEW_QUERIES = 7
