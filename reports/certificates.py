@@ -25,6 +25,8 @@ from reports.enums import CertificateKind
 from reports.models import Certificate
 from reports.pdf import SafeURLFetcher, pdf_render
 from reports.pdfdraw import LATIN, Canvas, Composed, FontSet, Style, pdf_compose, qr_matrix, wrap
+from scoring.enums import ResultKind
+from scoring.models import Result, title_in
 
 # A certificate is printed in the recipient's language; anything else falls back to English.
 CERTIFICATE_LANGUAGES = {"en", "sk", "cs", "pl", "hu"}
@@ -108,8 +110,33 @@ def _heading(kind: str) -> tuple[str, str]:
     return _("Certificate of participation"), _("This certificate is presented to")
 
 
-def _language(certificate: Certificate) -> str:
+def certificate_language(certificate: Certificate) -> str:
     return certificate.language if certificate.language in CERTIFICATE_LANGUAGES else "en"
+
+
+_language = certificate_language
+
+
+def special_award_titles(certificates: Sequence[Certificate]) -> dict[tuple[int, str], dict]:
+    """(project, default title) -> the special award's titles per language, in one query.
+    The certificate keeps the default title (its identity, and what the verification page
+    shows); the title printed is the award's in the certificate's language."""
+    projects = {c.project_id for c in certificates if c.kind == CertificateKind.SPECIAL and c.award_title}
+    if not projects:
+        return {}
+    rows = Result.objects.filter(kind=ResultKind.SPECIAL, project_id__in=projects).values_list(
+        "project_id", "title", "titles"
+    )
+    return {(project, title[:200]): titles for project, title, titles in rows}
+
+
+def certificate_award_title(certificate: Certificate, language: str, titles: dict | None = None) -> str:
+    """The award line in `language`: a special award's translated title when it has one."""
+    if certificate.kind != CertificateKind.SPECIAL or not certificate.award_title:
+        return certificate.award_title
+    if titles is None:
+        titles = special_award_titles([certificate])
+    return title_in(certificate.award_title, titles.get((certificate.project_id, certificate.award_title)), language)
 
 
 def _artwork_pages(representatives: Sequence[Certificate]) -> list[str]:
@@ -185,14 +212,14 @@ def _flow(blocks: list[tuple[str, Style, float, float]], scale: float) -> tuple[
     return laid, height
 
 
-def _recipient_lines(canvas: Canvas, certificate: Certificate, ceremony_at, url: str) -> None:
+def _recipient_lines(canvas: Canvas, certificate: Certificate, ceremony_at, url: str, award_title: str) -> None:
     edition = certificate.edition
     top = _award_top()
-    if certificate.award_title:
+    if award_title:
         # The award has a 10 mm box: shrink to one line, then two, never out of the box.
         size = 15.0
         while True:
-            lines = wrap(certificate.award_title, AWARD, size, TEXT_WIDTH)
+            lines = wrap(award_title, AWARD, size, TEXT_WIDTH)
             if len(lines) == 1 or (size <= 9 and len(lines) * AWARD.face.line_height * size <= 10 * MM) or size < 3:
                 break
             size -= 0.5
@@ -266,6 +293,7 @@ def certificates_document(
     # reverse() once: codes are URL-safe as they are.
     prefix, suffix = verify_url_parts(base_url)
     ceremonies: dict[int, object] = {}
+    titles = special_award_titles(certificates)
     fonts = FontSet(alphabet=ALPHABETS[_language(certificates[0])] if len(certificates) == 1 else None)
     pages = []
     for certificate in certificates:
@@ -275,8 +303,15 @@ def certificates_document(
                 timezone.localtime(edition.ceremony_at, edition.tz) if edition.ceremony_at else None
             )
         canvas = Canvas()
-        with translation.override(_language(certificate)):
-            _recipient_lines(canvas, certificate, ceremonies[edition.pk], prefix + certificate.code + suffix)
+        language = _language(certificate)
+        with translation.override(language):
+            _recipient_lines(
+                canvas,
+                certificate,
+                ceremonies[edition.pk],
+                prefix + certificate.code + suffix,
+                certificate_award_title(certificate, language, titles),
+            )
         fonts.add(canvas)
         pages.append((keys[(certificate.edition_id, certificate.kind, _language(certificate))], canvas))
     return pdf_compose(artwork, pages, fonts)
