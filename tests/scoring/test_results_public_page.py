@@ -1,0 +1,45 @@
+"""Issue 17, item 6: the public results list each winner once, special awards apart."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from scoring.enums import ResultKind
+from scoring.models import Result
+from scoring.results.services import special_award_set, special_award_titles_set
+from submissions.enums import ProjectStatus
+from tests.factories import CategoryFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_results_list_each_winner_once_and_special_awards_under_their_heading(
+    client, edition, open_round, organiser
+):
+    category = CategoryFactory(edition=edition, name="Smart City")
+    winner, finalist, other = (
+        ProjectFactory(edition=edition, category=category, status=ProjectStatus.ELIGIBLE, title=title)
+        for title in ("Winning lights", "Finalist buses", "Open data portal")
+    )
+    for project, kind in ((winner, ResultKind.WINNER), (winner, ResultKind.FINALIST), (finalist, ResultKind.FINALIST)):
+        Result.objects.create(edition=edition, category=category, round=open_round, project=project, kind=kind)
+    award = special_award_set(project=other, title="Most innovative", citation="Bold and open.", actor=organiser)
+    special_award_titles_set(result=award, titles={"sk": "Najinovatívnejší projekt"}, actor=organiser)
+    edition.results_published_at = timezone.now() - timedelta(minutes=1)
+    edition.save()
+    url = reverse("results:public", kwargs={"edition": edition.slug})
+    text = client.get(url).text
+    assert text.count("Winning lights") == 1
+    assert text.count("Finalist buses") == 1
+    special = text[text.index('data-testid="special-awards"') :]
+    assert "<h2" in special and "Special awards" in special
+    assert "Most innovative" in special and "Open data portal" in special and "Bold and open." in special
+    assert "Most innovative" not in text[: text.index('data-testid="special-awards"')]
+    # The reader's language: the award's title in it.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sk"
+    slovak = client.get(url).text
+    assert "Najinovatívnejší projekt" in slovak and "Most innovative" not in slovak
+    assert "Osobitné ocenenia" in slovak
