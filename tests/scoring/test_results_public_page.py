@@ -43,3 +43,20 @@ def test_public_results_list_each_winner_once_and_special_awards_under_their_hea
     slovak = client.get(url).text
     assert "Najinovatívnejší projekt" in slovak and "Most innovative" not in slovak
     assert "Osobitné ocenenia" in slovak
+
+
+def test_special_award_is_given_with_its_title_in_other_languages(client_for, edition, organiser):
+    project = ProjectFactory(edition=edition, status=ProjectStatus.ELIGIBLE)
+    client = client_for(organiser)
+    url = reverse("results:special_award", kwargs={"edition": edition.slug})
+    data = {"project": project.pk, "title": "Most innovative", "citation": "Bold.", "title_sk": " Najinovatívnejší "}
+    response = client.post(url, {**data, "title_pl": "Najbardziej innowacyjny", "title_hu": ""})
+    assert response.status_code == 302
+    result = Result.objects.get(project=project, kind=ResultKind.SPECIAL)
+    assert result.titles == {"sk": "Najinovatívnejší", "pl": "Najbardziej innowacyjny"}
+    assert result.title_in("pl") == "Najbardziej innowacyjny" and result.title_in("hu") == "Most innovative"
+    # Too long a title is refused with a message, nothing changes.
+    response = client.post(url, {**data, "title_cs": "x" * 201}, follow=True)
+    assert response.status_code == 200 and "A special award needs" in response.text
+    result.refresh_from_db()
+    assert "cs" not in result.titles
