@@ -16,7 +16,12 @@ from award.downloads import stored_file_response
 from award.limits import length_errors, max_length_of, normalize_newlines
 from award.models import Round
 from award.selectors import edition_current
-from reports.certificates import certificate_filename, certificates_render
+from reports.certificates import (
+    certificate_award_title,
+    certificate_filename,
+    certificate_language,
+    certificates_render,
+)
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
 from reports.jobs import job_recover_if_stale
@@ -273,4 +278,8 @@ def certificate_verify(request, code: str):
         Certificate.objects.filter(code=code).select_related("edition", "category").first() if len(code) <= 40 else None
     )
     status = 200 if certificate is not None else 404
-    return render(request, "reports/verify.html", {"certificate": certificate, "code": code[:40]}, status=status)
+    # The award's title as the certificate prints it (a special award's, in the recipient's language).
+    award = certificate_award_title(certificate, certificate_language(certificate)) if certificate else ""
+    return render(
+        request, "reports/verify.html", {"certificate": certificate, "code": code[:40], "award": award}, status=status
+    )

@@ -33,7 +33,7 @@ def test_winners_batch_gives_one_certificate_unless_chosen_otherwise(edition, sc
     assert len(certificates_issue(edition=edition, kinds=["participant"], actor=organiser)) == 2
 
 
-def test_slovak_certificate_prints_translated_signatory_and_award_titles(edition, scored, organiser):
+def test_slovak_certificate_prints_translated_signatory_and_award_titles(client, edition, scored, organiser):
     p1, _p2 = scored["projects"]  # its owner reads Slovak
     edition.signatories = [
         {
@@ -59,6 +59,8 @@ def test_slovak_certificate_prints_translated_signatory_and_award_titles(edition
     assert "Najinovatívnejší projekt" in text and "Most innovative" not in text
     assert "Director" in text  # no Slovak title given: the default
     assert "Osobitné ocenenie" in text  # the heading in Slovak too
+    # The verification page states the title the certificate prints.
+    assert "Najinovatívnejší projekt" in client.get(reverse("verify", args=[certificate.code])).text
 
 
 def test_certificates_emailed_from_the_batch_in_each_recipients_language(
