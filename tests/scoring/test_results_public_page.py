@@ -60,3 +60,21 @@ def test_special_award_is_given_with_its_title_in_other_languages(client_for, ed
     assert response.status_code == 200 and "A special award needs" in response.text
     result.refresh_from_db()
     assert "cs" not in result.titles
+
+
+def test_public_results_queries_do_not_grow_with_special_awards(client, edition, organiser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    edition.results_published_at = timezone.now() - timedelta(minutes=1)
+    edition.save()
+    url = reverse("results:public", kwargs={"edition": edition.slug})
+    counts = []
+    for _round in range(2):
+        for _n in range(1 if not counts else 4):
+            project = ProjectFactory(edition=edition, status=ProjectStatus.ELIGIBLE)
+            special_award_set(project=project, title="Prize", citation="Why.", actor=organiser)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
