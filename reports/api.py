@@ -162,6 +162,7 @@ class CertificateBatchViewSet(_JobViewSet):
             kinds=serializer.validated_data["kinds"],
             actor=request.user,
             base_url=site_base_url(request),
+            every_level=serializer.validated_data["every_level"],
         )
         return Response(
             self.get_serializer(CertificateBatch.objects.get(pk=batch.pk)).data, status=status.HTTP_201_CREATED

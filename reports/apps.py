@@ -9,4 +9,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         import reports.api  # noqa: F401  (registers certificates, batches and exports on /api/v1/)
+        import reports.emails  # noqa: F401  (registers the certificates' email)
         from reports import receivers  # noqa: F401  (connects signal receivers, registers PDF renderers)

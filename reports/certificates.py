@@ -13,6 +13,8 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import cache
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +27,8 @@ from reports.enums import CertificateKind
 from reports.models import Certificate
 from reports.pdf import SafeURLFetcher, pdf_render
 from reports.pdfdraw import LATIN, Canvas, Composed, FontSet, Style, pdf_compose, qr_matrix, wrap
+from scoring.enums import ResultKind
+from scoring.models import Result, title_in
 
 # A certificate is printed in the recipient's language; anything else falls back to English.
 CERTIFICATE_LANGUAGES = {"en", "sk", "cs", "pl", "hu"}
@@ -108,8 +112,56 @@ def _heading(kind: str) -> tuple[str, str]:
     return _("Certificate of participation"), _("This certificate is presented to")
 
 
-def _language(certificate: Certificate) -> str:
+def certificate_language(certificate: Certificate) -> str:
     return certificate.language if certificate.language in CERTIFICATE_LANGUAGES else "en"
+
+
+_language = certificate_language
+
+
+def special_award_titles(certificates: Sequence[Certificate]) -> dict[tuple[int, str], dict]:
+    """(project, default title) -> the special award's titles per language, in one query.
+    The certificate keeps the default title (its identity, and what the verification page
+    shows); the title printed is the award's in the certificate's language."""
+    projects = {c.project_id for c in certificates if c.kind == CertificateKind.SPECIAL and c.award_title}
+    if not projects:
+        return {}
+    rows = Result.objects.filter(kind=ResultKind.SPECIAL, project_id__in=projects).values_list(
+        "project_id", "title", "titles"
+    )
+    return {(project, title[:200]): titles for project, title, titles in rows}
+
+
+def certificate_award_title(certificate: Certificate, language: str, titles: dict | None = None) -> str:
+    """The award line in `language`: a special award's translated title when it has one."""
+    if certificate.kind != CertificateKind.SPECIAL or not certificate.award_title:
+        return certificate.award_title
+    if titles is None:
+        titles = special_award_titles([certificate])
+    return title_in(certificate.award_title, titles.get((certificate.project_id, certificate.award_title)), language)
+
+
+# The artwork's colours when the edition has no branding: the award's blue and gold.
+DEFAULT_PRIMARY = "#0f4c81"
+DEFAULT_SECONDARY = "#c9a227"
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def brand_colours(edition: Edition) -> tuple[str, str]:
+    """(main, second) colour of the edition's branding as #rrggbb; a missing or malformed one
+    (it goes into CSS) is the default."""
+    primary = edition.brand_primary if _COLOUR.fullmatch(edition.brand_primary or "") else DEFAULT_PRIMARY
+    secondary = edition.brand_secondary if _COLOUR.fullmatch(edition.brand_secondary or "") else DEFAULT_SECONDARY
+    return primary, secondary
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _tint(colour: str, amount: float) -> str:
+    """`colour` mixed into white: a solid colour, where CSS opacity would make a transparency group."""
+    return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in _rgb(colour))
 
 
 def _artwork_pages(representatives: Sequence[Certificate]) -> list[str]:
@@ -120,8 +172,9 @@ def _artwork_pages(representatives: Sequence[Certificate]) -> list[str]:
         edition = certificate.edition
         if edition.pk not in logos:
             logos[edition.pk] = _logo_data_url(edition)
+        primary, secondary = brand_colours(edition)
         with translation.override(_language(certificate)):
-            heading, presented = _heading(certificate.kind)
+            heading, _presented = _heading(certificate.kind)
             pages.append(
                 render_to_string(
                     "reports/certificate_page.html",
@@ -131,33 +184,32 @@ def _artwork_pages(representatives: Sequence[Certificate]) -> list[str]:
                         "logo": logos[edition.pk],
                         "signatories": _signatories(edition),
                         "heading": heading,
-                        "presented": presented,
+                        "primary": primary,
+                        "secondary": secondary,
+                        "wash": _tint(primary, 0.045),
                     },
                 )
             )
     return pages
 
 
-# The page in PDF points (y upwards) and where templates/reports/certificate_page.html leaves
-# room for the recipient's lines: its CSS sizes in mm, line heights as CSS "normal".
+# The page in PDF points (y upwards) and the boxes of templates/reports/certificate_document.html
+# (its CSS places everything in page millimetres).
 MM = 72 / 25.4
 PAGE_HEIGHT = 210 * MM
-CENTRE = 148.5 * MM  # the middle of the frame
-TEXT_WIDTH = 271 * MM  # inside the frame's inner border
+CENTRE = 148.5 * MM  # the middle of the page and of the frame
+TEXT_WIDTH = 262 * MM  # the inner frame is 274 mm wide: 6 mm on each side
 SANS = Style(("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), (0x1D, 0x2A, 0x3A))
 GREY = Style(("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), (0x4A, 0x5A, 0x6A))
 AWARD = Style(("DejaVuSans-Bold.ttf", "DejaVuSans.ttf"), (0x8A, 0x6D, 0x0B))
 NAME = Style(("DejaVuSerif-Bold.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans.ttf"), (0x1D, 0x2A, 0x3A))
-VERIFY_CENTRE = 258 * MM
-VERIFY_WIDTH = 44 * MM
-FOOT_BOTTOM = 195 * MM  # from the top of the page
+VERIFY_CENTRE = 258 * MM  # the .verify box: 236-280 mm
+VERIFY_WIDTH = 40 * MM
+FOOT_BOTTOM = 194 * MM  # from the top of the page
 QR_SIZE = 26 * MM
-FLOW_LIMIT = 158 * MM  # the signatures start below, at 160.45 mm
-
-
-def _award_top() -> float:
-    """Top of the award line: frame and border (13 mm), head (29 mm), heading (4 mm, 34 pt, 1 mm)."""
-    return 46 * MM + 34 * NAME.face.line_height + 1 * MM
+BAND_TOP = 60 * MM  # the heading ends at 56 mm
+BAND_BOTTOM = 154 * MM  # the signatures start at 158 mm
+AWARD_BOX = 11 * MM  # the award's title: one line, or two smaller ones
 
 
 def _line(canvas: Canvas, line, *, style: Style, size: float, top: float, centre: float = CENTRE) -> float:
@@ -179,51 +231,85 @@ def _flow(blocks: list[tuple[str, Style, float, float]], scale: float) -> tuple[
     height = 0.0
     for text, style, size, margin in blocks:
         size *= scale
+        margin *= scale
         lines = wrap(text, style, size, TEXT_WIDTH)
         laid.append((lines, style, size, margin))
         height += margin + len(lines) * style.face.line_height * size
     return laid, height
 
 
-def _recipient_lines(canvas: Canvas, certificate: Certificate, ceremony_at, url: str) -> None:
+def _award_lines(title: str, style: Style) -> tuple[list, float]:
+    """The award's title at 16 pt, shrunk to fit one line, then two, never out of its box."""
+    size = 16.0
+    while True:
+        lines = wrap(title, style, size, TEXT_WIDTH)
+        if len(lines) == 1 or (size <= 10 and len(lines) * style.face.line_height * size <= AWARD_BOX) or size < 3:
+            return lines, size
+        size -= 0.5
+
+
+def _fitting(text: str, style: Style, size: float, smallest: float) -> float:
+    """The largest size from `size` down to `smallest` (in 0.5 pt steps) at which `text` is one
+    line; `smallest` if it wraps even then."""
+    while size > smallest and len(wrap(text, style, size, TEXT_WIDTH)) > 1:
+        size -= 0.5
+    return size
+
+
+@cache
+def _styles(primary: str, secondary: str) -> tuple[Style, Style]:
+    """The award's title in the edition's second colour (darkened for reading on paper) and the
+    recipient's name in its main colour."""
+    r, g, b = _rgb(secondary)
+    award = replace(AWARD, colour=(int(r * 0.7), int(g * 0.7), int(b * 0.7)))
+    return award, replace(NAME, colour=_rgb(primary))
+
+
+def _recipient_lines(canvas: Canvas, certificate: Certificate, ceremony_at, url: str, award_title: str) -> None:
+    """Award, "presented to", name, project, category and date, centred as one block in the band
+    between the heading and the signatures; then the QR code and the link to verify."""
     edition = certificate.edition
-    top = _award_top()
-    if certificate.award_title:
-        # The award has a 10 mm box: shrink to one line, then two, never out of the box.
-        size = 15.0
-        while True:
-            lines = wrap(certificate.award_title, AWARD, size, TEXT_WIDTH)
-            if len(lines) == 1 or (size <= 9 and len(lines) * AWARD.face.line_height * size <= 10 * MM) or size < 3:
-                break
-            size -= 0.5
-        for line in lines:
-            top = _line(canvas, line, style=AWARD, size=size, top=top)
-    blocks = [(certificate.recipient_name, NAME, 24.0, 0.0)]
+    award_style, name_style = _styles(*brand_colours(edition))
+    _heading_text, presented = _heading(certificate.kind)
+    # The name on one line if it fits at 20 pt or more, else wrapped.
+    name_size = _fitting(certificate.recipient_name, name_style, 30.0, 20.0)
+    blocks = [(presented, GREY, 11.5, 0.0), (certificate.recipient_name, name_style, name_size, 2.5 * MM)]
     if certificate.project_title:
-        blocks.append((_("for the project “%(title)s”") % {"title": certificate.project_title}, SANS, 14.0, 2 * MM))
+        project = _("for the project “%(title)s”") % {"title": certificate.project_title}
+        blocks.append((project, SANS, _fitting(project, SANS, 14.0, 12.0), 2.5 * MM))
     category = ""
     if certificate.category:
         category = _("Category: %(category)s") % {"category": certificate.category.name}
         if certificate.reference:
             category += " · " + certificate.reference
         category += " · "
-    blocks.append((category + edition.name, GREY, 10.5, 3 * MM))
+    blocks.append((category + edition.name, GREY, 10.5, 6 * MM))
     date = formats.date_format(ceremony_at, "DATE_FORMAT") if ceremony_at else ""
     place = edition.ceremony_place
     if date and place:
-        blocks.append((_("Awarded on %(date)s in %(place)s") % {"date": date, "place": place}, GREY, 10.5, 3 * MM))
+        blocks.append((_("Awarded on %(date)s in %(place)s") % {"date": date, "place": place}, GREY, 10.5, 1.5 * MM))
     elif date:
-        blocks.append((_("Awarded on %(date)s") % {"date": date}, GREY, 10.5, 3 * MM))
+        blocks.append((_("Awarded on %(date)s") % {"date": date}, GREY, 10.5, 1.5 * MM))
     elif place:
-        blocks.append((_("Awarded in %(place)s") % {"place": place}, GREY, 10.5, 3 * MM))
-    # Below "presented to": 10 mm award box, 11 pt line, 2 mm margin.
-    top = _award_top() + 10 * MM + 11 * SANS.face.line_height + 2 * MM
+        blocks.append((_("Awarded in %(place)s") % {"place": place}, GREY, 10.5, 1.5 * MM))
+
+    award: list = []
+    award_size = award_height = 0.0
+    if award_title:
+        award, award_size = _award_lines(award_title, award_style)
+        award_height = len(award) * award_style.face.line_height * award_size + 4 * MM
+    room = BAND_BOTTOM - BAND_TOP - award_height
     scale = 1.0
     laid, height = _flow(blocks, scale)
-    # Long names and titles wrap; if the lines would reach the signatures, everything shrinks.
-    while top + height > FLOW_LIMIT and scale > 0.2:
+    # Long names and titles wrap; if the lines would not fit the band, everything shrinks.
+    while height > room and scale > 0.2:
         scale *= 0.93
         laid, height = _flow(blocks, scale)
+    top = BAND_TOP + max(0.0, (room - height) / 2)
+    for line in award:
+        top = _line(canvas, line, style=award_style, size=award_size, top=top)
+    if award:
+        top += 4 * MM
     for lines, style, size, margin in laid:
         top += margin
         for line in lines:
@@ -266,6 +352,7 @@ def certificates_document(
     # reverse() once: codes are URL-safe as they are.
     prefix, suffix = verify_url_parts(base_url)
     ceremonies: dict[int, object] = {}
+    titles = special_award_titles(certificates)
     fonts = FontSet(alphabet=ALPHABETS[_language(certificates[0])] if len(certificates) == 1 else None)
     pages = []
     for certificate in certificates:
@@ -275,8 +362,15 @@ def certificates_document(
                 timezone.localtime(edition.ceremony_at, edition.tz) if edition.ceremony_at else None
             )
         canvas = Canvas()
-        with translation.override(_language(certificate)):
-            _recipient_lines(canvas, certificate, ceremonies[edition.pk], prefix + certificate.code + suffix)
+        language = _language(certificate)
+        with translation.override(language):
+            _recipient_lines(
+                canvas,
+                certificate,
+                ceremonies[edition.pk],
+                prefix + certificate.code + suffix,
+                certificate_award_title(certificate, language, titles),
+            )
         fonts.add(canvas)
         pages.append((keys[(certificate.edition_id, certificate.kind, _language(certificate))], canvas))
     return pdf_compose(artwork, pages, fonts)

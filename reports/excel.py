@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.xml import LXML
 
-from award.enums import AggregationMethod, Role, RoundKind
+from award.enums import AggregationMethod, Country, Role, RoundKind
 from award.i18n import localized
 from award.models import Category, Criterion, Edition, EditionRole, Round
 from scoring.enums import AssignmentStatus
@@ -37,6 +37,7 @@ if LXML:
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_DIGITS = re.compile(r"(\d+)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
 NUMBER_FORMAT = "0.00"
@@ -192,6 +193,16 @@ def _local(value: datetime | None, edition: Edition) -> datetime | None:
     return timezone.localtime(value, edition.tz).replace(tzinfo=None)
 
 
+def natural_key(text: str) -> list:
+    """Sort key that compares the numbers inside a text as numbers ("Juror 2" < "Juror 10")."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in _DIGITS.split(text) if part]
+
+
+def country_names() -> dict[str, str]:
+    """Country code -> its name in the active language: workbooks show names, never codes."""
+    return {code: str(label) for code, label in Country.choices}
+
+
 def _new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
@@ -315,7 +326,8 @@ def workbook_score_matrix(
             progress(count)
     sheet.finish()
 
-    juror_ids = sorted(jurors, key=lambda j: jurors[j].lower())
+    # Natural order: "Juror 2" before "Juror 10".
+    juror_ids = sorted(jurors, key=lambda j: natural_key(jurors[j]))
     pivot = Sheet(
         wb,
         _sheet_title(_("Totals by juror"), {sheet.ws.title.lower()}),
@@ -345,7 +357,7 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
         (_("Juror"), 28, None),
         (_("Email"), 30, None),
         (_("Organisation"), 30, None),
-        (_("Country"), 9, None),
+        (_("Country"), 14, None),
         (_("Assigned"), 10, None),
         (_("Completed"), 11, None),
         (_("In progress"), 11, None),
@@ -355,6 +367,7 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
         (_("Last finalised (%(zone)s)") % {"zone": tz_name}, 20, DATETIME_FORMAT),
     ]
     sheet = Sheet(wb, _sheet_title(_("Juror progress"), set()), columns)
+    countries = country_names()
     rows = (
         Assignment.objects.filter(round__edition=edition)
         .values(
@@ -385,7 +398,7 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
                 name,
                 row["juror__email"],
                 row["juror__organisation"],
-                row["juror__country"],
+                countries.get(row["juror__country"], row["juror__country"]),
                 row["assigned"],
                 row["completed"],
                 row["in_progress"],
@@ -558,6 +571,7 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
     summary.finish()
 
     rows_written = 0
+    countries = country_names()
     for ranking in rankings:
         others = [m for m in ranking.methods if m != ranking.method]
         final = round.kind == RoundKind.FINAL
@@ -566,7 +580,7 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
             (_("Reference"), 16, None),
             (_("Project"), 40, None),
             (_("Organisation"), 30, None),
-            (_("Country"), 9, None),
+            (_("Country"), 14, None),
             (
                 _("Official score (%(method)s)") % {"method": method_labels.get(ranking.method, ranking.method)},
                 14,
@@ -592,7 +606,8 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
         ]
         sheet = Sheet(wb, _sheet_title(ranking.category.name, used), columns)
         for row in ranking_rows(ranking):
-            values = [row.rank_label, row.reference, row.title, row.organisation_name, row.country, row.official_score]
+            country = countries.get(row.country, row.country)
+            values = [row.rank_label, row.reference, row.title, row.organisation_name, country, row.official_score]
             values += [score for _method, score, _rank in row.others]
             values += [
                 row.score_se,

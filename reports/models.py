@@ -102,6 +102,10 @@ class CertificateBatch(Job):
     base_url = models.URLField(_("site address"), blank=True)
     merged_pdf = models.FileField(_("merged PDF"), upload_to="certificates/", blank=True)
     zip_file = models.FileField(_("zip of single PDFs"), upload_to="certificates/", blank=True)
+    # A winner gets the winner's certificate only and a finalist the finalist's, unless the
+    # organisers ask for every certificate a project earned (winner, finalist and participant).
+    every_level = models.BooleanField(_("also the lower certificates of winners and finalists"), default=False)
+    emails_queued_at = models.DateTimeField(_("emails queued at"), null=True, blank=True)
 
     class Meta(Job.Meta):
         verbose_name = _("certificate batch")
@@ -143,6 +147,7 @@ class Certificate(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), max_length=MEDIUM_TEXT, blank=True)
 
     class Meta:

@@ -132,6 +132,7 @@ class CertificateBatchSerializer(JobSerializer):
             "id",
             "edition",
             "kinds",
+            "every_level",
             *JOB_PROGRESS_FIELDS,
             "pdf_url",
             "zip_url",
@@ -161,3 +162,5 @@ class ExportStartSerializer(serializers.Serializer):
 class CertificateBatchStartSerializer(serializers.Serializer):
     edition = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     kinds = serializers.MultipleChoiceField(choices=CertificateKind.choices, allow_empty=False)
+    # False (the default): a winner gets the winner's certificate only, a finalist the finalist's.
+    every_level = serializers.BooleanField(default=False)

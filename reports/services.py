@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from award.enums import Role
 from award.models import Category, Edition, EditionRole, User
@@ -73,10 +74,21 @@ def _recipients(edition: Edition, kind: str) -> list[dict]:
     ]
 
 
+# A project's certificates of one batch from the highest down: by default it gets the first of
+# these that the batch includes and it earned (a winner is also a finalist and a participant).
+LADDER = [CertificateKind.WINNER, CertificateKind.FINALIST, CertificateKind.PARTICIPANT]
+
+
 @transaction.atomic
-def certificates_issue(*, edition: Edition, kinds: Iterable[str], actor: User | None) -> list[Certificate]:
+def certificates_issue(
+    *, edition: Edition, kinds: Iterable[str], actor: User | None, every_level: bool = False
+) -> list[Certificate]:
     """The valid certificates of `kinds`, creating the missing ones. A certificate that exists is
-    returned as it is (same code, same statement): reprinting never invalidates a printed code."""
+    returned as it is (same code, same statement): reprinting never invalidates a printed code.
+
+    Unless `every_level`, a project gets only the highest of the winner's, finalist's and
+    participant's certificates that the batch includes (special awards and jurors' thank-yous
+    are never left out)."""
     kinds = [k for k in KIND_ORDER if k in set(kinds)]
     existing = {
         (c.kind, c.project_id, c.juror_id, c.award_title): c
@@ -84,9 +96,13 @@ def certificates_issue(*, edition: Edition, kinds: Iterable[str], actor: User | 
     }
     ordered: list[Certificate] = []
     created: list[Certificate] = []
+    covered: set[int] = set()  # projects that already have a higher certificate in this batch
     for kind in kinds:
+        ladder = kind in LADDER and not every_level
         for fields in _recipients(edition, kind):
             project, juror = fields.get("project"), fields.get("juror")
+            if ladder and project.pk in covered:
+                continue
             key = (kind, project.pk if project else None, juror.pk if juror else None, fields["award_title"])
             certificate = existing.get(key)
             if certificate is None:
@@ -94,6 +110,8 @@ def certificates_issue(*, edition: Edition, kinds: Iterable[str], actor: User | 
                 created.append(certificate)
                 existing[key] = certificate
             ordered.append(certificate)
+        if ladder:
+            covered.update(c.project_id for c in ordered if c.kind == kind)
     Certificate.objects.bulk_create(created)
     if created:
         audit_log(
@@ -124,17 +142,59 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str) ->
     return certificate
 
 
-def certificate_batch_start(*, edition: Edition, kinds: Iterable[str], actor: User, base_url: str) -> CertificateBatch:
+def certificate_batch_start(
+    *, edition: Edition, kinds: Iterable[str], actor: User, base_url: str, every_level: bool = False
+) -> CertificateBatch:
     from reports.tasks import certificate_batch_run
 
     kinds = [k for k in KIND_ORDER if k in set(kinds)]
     with transaction.atomic():
-        batch = CertificateBatch.objects.create(edition=edition, created_by=actor, kinds=kinds, base_url=base_url)
+        batch = CertificateBatch.objects.create(
+            edition=edition, created_by=actor, kinds=kinds, base_url=base_url, every_level=every_level
+        )
         audit_log(
-            actor=actor, action="certificates.batch_started", target=batch, edition=edition, data={"kinds": kinds}
+            actor=actor,
+            action="certificates.batch_started",
+            target=batch,
+            edition=edition,
+            data={"kinds": kinds, "every_level": every_level},
         )
         transaction.on_commit(lambda: certificate_batch_run.enqueue(batch_id=batch.pk))
     return batch
+
+
+class CertificateEmailError(Exception):
+    pass
+
+
+def certificates_email(*, batch: CertificateBatch, actor: User) -> int:
+    """Queue one email per certificate of a finished batch (revoked ones left out) to its
+    recipient, in the recipient's language, with the PDF attached and the verification link.
+    Certificates already emailed are not sent again. Returns the number queued."""
+    from reports.tasks import certificate_email_send
+
+    if batch.status != JobStatus.DONE:
+        raise CertificateEmailError(_("The certificates can be emailed once the batch is ready."))
+    with transaction.atomic():
+        # The batch's certificates as it issued them (issuing again creates nothing new).
+        certificates = certificates_issue(
+            edition=batch.edition, kinds=batch.kinds, actor=actor, every_level=batch.every_level
+        )
+        pending = [c.pk for c in certificates if c.emailed_at is None]
+        batch.emails_queued_at = timezone.now()
+        batch.save(update_fields=["emails_queued_at"])
+        audit_log(
+            actor=actor,
+            action="certificates.emailed",
+            target=batch,
+            edition=batch.edition,
+            data={"count": len(pending)},
+        )
+        base_url = batch.base_url
+        transaction.on_commit(
+            lambda: [certificate_email_send.enqueue(certificate_id=pk, base_url=base_url) for pk in pending]
+        )
+    return len(pending)
 
 
 def export_start(
@@ -168,7 +228,9 @@ def job_rerun(*, job: Job, actor: User) -> Job:
     if job.status != JobStatus.FAILED:
         raise ValueError("only a failed job is run again")
     if isinstance(job, CertificateBatch):
-        return certificate_batch_start(edition=job.edition, kinds=job.kinds, actor=actor, base_url=job.base_url)
+        return certificate_batch_start(
+            edition=job.edition, kinds=job.kinds, actor=actor, base_url=job.base_url, every_level=job.every_level
+        )
     if job.kind == ExportKind.DOSSIER:
         return dossier_start(edition=job.edition, category=job.category, actor=actor)
     return export_start(edition=job.edition, kind=job.kind, actor=actor, total=job.total)

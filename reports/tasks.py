@@ -12,9 +12,19 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django_tasks import task
 
+from award.emails import email_send
 from award.models import Round
 from reports.applications import application_dossier_pdf
-from reports.certificates import certificates_document, certificates_zip
+from reports.certificates import (
+    certificate_award_title,
+    certificate_filename,
+    certificate_language,
+    certificates_document,
+    certificates_render,
+    certificates_zip,
+    verify_url,
+)
+from reports.emails import CERTIFICATE
 from reports.enums import ExportKind
 from reports.excel import (
     workbook_applications,
@@ -23,7 +33,7 @@ from reports.excel import (
     workbook_score_matrix,
 )
 from reports.jobs import JobLease, LeaseLost, job_claim, job_fail, job_finish
-from reports.models import CertificateBatch, ExportJob
+from reports.models import Certificate, CertificateBatch, ExportJob
 from submissions.selectors import projects_for_dossier
 
 logger = logging.getLogger(__name__)
@@ -45,7 +55,9 @@ def certificate_batch_run(batch_id: int) -> int:
     lease = JobLease(CertificateBatch, batch_id, token).start()
     try:
         # Codes are issued once: a rerun after a dead worker gets the same certificates back.
-        certificates = certificates_issue(edition=batch.edition, kinds=batch.kinds, actor=batch.created_by)
+        certificates = certificates_issue(
+            edition=batch.edition, kinds=batch.kinds, actor=batch.created_by, every_level=batch.every_level
+        )
         CertificateBatch.objects.filter(pk=batch_id, lease_token=token).update(total=len(certificates), done=0)
         # One document for the whole batch: the artwork is rendered once and the fonts are
         # subset once; it is the merged PDF, and the zip holds its pages one by one
@@ -68,6 +80,42 @@ def certificate_batch_run(batch_id: int) -> int:
         raise
     finally:
         lease.stop()
+
+
+@task()
+def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
+    """One certificate to its recipient (the team's owner or the juror), in the certificate's
+    language, with its PDF attached (about 60 KB) and its verification link."""
+    certificate = (
+        Certificate.objects.select_related("edition", "category", "project__owner", "juror")
+        .filter(pk=certificate_id, revoked_at__isnull=True, emailed_at__isnull=True)
+        .first()
+    )
+    if certificate is None:
+        return  # revoked or already sent since it was queued
+    recipient = certificate.project.owner if certificate.project_id else certificate.juror
+    if not recipient.email:
+        return
+    pdf = certificates_render([certificate], base_url=base_url)
+    language = certificate_language(certificate)
+    with translation.override(language):
+        award = certificate_award_title(certificate, language) or str(certificate.get_kind_display())
+    email_send(
+        kind=CERTIFICATE.key,
+        edition=certificate.edition,
+        to=recipient.email,
+        language=language,
+        values={
+            "recipient_name": recipient.display_name,
+            "edition_name": certificate.edition.name,
+            "award": award,
+            "project_title": certificate.project_title if certificate.project_id else "",
+            "link": verify_url(certificate, base_url),
+        },
+        attachments=[(certificate_filename(certificate), pdf, "application/pdf")],
+        site_url=base_url,
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
 
 
 @task()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/certificates/batches/", views.batch_start, name="batch_start"),
     path("<slug:slug>/certificates/batches/<int:pk>/", views.batch_detail, name="batch"),
     path("<slug:slug>/certificates/batches/<int:pk>/rerun", views.batch_rerun, name="batch_rerun"),
+    path("<slug:slug>/certificates/batches/<int:pk>/email", views.batch_email, name="batch_email"),
     path("<slug:slug>/certificates/batches/<int:pk>/<str:part>", views.batch_file, name="batch_file"),
     path("<slug:slug>/certificates/<str:code>/revoke", views.certificate_revoke_view, name="certificate_revoke"),
 ]

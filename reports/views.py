@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.downloads import stored_file_response
@@ -16,7 +17,12 @@ from award.limits import length_errors, max_length_of, normalize_newlines
 from award.models import Round
 from award.selectors import edition_current
 from reports.ceremony_sheets import envelope_cards_pdf, run_of_show_pdf
-from reports.certificates import certificate_filename, certificates_render
+from reports.certificates import (
+    certificate_award_title,
+    certificate_filename,
+    certificate_language,
+    certificates_render,
+)
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
 from reports.jobs import job_recover_if_stale
@@ -31,7 +37,14 @@ from reports.selectors import (
     edition_for_organiser,
     exports_of,
 )
-from reports.services import certificate_batch_start, certificate_revoke, export_start, job_rerun
+from reports.services import (
+    CertificateEmailError,
+    certificate_batch_start,
+    certificate_revoke,
+    certificates_email,
+    export_start,
+    job_rerun,
+)
 from reports.tasks import export_write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,6 +99,8 @@ def excel_download(request, slug: str, kind: str):
             messages.error(request, _("Choose a round for the ranking workbook."))
             return redirect("reports:home", slug=edition.slug)
         round_ = get_object_or_404(Round, edition=edition, number=int(number))
+        # Each round's workbook under its own name: two downloads never overwrite each other.
+        filename = f"ranking-{edition.slug}-round-{round_.number}-{stamp}.xlsx"
         buffer = io.BytesIO()
         workbook_ranking(buffer, edition=edition, round=round_)
         return _xlsx_response(buffer, filename)
@@ -159,7 +174,13 @@ def batch_start(request, slug: str):
     if not kinds:
         messages.error(request, _("Choose at least one kind of certificate."))
         return redirect("reports:home", slug=edition.slug)
-    batch = certificate_batch_start(edition=edition, kinds=kinds, actor=request.user, base_url=site_base_url(request))
+    batch = certificate_batch_start(
+        edition=edition,
+        kinds=kinds,
+        actor=request.user,
+        base_url=site_base_url(request),
+        every_level=request.POST.get("every_level") == "on",
+    )
     messages.success(request, _("The certificates are being generated; this page shows the progress."))
     return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
 
@@ -176,6 +197,28 @@ def batch_detail(request, slug: str, pk: int):
 def batch_rerun(request, slug: str, pk: int):
     edition = edition_for_organiser(request.user, slug)
     return _job_rerun(request, edition, get_object_or_404(batches_of(edition), pk=pk))
+
+
+@login_required
+@require_POST
+def batch_email(request, slug: str, pk: int):
+    edition = edition_for_organiser(request.user, slug)
+    batch = get_object_or_404(batches_of(edition), pk=pk)
+    try:
+        count = certificates_email(batch=batch, actor=request.user)
+    except CertificateEmailError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s certificate is being emailed to its recipient.",
+                "%(count)s certificates are being emailed to their recipients.",
+                count,
+            )
+            % {"count": count},
+        )
+    return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
 
 
 @login_required
@@ -236,7 +279,11 @@ def certificate_verify(request, code: str):
         Certificate.objects.filter(code=code).select_related("edition", "category").first() if len(code) <= 40 else None
     )
     status = 200 if certificate is not None else 404
-    return render(request, "reports/verify.html", {"certificate": certificate, "code": code[:40]}, status=status)
+    # The award's title as the certificate prints it (a special award's, in the recipient's language).
+    award = certificate_award_title(certificate, certificate_language(certificate)) if certificate else ""
+    return render(
+        request, "reports/verify.html", {"certificate": certificate, "code": code[:40], "award": award}, status=status
+    )
 
 
 def _ceremony_pdf(request, slug: str, render_pdf, name: str) -> HttpResponse:

@@ -135,6 +135,9 @@ class Result(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="awards", verbose_name=_("project"))
     kind = models.CharField(_("kind"), max_length=20, choices=ResultKind.choices)
     title = models.CharField(_("award title"), max_length=SHORT_TEXT, blank=True)
+    # A special award's title in other languages (language code -> title), as the organisers
+    # typed it; `title` is the default that every language without one falls back to.
+    titles = models.JSONField(_("award title in other languages"), default=dict, blank=True)
     citation = models.TextField(_("citation"), max_length=CITATION_TEXT, blank=True)
     override_reason = models.TextField(_("reason for overriding the ranking"), max_length=MEDIUM_TEXT, blank=True)
     created_by = models.ForeignKey(
@@ -161,6 +164,16 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.project}"
+
+    def title_in(self, language: str | None) -> str:
+        """The award's title in `language`, else the default title."""
+        return title_in(self.title, self.titles, language)
+
+
+def title_in(title: str, titles: dict | None, language: str | None) -> str:
+    """`titles[language]` when the organisers gave one, else `title`."""
+    local = (titles or {}).get(language or "") if isinstance(titles, dict) else None
+    return str(local).strip() if local and str(local).strip() else title
 
 
 class FinalistRemoval(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -336,6 +337,32 @@ def special_award_set(*, project: Project, title: str, citation: str, actor: Use
         edition=edition,
         data={"title": title, "citation": citation, "created": created},
     )
+    return result
+
+
+@transaction.atomic
+def special_award_titles_set(*, result: Result, titles: dict[str, str], actor: User) -> Result:
+    """A special award's title in other languages (language code -> title; an empty one falls
+    back to the default title), printed on the certificates of recipients in those languages."""
+    require_organiser(actor, result.edition)
+    if result.kind != ResultKind.SPECIAL:
+        raise ResultsError(_("Only a special award has titles in other languages."), code="not_special")
+    languages = {code for code, _name in settings.LANGUAGES}
+    limit = Result._meta.get_field("title").max_length
+    cleaned = {code: (text or "").strip() for code, text in titles.items() if code in languages}
+    cleaned = {code: text for code, text in cleaned.items() if text and text != result.title}
+    if any(len(text) > limit for text in cleaned.values()):
+        raise ResultsError(_("An award title is too long."), code="too_long")
+    if cleaned != (result.titles or {}):
+        result.titles = cleaned
+        result.save(update_fields=["titles"])
+        audit_log(
+            actor=actor,
+            action="results.special_award_titles_set",
+            target=result.project,
+            edition=result.edition,
+            data={"title": result.title, "titles": cleaned},
+        )
     return result
 
 

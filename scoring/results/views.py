@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from award.forms import EditionTimeZoneFormMixin
@@ -22,7 +24,7 @@ from award.views_helpers import run_service
 from scoring.enums import ResultKind
 from scoring.jury.forms import ReasonForm
 from scoring.jury.views import _posted_id
-from scoring.models import Result
+from scoring.models import Result, title_in
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
 from scoring.results.seal import publication_snapshot_for, round_snapshots
 from scoring.results.selectors import project_feedback, published_results_of
@@ -35,6 +37,7 @@ from scoring.results.services import (
     round_freeze,
     special_award_remove,
     special_award_set,
+    special_award_titles_set,
     winner_override,
     winners_select,
 )
@@ -51,6 +54,17 @@ class SpecialAwardForm(forms.Form):
 
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
+        # The title in the other languages, for certificates printed in them; empty = the title above.
+        for code, name in settings.LANGUAGES:
+            if code != settings.LANGUAGE_CODE:
+                self.fields[f"title_{code}"] = form_field_for(
+                    Result,
+                    "title",
+                    label=_("Award title (%(language)s)") % {"language": name},
+                    required=False,
+                )
+                self.fields[f"title_{code}"].widget.attrs["lang"] = code
+        self.fields["citation"] = self.fields.pop("citation")  # after the titles
         self.fields["project"].choices = [
             (p.pk, f"{p.reference} · {p.title}")
             for p in edition.projects.filter(status=ProjectStatus.ELIGIBLE).order_by("reference")
@@ -290,14 +304,21 @@ def special_award_view(request, edition: str):
         messages.error(request, _("A special award needs a project, a title and a citation."))
         return redirect(_overview_url(edition))
     project = get_object_or_404(edition.projects.all(), pk=form.cleaned_data["project"])
+    titles = {code: form.cleaned_data.get(f"title_{code}", "") for code, _name in settings.LANGUAGES}
+
+    def give() -> Result:
+        with transaction.atomic():
+            result = special_award_set(
+                project=project,
+                title=form.cleaned_data["title"],
+                citation=form.cleaned_data["citation"],
+                actor=request.user,
+            )
+            return special_award_titles_set(result=result, titles=titles, actor=request.user)
+
     return run_service(
         request,
-        lambda: special_award_set(
-            project=project,
-            title=form.cleaned_data["title"],
-            citation=form.cleaned_data["citation"],
-            actor=request.user,
-        ),
+        give,
         success_url=_overview_url(edition),
         success_message=_("Special award saved."),
     )
@@ -371,10 +392,27 @@ def _published_edition(request, slug: str) -> Edition:
 def public(request, edition: str):
     edition = _published_edition(request, edition)
     groups, sealed = published_results_of(edition)
+    # A winner is a finalist too: listed once, as the winner.
+    for group in groups:
+        winners = {r.project.pk for r in group.winners}
+        group.finalists = [r for r in group.finalists if r.project.pk not in winners]
+    # Special awards under their own heading (some are not of one category), each title in the
+    # reader's language where the organisers gave one.
+    special = [(group.category, r) for group in groups for r in group.special]
+    titles = dict(Result.objects.filter(pk__in=[r.pk for _c, r in special]).values_list("pk", "titles"))
+    language = get_language()
+    for _category, result in special:
+        result.display_title = title_in(result.title, titles.get(result.pk), language)
     return render(
         request,
         "scoring/results/public.html",
-        {"edition": edition, "groups": groups, "sealed": sealed, "is_public": edition.results_are_public()},
+        {
+            "edition": edition,
+            "groups": groups,
+            "special": special,
+            "sealed": sealed,
+            "is_public": edition.results_are_public(),
+        },
     )
 
 

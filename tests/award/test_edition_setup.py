@@ -835,12 +835,17 @@ def test_the_home_page_does_not_name_an_unopened_edition(client, draft):
 def test_certificates_take_the_main_colour_for_their_heading(draft):
     from django.template.loader import render_to_string
 
-    draft.brand_primary = "#7a1f5c"
-    context = {"edition": draft, "heading": "Winner", "presented": "", "signatories": [], "logo": ""}
-    html = render_to_string("reports/certificate_page.html", context)
-    assert '<h1 class="kind" style="color: #7a1f5c">Winner</h1>' in html
-    draft.brand_primary = ""
-    assert '<h1 class="kind">Winner</h1>' in render_to_string("reports/certificate_page.html", context)
+    from reports.certificates import DEFAULT_PRIMARY, DEFAULT_SECONDARY, brand_colours
+
+    draft.brand_primary, draft.brand_secondary = "#7a1f5c", "#2a9d8f"
+    primary, secondary = brand_colours(draft)
+    context = {"edition": draft, "heading": "Winner", "signatories": [], "logo": "", "primary": primary}
+    html = render_to_string("reports/certificate_page.html", {**context, "secondary": secondary})
+    assert 'style="--primary: #7a1f5c; --secondary: #2a9d8f;' in html
+    assert '<h1 class="kind">Winner</h1>' in html
+    # No branding, or something that is not a colour (it would go into CSS): the defaults.
+    draft.brand_primary, draft.brand_secondary = "", "red; background: url(x)"
+    assert brand_colours(draft) == (DEFAULT_PRIMARY, DEFAULT_SECONDARY)
 
 
 def test_the_address_of_the_new_edition_page_is_reserved(client):

@@ -25,16 +25,16 @@ def _publish(edition):
 
 
 def test_certificates_issue_every_kind_once(edition, scored, organiser, juror, other_juror):
-    certificates = certificates_issue(edition=edition, kinds=ALL_KINDS, actor=organiser)
+    certificates = certificates_issue(edition=edition, kinds=ALL_KINDS, actor=organiser, every_level=True)
     kinds = [c.kind for c in certificates]
-    # winner, special, two finalists, two participants, two jurors; in print order
+    # every level chosen: winner, special, two finalists, two participants, two jurors; in print order
     assert kinds == ["winner", "special", "finalist", "finalist", "participant", "participant", "juror", "juror"]
     assert certificates[1].award_title == "Cena verejnosti"
     assert certificates[0].recipient_name == "@Gdańsk Region"
     assert {c.recipient_name for c in certificates if c.kind == "juror"} == {"Julia Juror", "Jan Second"}
     assert all(len(c.code) >= 22 for c in certificates)  # 16 random bytes, URL-safe
     assert len({c.code for c in certificates}) == len(certificates)
-    again = certificates_issue(edition=edition, kinds=ALL_KINDS, actor=organiser)
+    again = certificates_issue(edition=edition, kinds=ALL_KINDS, actor=organiser, every_level=True)
     assert [c.code for c in again] == [c.code for c in certificates]
     assert Certificate.objects.count() == 8
 
@@ -181,8 +181,11 @@ def test_batch_from_the_organiser_page(client_for, edition, scored, organiser, d
     page = client.get(reverse("reports:home", args=[edition.slug]))
     assert "Generate certificates" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:batch_start", args=[edition.slug]), {"kinds": ALL_KINDS})
+        response = client.post(
+            reverse("reports:batch_start", args=[edition.slug]), {"kinds": ALL_KINDS, "every_level": "on"}
+        )
     batch = CertificateBatch.objects.get()
+    assert batch.every_level is True
     assert response.url == reverse("reports:batch", args=[edition.slug, batch.pk])
     assert batch.status == JobStatus.DONE and batch.percent == 100 and batch.total == 8
     detail = client.get(response.url).content.decode()
@@ -237,7 +240,7 @@ def test_reports_nav_link_leads_organisers_to_the_current_edition(client_for, ed
 
 def test_batch_pages_carry_the_shared_artwork_once_and_each_recipients_lines(edition, scored, organiser):
     certificates = certificates_issue(
-        edition=edition, kinds=["winner", "finalist", "participant", "juror"], actor=organiser
+        edition=edition, kinds=["winner", "finalist", "participant", "juror"], actor=organiser, every_level=True
     )
     pdf = certificates_render(certificates, base_url="https://award.example.org")
     reader = PdfReader(io.BytesIO(pdf))
@@ -267,7 +270,7 @@ def test_batch_pages_carry_the_shared_artwork_once_and_each_recipients_lines(edi
 
 def test_zip_names_a_projects_second_certificate_apart(edition, scored, organiser):
     # The winning project is a finalist too: two certificates, one reference and one name.
-    certificates = certificates_issue(edition=edition, kinds=["winner", "finalist"], actor=organiser)
+    certificates = certificates_issue(edition=edition, kinds=["winner", "finalist"], actor=organiser, every_level=True)
     document = certificates_document(certificates, base_url="https://award.example.org")
     archive = zipfile.ZipFile(io.BytesIO(certificates_zip(certificates, document)))
     names = archive.namelist()

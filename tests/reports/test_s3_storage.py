@@ -32,11 +32,11 @@ def test_certificate_batch_is_written_to_the_bucket_and_downloaded(
     pdf_url = reverse("reports:batch_file", args=[edition.slug, batch.pk, "pdf"])
     pdf = b"".join(client.get(pdf_url).streaming_content)
     assert pdf == objects[f"media/{batch.merged_pdf.name}"]
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2  # the winner's certificate and the other finalist's
     archive = b"".join(
         client.get(reverse("reports:batch_file", args=[edition.slug, batch.pk, "zip"])).streaming_content
     )
-    assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 3
+    assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 2
     assert client_for(juror).get(pdf_url).status_code == 404
 
 
