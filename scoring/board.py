@@ -209,7 +209,7 @@ def status_board(edition: Edition, rounds: Iterable[Round] | None = None) -> Boa
                 Step(
                     "final_round",
                     DONE if last["total"] and last["completed"] == last["total"] else TODO,
-                    _of(last["completed"], last["total"]),
+                    _of(last["completed"], last["total"]) if last["total"] else "",
                     url,
                     str(action),
                 )
