@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from threadpoolctl import threadpool_limits
 
 from award.models import Criterion, Round
 from scoring.calibration.graph import components
@@ -72,7 +73,10 @@ def cross_scores(
         mean = np.bincount(project, weights=total, minlength=n_projects) / count
     graph = components(project, juror, n_projects=n_projects, n_jurors=n_jurors)
     if len(project) and graph.connected:
-        result = fit(total, project, juror, n_projects=n_projects, n_jurors=n_jurors)
+        # One BLAS thread, as in analysis.py: on this busy 2-core machine BLAS threads made the
+        # fit's J×J eigendecompositions 5–30× slower.
+        with threadpool_limits(limits=1):
+            result = fit(total, project, juror, n_projects=n_projects, n_jurors=n_jurors)
         return CrossScores(CALIBRATED, result.score, mean, count, total, graph.count)
     return CrossScores(MEAN, mean, mean, count, total, graph.count)
 

@@ -19,6 +19,7 @@ from award.models import Criterion, Edition, Round
 from award.views_helpers import run_service
 from scoring.models import Result
 from scoring.ranking.cross import cross_ranking
+from scoring.ranking.engine import gc_paused
 from scoring.results.ranking_views import _formatter
 from scoring.results.services import cross_award_give
 from scoring.results.views import _organised_edition
@@ -64,7 +65,12 @@ def _page_url(edition: Edition, data=None) -> str:
     return url
 
 
+# The page lists the best projects; "show all" lists every eligible project of the edition.
+SHOWN = 50
+
+
 @login_required
+@gc_paused()
 def cross_award(request, edition: str):
     edition = _organised_edition(request, edition)
     rounds = list(edition.rounds.order_by("number"))
@@ -76,6 +82,7 @@ def cross_award(request, edition: str):
     )
     ranking = give_form = None
     rows = []
+    show_all = request.GET.get("all") == "1"
     if form.is_valid():
         rnd = form.cleaned_data["round"]
         rnd.edition = edition
@@ -88,14 +95,23 @@ def cross_award(request, edition: str):
                 "mean": fmt(row.scores.get("mean")),
                 "criteria": [fmt(row.criterion_means.get(c.pk)) for c in ranking.criteria],
             }
-            for row in ranking.rows
+            for row in (ranking.rows if show_all else ranking.ranked_rows[:SHOWN])
         ]
-        ranked = ranking.ranked_rows
+        ranked = ranking.ranked_rows if show_all else ranking.ranked_rows[:SHOWN]
         give_form = CrossAwardGiveForm(rows=ranked, initial={"project": ranked[0].project.pk} if ranked else None)
     return render(
         request,
         "scoring/results/cross_award.html",
-        {"edition": edition, "form": form, "ranking": ranking, "rows": rows, "give_form": give_form},
+        {
+            "edition": edition,
+            "form": form,
+            "ranking": ranking,
+            "rows": rows,
+            "give_form": give_form,
+            "show_all": show_all,
+            "hidden": len(ranking.rows) - len(rows) if ranking else 0,
+            "all_url": request.get_full_path() + "&all=1",
+        },
     )
 
 

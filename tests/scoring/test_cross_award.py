@@ -208,3 +208,20 @@ def _more(edition, rnd, rubric, reviews):
         )
         assignment.scores.create(criterion=innovation, value=Decimal(value))
         assignment.scores.create(criterion=impact, value=Decimal(10 - value))
+
+
+def test_cross_award_page_lists_the_best_and_every_project_on_request(
+    edition, open_round, rubric, organiser, client_for, monkeypatch
+):
+    from scoring.results import cross_views
+
+    monkeypatch.setattr(cross_views, "SHOWN", 2)
+    build(edition, open_round, rubric, SEPARATE)
+    ProjectFactory(edition=edition, category=edition.categories.first(), status="eligible", reference="C9")
+    client = client_for(organiser)
+    url = reverse("results:cross_award", kwargs={"edition": edition.slug})
+    page = client.get(url, {"round": 1, "criteria": [rubric[0].pk]}).content.decode()
+    assert page.count('data-testid="cross-row"') == 2 and "3 more projects, lower or not ranked." in page
+    page = client.get(url, {"round": 1, "criteria": [rubric[0].pk], "all": "1"}).content.decode()
+    assert page.count('data-testid="cross-row"') == 5  # C9 has no review: listed, not ranked
+    assert page.index('data-reference="B2"') < page.index('data-reference="C9"')

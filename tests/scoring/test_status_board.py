@@ -5,6 +5,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,3 +148,18 @@ def test_status_board_query_count_does_not_grow(edition, open_round, organiser, 
         board = status_board(edition)
     assert len(board.rows) == n
     assert all(row.steps[2].state == "done" for row in board.rows)  # reviews done
+
+
+def test_ranking_overview_query_count_does_not_grow_with_the_board(client, edition, open_round, organiser):
+    client.force_login(organiser)
+    url = reverse("results:overview", kwargs={"edition": edition.slug})
+    counts = []
+    for n in (1, 4):  # one category, then five
+        for index in range(n):
+            AssignmentFactory(round=open_round, project__category=CategoryFactory(edition=edition, slug=f"k{n}{index}"))
+        client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        counts.append((len(captured.captured_queries), page.count('data-testid="board-row-')))
+    assert [rows for _q, rows in counts] == [1, 5]
+    assert counts[0][0] == counts[1][0]
