@@ -165,6 +165,13 @@ def test_cross_award_refuses_bad_input_with_a_message(edition, open_round, rubri
         {"round": 1, "criteria": [rubric[0].pk], "project": other.pk, "title": "T", "citation": "C"},
     )
     assert response.status_code == 404
+    unreviewed = ProjectFactory(edition=edition, category=edition.categories.first(), status="eligible")
+    response = client.post(
+        reverse("results:cross_award_give", kwargs={"edition": edition.slug}),
+        {"round": 1, "criteria": [rubric[0].pk], "project": unreviewed.pk, "title": "T", "citation": "C"},
+        follow=True,
+    )
+    assert "This project has no complete reviews in the round: it is not ranked." in response.content.decode()
     assert not Result.objects.exists()
 
 
