@@ -505,7 +505,7 @@ def cross_award_give(
                 "round": round.number,
                 "criteria": [c.pk for c in ranking.criteria],
                 "method": ranking.method,
-                "reason": ranking.reason,
+                "method_reason": ranking.reason,
                 "rank": row.rank,
                 "score": row.official_score,
             },
