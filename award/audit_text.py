@@ -70,6 +70,9 @@ SENTENCES = {
     "results.sealed_by_migration": gettext_lazy("%(actor)s sealed the results of “%(object)s” during an upgrade"),
     "results.special_award_removed": gettext_lazy("%(actor)s removed the special award of “%(object)s”"),
     "results.special_award_set": gettext_lazy("%(actor)s gave “%(object)s” a special award"),
+    "results.cross_award_given": gettext_lazy(
+        "%(actor)s gave “%(object)s” a special award ranked across the categories"
+    ),
     "results.unpublished": gettext_lazy("%(actor)s withdrew the published results of “%(object)s”"),
     "results.winner_overridden": gettext_lazy(
         "%(actor)s chose “%(object)s” as the winner instead of the ranking’s first"

@@ -73,3 +73,17 @@ def certificates_of(edition: Edition) -> QuerySet[Certificate]:
         .select_related("category")
         .order_by("kind", "reference", "recipient_name", "id")
     )
+
+
+def winner_certificates_by_category(edition: Edition) -> dict[int, int]:
+    """The valid winner's certificates per category, in one query: the status board's
+    "certificates generated" step (registered with ``scoring.board`` in ReportsConfig.ready)."""
+    return dict(
+        Certificate.objects.filter(
+            edition=edition, kind=CertificateKind.WINNER, revoked_at__isnull=True, category__isnull=False
+        )
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+        .order_by()
+    )

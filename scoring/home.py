@@ -6,6 +6,7 @@ from award.home import Panel
 from award.models import Edition, User
 from award.rules import is_juror, is_jury_chair, is_organiser
 from award.selectors import edition_current
+from scoring.board import status_board
 from scoring.enums import AssignmentStatus
 from scoring.jury.briefing import briefing_acknowledged
 from scoring.selectors import assignments_for, edition_dashboard
@@ -15,7 +16,9 @@ def organiser_panel(request) -> Panel | None:
     edition = edition_current(request)
     if edition is None or not is_organiser(request.user, edition):
         return None
-    return Panel("scoring/home_organiser.html", {"edition": edition, **edition_dashboard(edition)})
+    dashboard = edition_dashboard(edition)
+    board = status_board(edition, rounds=dashboard["rounds"])
+    return Panel("scoring/home_organiser.html", {"edition": edition, "board": board, **dashboard})
 
 
 def juror_dashboard(juror: User, edition: Edition) -> dict:

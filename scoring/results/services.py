@@ -22,6 +22,7 @@ from award.rules import require_organiser
 from award.services import audit_log
 from scoring.enums import ResultKind
 from scoring.models import Assignment, ConflictOfInterest, FinalistRemoval, Result
+from scoring.ranking.cross import cross_ranking
 from scoring.ranking.engine import ranking_for
 from scoring.results.seal import SIGN_OFF_TEXT, snapshot_store
 from submissions.enums import ProjectStatus
@@ -500,3 +501,40 @@ def results_unpublish(*, edition: Edition, actor: User, reason: str) -> Edition:
         data={"reason": reason, "previous": previous.isoformat(), "was_public": was_public},
     )
     return edition
+
+
+def cross_award_give(
+    *, round: Round, criteria: list, project: Project, title: str, citation: str, actor: User
+) -> Result:
+    """A cross-category award (issue 17, item 8): a special award, with its certificate, for a
+    project ranked on chosen criteria from the jury's existing scores (``ranking/cross.py``). The
+    ranking is recomputed here, so the audit entry states the method, its reason and the project's
+    place as the organiser saw them. The fit runs before the transaction (it reads only)."""
+    edition = round.edition
+    require_organiser(actor, edition)
+    if project.edition_id != edition.pk:
+        raise ResultsError(_("Only an eligible project can receive an award."), code="wrong_project")
+    if not criteria:
+        raise ResultsError(_("Choose at least one criterion."), code="required")
+    ranking = cross_ranking(round=round, criteria=criteria)
+    row = next((r for r in ranking.rows if r.project.pk == project.pk), None)
+    if row is None or row.rank is None:
+        raise ResultsError(_("This project has no complete reviews in the round: it is not ranked."), code="unranked")
+    with transaction.atomic():
+        result = special_award_set(project=project, title=title, citation=citation, actor=actor)
+        audit_log(
+            actor=actor,
+            action="results.cross_award_given",
+            target=project,
+            edition=edition,
+            data={
+                "title": result.title,
+                "round": round.number,
+                "criteria": [c.pk for c in ranking.criteria],
+                "method": ranking.method,
+                "method_reason": ranking.reason,
+                "rank": row.rank,
+                "score": row.official_score,
+            },
+        )
+    return result

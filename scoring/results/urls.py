@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.results import ceremony_views, ranking_views, views
+from scoring.results import ceremony_views, cross_views, ranking_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -30,6 +30,8 @@ urlpatterns = [
     path(
         "<slug:edition>/ranking/special/<int:pk>/remove/", views.special_award_remove_view, name="special_award_remove"
     ),
+    path("<slug:edition>/ranking/cross/", cross_views.cross_award, name="cross_award"),
+    path("<slug:edition>/ranking/cross/give/", cross_views.cross_award_give_view, name="cross_award_give"),
     path("<slug:edition>/ranking/<int:round>/freeze/", views.round_freeze_view, name="round_freeze"),
     path("<slug:edition>/ranking/<int:round>/<slug:category>/", ranking_views.ranking, name="ranking"),
     path(

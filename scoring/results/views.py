@@ -21,6 +21,7 @@ from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
 from award.views_helpers import run_service
+from scoring.board import status_board
 from scoring.enums import ResultKind
 from scoring.jury.forms import ReasonForm
 from scoring.jury.views import _posted_id
@@ -140,6 +141,7 @@ def overview(request, edition: str):
             "unpublish_form": UnpublishForm(),
             "publication": publication_snapshot_for(edition),
             "sealed_rounds": round_snapshots(edition),
+            "board": status_board(edition, rounds=rounds),
         },
     )
 

@@ -163,9 +163,12 @@ def test_organiser_home_query_count_constant(client, organiser, open_round, djan
     for _ in range(n):
         AssignmentFactory(round=open_round)
     client.force_login(organiser)
-    with django_assert_num_queries(8):  # +1: the set-up panel (editions not yet public)
+    # +1: the set-up panel (editions not yet public); +4: the status board (categories,
+    # assignments and results counted, certificates counted by reports), whatever the rows.
+    with django_assert_num_queries(12):
         response = client.get("/")
     assert f"0 of {n} reviews completed" in response.content.decode()
+    assert 'data-testid="status-board"' in response.content.decode()
 
 
 def test_home_stays_on_the_edition_being_judged_when_the_next_call_opens(client, juror, organiser, open_round):
