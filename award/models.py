@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind, TieBreakRule
+from award.enums import AggregationMethod, Country, FinalMode, Language, OrganisationType, Role, RoundKind, TieBreakRule
 from award.i18n import DefaultLanguageColumnMixin
 
 
@@ -243,6 +243,13 @@ class Round(DefaultLanguageColumnMixin, models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices, default=RoundKind.SHORTLIST)
+    final_mode = models.CharField(
+        _("how the final round decides"),
+        max_length=10,
+        choices=FinalMode.choices,
+        default=FinalMode.SCORED,
+        help_text=_("Final rounds only: score the finalists, or rank them on a ballot."),
+    )
     scoring_opens_at = models.DateTimeField(_("scoring opens"))
     scoring_closes_at = models.DateTimeField(_("scoring deadline"))
     frozen = models.BooleanField(_("results frozen"), default=False)

@@ -281,4 +281,5 @@ class ResultsSnapshot(models.Model):
         raise ValidationError(_("A sealed snapshot cannot be deleted."), code="sealed")
 
 
+from scoring.ballot.models import Ballot, BallotEntry  # noqa: E402, F401  (the ranked ballot's models)
 from scoring.vote.models import PublicVote, Vote  # noqa: E402, F401  (the public vote's models live in their package)
