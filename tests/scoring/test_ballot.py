@@ -103,6 +103,22 @@ def test_juror_casts_and_changes_only_their_own_ballot(client_for, edition):
     assert client_for(UserFactory()).get(url).status_code == 404
 
 
+def test_the_jurors_home_lists_ballots_not_reviews_for_a_ranked_round(client_for, edition):
+    final, category, projects, panel = make_final(edition)
+    client = client_for(panel[0])
+    page = client.get(reverse("scoring:dashboard")).content.decode()
+    ballot_url = reverse("scoring:ballot", kwargs={"round": final.pk, "category": category.slug})
+    assert "Ballot not cast yet" in page and ballot_url in page
+    # No review to start: the finalists are ranked, not scored.
+    assert 'data-testid="continue"' not in page and "0 of 0 reviews completed" in page
+    cast(panel[0], final, category, projects, "012")
+    assert "Ballot cast" in client.get(reverse("scoring:dashboard")).content.decode()
+    # A score posted for a finalist of a ranked round is refused: the ballot decides.
+    assignment = final.assignments.filter(juror=panel[0]).first()
+    response = client.post(reverse("scoring:score", args=[assignment.pk]), {})
+    assert response["Location"] == ballot_url
+
+
 def test_ballot_refuses_bad_input_with_a_message(client_for, edition):
     final, category, projects, panel = make_final(edition)
     client = client_for(panel[0])
