@@ -76,15 +76,10 @@
     var handle = button("⠿", form.dataset.drag + ": " + name, "ballot-handle");
     handle.tabIndex = -1;  // the keyboard has the move buttons and the place field
     li.insertBefore(handle, li.firstChild);
+    // The moves and the drop are followed on the document: moving the item in the list takes it
+    // out of the document for an instant, which would release a pointer capture on the handle.
     var before = null;
-    handle.addEventListener("pointerdown", function (event) {
-      before = snapshot();
-      li.classList.add("dragging");
-      handle.setPointerCapture(event.pointerId);
-      event.preventDefault();
-    });
-    handle.addEventListener("pointermove", function (event) {
-      if (!before) { return; }
+    function follow(event) {
       var target = null;
       items().some(function (other) {
         if (other === li) { return false; }
@@ -95,14 +90,22 @@
       if (target !== li.nextElementSibling) {
         list.insertBefore(li, target);
       }
-    });
+    }
     function drop() {
-      if (!before) { return; }
+      document.removeEventListener("pointermove", follow);
+      document.removeEventListener("pointerup", drop);
+      document.removeEventListener("pointercancel", drop);
       li.classList.remove("dragging");
-      renumber(li, before);
+      if (before) { renumber(li, before); }
       before = null;
     }
-    handle.addEventListener("pointerup", drop);
-    handle.addEventListener("pointercancel", drop);
+    handle.addEventListener("pointerdown", function (event) {
+      before = snapshot();
+      li.classList.add("dragging");
+      event.preventDefault();
+      document.addEventListener("pointermove", follow);
+      document.addEventListener("pointerup", drop);
+      document.addEventListener("pointercancel", drop);
+    });
   });
 })();

@@ -1,5 +1,6 @@
 """The ranked final ballot on a phone (390×844): a juror ranks the finalists by keyboard, with a
-tie, and the count page reads on the same phone; both pages pass axe and do not scroll sideways."""
+tie, then drags one by its handle; the count page reads on the same phone; both pages pass axe
+and do not scroll sideways."""
 
 import pytest
 from playwright.sync_api import expect
@@ -59,6 +60,21 @@ def test_juror_ranks_the_finalists_by_keyboard_on_a_phone(page, login_as):
     page.get_by_text("Your ballot is saved.").wait_for(timeout=30_000)
     ranks = dict(BallotEntry.objects.filter(ballot__juror=juror).values_list("project__title", "rank"))
     assert ranks == {titles[1]: 1, titles[0]: 2, titles[2]: 1}
+
+    # By pointer: drag the last finalist (place 2) above the two tied first; they stay tied.
+    items = page.get_by_test_id("ballot-item")
+    expect(items.last).to_contain_text(titles[0])
+    page.get_by_test_id("ballot-save").scroll_into_view_if_needed()
+    handle = items.last.get_by_role("button", name=f"Drag to reorder: {titles[0]}").bounding_box()
+    top = items.first.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(top["x"] + 20, top["y"] + 5, steps=8)
+    page.mouse.up()
+    expect(items.first).to_contain_text(titles[0])
+    expect(page.get_by_label(titles[0], exact=True)).to_have_value("1")
+    expect(page.get_by_label(titles[1], exact=True)).to_have_value("2")
+    expect(page.get_by_label(titles[2], exact=True)).to_have_value("2")
 
     # The count on the same phone: the tie for first place is named for the chair.
     page.context.clear_cookies()

@@ -189,6 +189,10 @@ def test_winners_select_records_the_schulze_winner(client_for, edition, organise
     # The usual ranking URL of a ranked round leads to the count.
     ranking = reverse("results:ranking", kwargs={"edition": edition.slug, "round": 2, "category": category.slug})
     assert client_for(organiser).get(ranking)["Location"] == url
+    overview = client_for(organiser).get(reverse("results:overview", kwargs={"edition": edition.slug}))
+    assert overview.status_code == 200 and "Fin 1" in overview.content.decode()
+    # A juror of the panel reads only their own ballot, not the count.
+    assert client_for(panel[0]).get(url).status_code == 404
 
 
 def test_a_remaining_tie_is_named_and_the_chairs_decision_is_audited(client_for, edition, organiser):
