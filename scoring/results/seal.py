@@ -7,6 +7,8 @@ A snapshot (``ResultsSnapshot``) holds, as plain JSON:
   the agreement, the decision band (projects whose finalist probability lies strictly between
   ``DECISION_BAND``) and any summary the engine's ranking carries (``_ranking_extras``);
 - ``results``: the finalists, winners and special awards with their reasons and citations;
+- ``ballots`` (only when a sealed round is a ranked final round, scoring/ballot): per round and
+  category every juror's ballot and the Schulze count (``ballot.selectors.ballots_sealed``);
 - the rubric, the method, the engine's version and parameters, and ``scores_hash``: the sha256
   of every counted review's values (``_legacy_ranking_v1.score_rows_hash``).
 

@@ -210,6 +210,8 @@ def test_a_remaining_tie_is_named_and_the_chairs_decision_is_audited(client_for,
     assert "Tie for first place" in text and 'data-testid="ballot-tie-form"' in text
     tie_url = reverse("results:ballot_tie", kwargs={"edition": edition.slug, "round": 2, "category": category.slug})
     client.post(tie_url, {"project": projects[2].pk, "reason": ""})
+    for junk in ("abc", "99999999999999999999", str(UserFactory().pk)):
+        assert client.post(tie_url, {"project": junk, "reason": "r"}).status_code == 302
     assert not Result.objects.filter(kind=ResultKind.WINNER).exists()
     client.post(tie_url, {"project": projects[2].pk, "reason": "Best replicability across the V4 region."})
     result = Result.objects.get(kind=ResultKind.WINNER)
