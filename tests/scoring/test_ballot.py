@@ -191,6 +191,13 @@ def test_winners_select_records_the_schulze_winner(client_for, edition, organise
     assert client_for(organiser).get(ranking)["Location"] == url
     overview = client_for(organiser).get(reverse("results:overview", kwargs={"edition": edition.slug}))
     assert overview.status_code == 200 and "Fin 1" in overview.content.decode()
+    # The organisers may still name another winner, with a reason (the ranking page's override).
+    override = reverse(
+        "results:winner_override", kwargs={"edition": edition.slug, "round": 2, "category": category.slug}
+    )
+    assert override in text
+    client_for(organiser).post(override, {"project": projects[0].pk, "reason": "The statute's rule 7."})
+    assert Result.objects.get(category=category, kind=ResultKind.WINNER).project == projects[0]
     # A juror of the panel reads only their own ballot, not the count.
     assert client_for(panel[0]).get(url).status_code == 404
 
