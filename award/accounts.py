@@ -2,20 +2,19 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from award.account_forms import ProfileForm, SignupForm
-from award.models import User
+from award.models import Edition, User
 from award.services import audit_log
 
 CONFIRM_SALT = "award.email-confirmation"
@@ -35,14 +34,46 @@ def confirmation_user(token: str) -> User | None:
     return User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
 
 
+def _edition_for_account_email() -> Edition | None:
+    """An account belongs to no edition: the one whose call is open (else the current one)
+    words and brands its emails."""
+    from award.selectors import edition_current
+
+    now = timezone.now()
+    return (
+        Edition.objects.filter(call_opened_at__isnull=False, submissions_open_at__lte=now, submissions_close_at__gt=now)
+        .order_by("-year", "-id")
+        .first()
+        or edition_current()
+    )
+
+
+def _account_email_send(*, kind: str, user: User, link: str) -> None:
+    from award.emails import email_send
+
+    edition = _edition_for_account_email()
+    with translation.override(user.language):
+        values = {"name": user.display_name, "edition_name": edition.name if edition else "", "link": link}
+    email_send(kind=kind, edition=edition, to=user.email, language=user.language, values=values, site_url=link)
+
+
 @task()
 def confirmation_email_send(*, user_id: int, url: str) -> None:
-    user = User.objects.get(pk=user_id)
-    with translation.override(user.language):
-        context = {"user": user, "url": url}
-        subject = render_to_string("award/email/confirm_subject.txt", context).strip()
-        body = render_to_string("award/email/confirm_body.txt", context)
-    EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]).send()
+    _account_email_send(kind="account_confirmation", user=User.objects.get(pk=user_id), link=url)
+
+
+@task()
+def password_reset_email_send(*, user_id: int, url: str) -> None:
+    _account_email_send(kind="password_reset", user=User.objects.get(pk=user_id), link=url)
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its email sent like every other one (registry, HTML part, log)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        url = f"{context['protocol']}://{context['domain']}{path}"
+        password_reset_email_send.enqueue(user_id=context["user"].pk, url=url)
 
 
 def _send_confirmation(request, user: User) -> None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from award.forms import EditionTimeZoneFormMixin, EditionTimeZoneInlineFormSet, LocalizedDecimalField
-from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, Round, User
+from award.models import AuditEntry, Category, Criterion, Edition, EditionRole, EmailLog, Round, User
 
 # Weights, ranges and thresholds typed the way the administrator's language writes decimals
 # (README, "Typing numbers"), in a text field the browser does not rewrite.
@@ -119,4 +119,20 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailLog)
+class EmailLogAdmin(admin.ModelAdmin):
+    """Read-only: written by the task that sends."""
+
+    list_display = ["at", "recipient", "kind", "language", "status", "is_test", "edition"]
+    list_filter = ["status", "kind", "edition"]
+    search_fields = ["recipient", "subject"]
+    list_select_related = ["edition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from award.audit_text import audit_sentence, audit_sentences
 from award.models import AuditEntry, Edition, User
 from award.selectors import editions_organised_by
 
@@ -72,7 +73,16 @@ def audit_log_view(request):
     entries = entries.order_by("-at", "-id")
     if request.GET.get("format") == "csv":
         writer = csv.writer(_Echo())
-        header = [_("Time"), _("Who"), _("Action"), _("Object type"), _("Object"), _("Edition"), _("Details")]
+        header = [
+            _("Time"),
+            _("Who"),
+            _("Action"),
+            _("Object type"),
+            _("Object"),
+            _("Edition"),
+            _("Details"),
+            _("What happened"),
+        ]
 
         def rows():
             yield writer.writerow(header)
@@ -88,6 +98,7 @@ def audit_log_view(request):
                             entry.target_repr,
                             entry.edition,
                             entry.data,
+                            audit_sentence(entry),
                         )
                     ]
                 )
@@ -98,4 +109,8 @@ def audit_log_view(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "award/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "award/audit_log.html",
+        {"form": form, "page": page, "lines": audit_sentences(page.object_list), "query": query.urlencode()},
+    )

@@ -66,3 +66,8 @@ class TieBreakRule(models.TextChoices):
         _("Highest-weighted criterion, then median, then the organisers decide"),
     )
     ORGANISER_DECIDES = "organiser_decides", _("Equal scores share a rank; the organisers decide")
+
+
+class EmailStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -7,7 +7,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import AggregationMethod, Country, FinalMode, Language, OrganisationType, Role, RoundKind, TieBreakRule
+from award.enums import (
+    AggregationMethod,
+    Country,
+    EmailStatus,
+    FinalMode,
+    Language,
+    OrganisationType,
+    Role,
+    RoundKind,
+    TieBreakRule,
+)
 from award.i18n import DefaultLanguageColumnMixin
 
 
@@ -336,6 +346,62 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class EmailTemplate(models.Model):
+    """The organisers' own wording of one kind of email (award/emails.py) in one language. Without
+    a row the kind's default text is sent. Placeholders are checked against the kind's list when
+    saved and substituted by a plain formatter: the text never goes through the template engine."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="email_templates", verbose_name=_("edition")
+    )
+    kind = models.CharField(_("email"), max_length=40)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    updated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+
+    class Meta:
+        ordering = ["edition", "kind", "language"]
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "kind", "language"], name="email_template_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.language})"
+
+
+class EmailLog(models.Model):
+    """One email the task worker tried to send: to whom, which kind, and whether it went out.
+    Deliberately not the text: the address, the subject and the error are all the organisers
+    need to answer "did they get it?"."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, null=True, blank=True, related_name="email_log", verbose_name=_("edition")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    recipient = models.EmailField(_("recipient"))
+    kind = models.CharField(_("email"), max_length=40)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=EmailStatus.choices)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    is_test = models.BooleanField(_("test"), default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("email log entry")
+        verbose_name_plural = _("email log")
+        indexes = [models.Index(fields=["edition", "status", "-at"], name="email_log_edition_status")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.recipient} {self.status}"
 
 
 class ApiToken(models.Model):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -19,6 +20,11 @@ urlpatterns = [
     path("accounts/confirm/resend/", accounts.confirm_resend, name="account_confirm_resend"),
     path("accounts/confirm/<str:token>/", accounts.confirm, name="account_confirm"),
     path("accounts/profile/", accounts.profile, name="profile"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=accounts.PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("account/data.zip", privacy_views.account_data, name="account_data"),

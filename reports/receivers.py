@@ -1,17 +1,15 @@
 """Reactions to the applicant side: submissions cannot import reports, so it sends a signal
 and looks PDF renderers and job starters up in registries that this module fills."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.dispatch import receiver
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django_tasks import task
 
+from award.emails import email_send
 from reports.applications import application_summary_pdf
 from reports.services import dossier_start
+from submissions.emails import SUBMITTED, application_values
 from submissions.models import Project
 from submissions.signals import job_starter_register, pdf_renderer_register, project_submitted
 
@@ -31,13 +29,15 @@ def submission_confirmation_send(*, project_id: int, status_url: str = "") -> No
     owner = project.owner
     language = owner.language
     pdf = application_summary_pdf(project, language=language)
-    with translation.override(language):
-        context = {"project": project, "user": owner, "status_url": status_url}
-        subject = render_to_string("submissions/email/submitted_subject.txt", context).strip()
-        body = render_to_string("submissions/email/submitted_body.txt", context)
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[owner.email])
-    message.attach(f"{project.reference}.pdf", pdf, "application/pdf")
-    message.send()
+    email_send(
+        kind=SUBMITTED.key,
+        edition=project.edition,
+        to=owner.email,
+        language=language,
+        values=application_values(project, language=language, link=status_url),
+        attachments=[(f"{project.reference}.pdf", pdf, "application/pdf")],
+        site_url=status_url,
+    )
 
 
 @receiver(project_submitted, dispatch_uid="reports.submission_confirmation")

@@ -15,6 +15,7 @@ from award.downloads import stored_file_response
 from award.limits import length_errors, max_length_of, normalize_newlines
 from award.models import Round
 from award.selectors import edition_current
+from reports.ceremony_sheets import envelope_cards_pdf, run_of_show_pdf
 from reports.certificates import certificate_filename, certificates_render
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
@@ -236,3 +237,22 @@ def certificate_verify(request, code: str):
     )
     status = 200 if certificate is not None else 404
     return render(request, "reports/verify.html", {"certificate": certificate, "code": code[:40]}, status=status)
+
+
+def _ceremony_pdf(request, slug: str, render_pdf, name: str) -> HttpResponse:
+    edition = edition_for_organiser(request.user, slug)
+    response = HttpResponse(render_pdf(edition), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{edition.slug}.pdf"'
+    response["Cache-Control"] = "private, no-store"  # the winners' names, perhaps before publication
+    return response
+
+
+@login_required
+def ceremony_envelopes(request, slug: str):
+    """One envelope card per category (the winner inside) and per special award."""
+    return _ceremony_pdf(request, slug, envelope_cards_pdf, "envelope-cards")
+
+
+@login_required
+def ceremony_run_of_show(request, slug: str):
+    return _ceremony_pdf(request, slug, run_of_show_pdf, "run-of-show")

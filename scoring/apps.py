@@ -8,6 +8,7 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Jury and scoring")
 
     def ready(self) -> None:
+        import scoring.emails  # noqa: F401  (registers the app's kinds of email)
         from award.home import panel_register
         from scoring.home import juror_panel, organiser_panel
 

@@ -281,5 +281,72 @@ class ResultsSnapshot(models.Model):
         raise ValidationError(_("A sealed snapshot cannot be deleted."), code="sealed")
 
 
+class CeremonySponsor(models.Model):
+    """A sponsor's or partner's slide in the ceremony, in the organisers' order: before a chosen
+    category's slides, or after the title slide when no category is chosen. The logo is kept
+    scaled down as a data: URL, so the offline copy of the presentation embeds it."""
+
+    class Kind(models.TextChoices):
+        SPONSOR = "sponsor", _("Sponsor")
+        PARTNER = "partner", _("Partner")
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="ceremony_sponsors", verbose_name=_("edition")
+    )
+    name = models.CharField(_("name"), max_length=SHORT_TEXT)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SPONSOR)
+    logo = models.TextField(_("logo"), blank=True)
+    before_category = models.ForeignKey(
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shown before the category"),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+        verbose_name = _("sponsor or partner")
+        verbose_name_plural = _("sponsors and partners")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CeremonyCue(models.Model):
+    """The presenter's notes: for a category, who hands over its prize; for a project, how its
+    names are pronounced and, for a special award, who hands it over."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="ceremony_cues", verbose_name=_("edition")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("category")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("project")
+    )
+    pronunciation = models.CharField(_("pronunciation note"), max_length=SHORT_TEXT, blank=True)
+    handed_over_by = models.CharField(_("prize handed over by"), max_length=SHORT_TEXT, blank=True)
+
+    class Meta:
+        verbose_name = _("ceremony cue")
+        verbose_name_plural = _("ceremony cues")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__isnull=True, project__isnull=False)
+                | Q(category__isnull=False, project__isnull=True),
+                name="ceremony_cue_category_or_project",
+            ),
+            models.UniqueConstraint(fields=["edition", "category"], name="ceremony_cue_unique_category"),
+            models.UniqueConstraint(fields=["edition", "project"], name="ceremony_cue_unique_project"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.category or self.project)
+
+
 from scoring.ballot.models import Ballot, BallotEntry  # noqa: E402, F401  (the ranked ballot's models)
 from scoring.vote.models import PublicVote, Vote  # noqa: E402, F401  (the public vote's models live in their package)

@@ -8,6 +8,7 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
+        import submissions.emails  # noqa: F401  (registers the app's kinds of email)
         from award.home import panel_register
         from submissions.home import applicant_panel
 

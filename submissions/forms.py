@@ -195,6 +195,54 @@ class EligibilityForm(forms.Form):
         return data
 
 
+class IdListField(forms.Field):
+    """Ticked rows: a list of ids sent as repeated `name=` values."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("Choose applications from the list.")}
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BulkEligibilityForm(EligibilityForm):
+    """One decision and one reason for the ticked applications or for every application that the
+    list's filter matches (scope "all")."""
+
+    SCOPE_SELECTED = "selected"
+    SCOPE_ALL = "all"
+
+    scope = forms.ChoiceField(
+        choices=[
+            (SCOPE_SELECTED, _("The ticked applications")),
+            (SCOPE_ALL, _("Every application the filter matches")),
+        ],
+        initial=SCOPE_SELECTED,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    ids = IdListField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].error_messages["required"] = _("Choose eligible or not eligible.")
+        self.fields["reason"].label = _("Reason (one for all of them; sent to the teams when not eligible)")
+
+    def clean(self):
+        data = super().clean()
+        data["scope"] = data.get("scope") or self.SCOPE_SELECTED
+        if data["scope"] == self.SCOPE_SELECTED and not data.get("ids") and "ids" not in self.errors:
+            self.add_error(None, _("Tick at least one application, or choose every application the filter matches."))
+        return data
+
+
 class OrganiserReopenForm(forms.Form):
     days = forms.IntegerField(label=_("Days the team gets to submit again"), min_value=1, max_value=60, initial=7)
     reason = forms.CharField(label=_("Reason (recorded in the audit log)"), required=False, max_length=500)

@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from award.models import AuditEntry, Edition, User
+from award.models import AuditEntry, Edition, EmailLog, User
 from award.services import audit_log
 from submissions.enums import PROJECT_TRANSITIONS, ProjectStatus
 from submissions.models import Attachment, Project, TeamMember
@@ -264,6 +264,7 @@ def user_anonymise(*, user: User) -> None:
     # applications and audit entries' object names and details.
     old_names = [user.email, user.get_full_name()]
     team_memberships_scrub(email=user.email)
+    old_email = user.email
     user.email = f"deleted-{user.pk}@invalid"
     user.first_name = ""
     user.last_name = ""
@@ -272,6 +273,7 @@ def user_anonymise(*, user: User) -> None:
     user.set_unusable_password()
     user.save()
     user.api_tokens.all().delete()
+    EmailLog.objects.filter(recipient__iexact=old_email).update(recipient=user.email)
     # Older audit entries about this account name it in target_repr; the entries stay, the name goes.
     AuditEntry.objects.filter(target_type=user._meta.label_lower, target_id=str(user.pk)).update(
         target_repr=str(user)[:255]
@@ -316,6 +318,8 @@ def edition_anonymise(
     with transaction.atomic():
         for project in projects:
             project_anonymise(project=project)
+        # Who got which email is of no use once the retention period is over.
+        EmailLog.objects.filter(edition=edition).delete()
         audit_log(
             actor=actor,
             action="edition.anonymised",

@@ -66,14 +66,18 @@ def projects_for_screening(
     organisation_type: str = "",
     status: str = "",
     ordering: str = "reference",
+    with_counts: bool = True,
 ) -> QuerySet[Project]:
-    """Everything that reached the organisers: drafts are the team's business until submitted."""
+    """Everything that reached the organisers: drafts are the team's business until submitted.
+    The list's filter and order; `with_counts=False` leaves out the attachment count (the bulk
+    action and previous / next need only the rows and their order)."""
     qs = (
         Project.objects.filter(edition=edition)
         .exclude(status=ProjectStatus.DRAFT, submitted_at__isnull=True)
         .select_related("category", "owner")
-        .annotate(attachment_count=Count("attachments"))
     )
+    if with_counts:
+        qs = qs.annotate(attachment_count=Count("attachments"))
     if search:
         qs = qs.filter(
             Q(title__icontains=search) | Q(organisation_name__icontains=search) | Q(reference__icontains=search)
@@ -87,6 +91,19 @@ def projects_for_screening(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by(*SCREENING_ORDERINGS.get(ordering, SCREENING_ORDERINGS["reference"]))
+
+
+def screening_neighbours(qs: QuerySet[Project], pk: int) -> tuple[int | None, int | None, int, int]:
+    """(previous id, next id, position from 1, count) of an application in the list's filter and
+    order; position 0 when the filter no longer holds it (e.g. just decided under a status
+    filter). One query over ids only: a few kilobytes even at thousands of applications."""
+    ids = list(qs.values_list("pk", flat=True))
+    if pk not in ids:
+        return (None, ids[0] if ids else None, 0, len(ids))
+    index = ids.index(pk)
+    previous = ids[index - 1] if index > 0 else None
+    following = ids[index + 1] if index + 1 < len(ids) else None
+    return (previous, following, index + 1, len(ids))
 
 
 def screening_counts(qs: QuerySet[Project]) -> dict[str, list[dict]]:

@@ -1,6 +1,6 @@
 """Writes on applications. Views call these; they do not re-implement them."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -447,3 +447,47 @@ def project_eligibility_set(
         project_id = project.pk
         transaction.on_commit(lambda: eligibility_email_send.enqueue(project_id=project_id, status_url=status_url))
     return project
+
+
+def projects_eligibility_set(
+    *,
+    actor: User,
+    projects: Iterable[Project],
+    eligible: bool,
+    reason: str = "",
+    status_url_for: Callable[[Project], str] | None = None,
+) -> tuple[list[Project], list[tuple[Project, str]]]:
+    """Bulk screening: the same decision and reason for many applications, each one through
+    project_eligibility_set (so each gets its own audit entry and its team its own email, in the
+    team's language, after commit). An application that cannot take the decision (withdrawn,
+    reopened as a draft, already decided so) is skipped with the reason and the others go ahead.
+    Returns (changed, skipped)."""
+    reason = (reason or "").strip()
+    if not eligible and not reason:
+        raise ValidationError({"reason": [_("Give the reason why the application is not eligible.")]})
+    errors = length_errors(Project, {"ineligibility_reason": reason}, keys={"ineligibility_reason": "reason"})
+    if errors:
+        raise ValidationError(errors)
+    target = ProjectStatus.ELIGIBLE if eligible else ProjectStatus.INELIGIBLE
+    changed: list[Project] = []
+    skipped: list[tuple[Project, str]] = []
+    with transaction.atomic():
+        for project in projects:
+            if project.status == target:
+                skipped.append((project, str(_("It already has this decision."))))
+                continue
+            try:
+                # A savepoint each: a refused application leaves the others' decisions standing.
+                with transaction.atomic():
+                    changed.append(
+                        project_eligibility_set(
+                            actor=actor,
+                            project=project,
+                            eligible=eligible,
+                            reason=reason,
+                            status_url=status_url_for(project) if status_url_for else "",
+                        )
+                    )
+            except ValidationError as error:
+                skipped.append((project, " ".join(error.messages)))
+    return changed, skipped

@@ -15,6 +15,7 @@ urlpatterns = [
     path("applications/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("screening/", views.screening_current, name="screening_current"),
     path("screening/<slug:slug>/", views.screening_list, name="screening"),
+    path("screening/<slug:slug>/bulk/", views.screening_bulk, name="screening_bulk"),
     path("screening/<slug:slug>/<int:pk>/", views.screening_detail, name="screening_detail"),
     path("screening/<slug:slug>/<int:pk>/eligibility/", views.screening_eligibility, name="screening_eligibility"),
     path("screening/<slug:slug>/<int:pk>/reopen/", views.screening_reopen, name="screening_reopen"),

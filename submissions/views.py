@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from award.audit_text import audit_sentences
 from award.downloads import stored_file_response
 from award.enums import Country, OrganisationType
 from award.models import AuditEntry, Edition
@@ -21,6 +23,7 @@ from submissions import rules, services
 from submissions.enums import ProjectStatus
 from submissions.forms import (
     AttachmentForm,
+    BulkEligibilityForm,
     EligibilityForm,
     OrganiserReopenForm,
     ProjectForm,
@@ -34,6 +37,7 @@ from submissions.selectors import (
     projects_owned_by,
     projects_visible_to,
     screening_counts,
+    screening_neighbours,
 )
 from submissions.signals import job_starters, pdf_renderers
 from submissions.validators import attachment_max_bytes, attachment_max_count
@@ -389,10 +393,22 @@ def screening_current(request):
     return redirect("submissions:screening", slug=edition.slug)
 
 
-@login_required
-def screening_list(request, slug: str):
-    edition = _organised_edition(request, slug)
-    filters = ScreeningFilterForm(request.GET or None, edition=edition)
+# The list's filter and order, carried from the list to the detail page and the bulk action.
+LIST_KEYS = ("q", "category", "country", "organisation_type", "status", "sort")
+
+
+def _list_query(request) -> str:
+    query = QueryDict(mutable=True)
+    for key in LIST_KEYS:
+        for value in request.GET.getlist(key):
+            if value:
+                query.appendlist(key, value)
+    return query.urlencode()
+
+
+def _screening_filtered(request, edition: Edition, *, with_counts: bool = True):
+    """(filter form, filtered and ordered queryset, ordering) from the list's query string."""
+    filters = ScreeningFilterForm(_list_params(request), edition=edition)
     params = filters.cleaned_data if filters.is_valid() else {}
     category = params.get("category")
     ordering = params.get("sort") or "reference"
@@ -404,7 +420,24 @@ def screening_list(request, slug: str):
         organisation_type=params.get("organisation_type") or "",
         status=params.get("status") or "",
         ordering=ordering,
+        with_counts=with_counts,
     )
+    return filters, qs, ordering
+
+
+def _list_params(request):
+    params = QueryDict(_list_query(request))
+    return params or None
+
+
+@login_required
+def screening_list(request, slug: str):
+    edition = _organised_edition(request, slug)
+    return _screening_list_page(request, edition)
+
+
+def _screening_list_page(request, edition: Edition, *, bulk_form=None, status: int | None = None):
+    filters, qs, ordering = _screening_filtered(request, edition)
     page = Paginator(qs, SCREENING_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -419,6 +452,8 @@ def screening_list(request, slug: str):
         ("status", _("Status")),
         ("submitted", _("Submitted")),
     ]
+    if status is None:
+        status = 200 if filters.is_bound is False or filters.is_valid() else 400
     return render(
         request,
         "submissions/screening_list.html",
@@ -430,12 +465,82 @@ def screening_list(request, slug: str):
             "columns": columns,
             "ordering": ordering,
             "query": query.urlencode(),
+            "list_query": _list_query(request),
             "sort_query": sort_query.urlencode(),
             "categories": list(edition.categories.all()),
             "can_dossier": "application_dossier" in job_starters,
+            "bulk_form": bulk_form or BulkEligibilityForm(),
+            "ticked": request.POST.getlist("ids") if request.method == "POST" else [],
         },
-        status=200 if filters.is_bound is False or filters.is_valid() else 400,
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def screening_bulk(request, slug: str):
+    """One decision and one reason for many applications: the ticked ones, or every one the
+    list's filter (in the query string) matches. Only applications of this edition that reached
+    the organisers are reachable: other ids are ignored, as if they did not exist."""
+    edition = _organised_edition(request, slug)
+    form = BulkEligibilityForm(request.POST)
+    if not form.is_valid():
+        return _screening_list_page(request, edition, bulk_form=form, status=400)
+    filters, qs, _ordering = _screening_filtered(request, edition, with_counts=False)
+    if form.cleaned_data["scope"] == BulkEligibilityForm.SCOPE_ALL:
+        if filters.is_bound and not filters.is_valid():
+            form.add_error(None, _("The filter is not valid; correct it before choosing every application it matches."))
+            return _screening_list_page(request, edition, bulk_form=form, status=400)
+        projects = list(qs)
+    else:
+        projects = list(projects_for_screening(edition, with_counts=False).filter(pk__in=form.cleaned_data["ids"]))
+    if not projects:
+        form.add_error(None, _("None of the chosen applications is on the list; nothing was changed."))
+        return _screening_list_page(request, edition, bulk_form=form, status=400)
+    eligible = form.cleaned_data["decision"] == "eligible"
+    try:
+        changed, skipped = services.projects_eligibility_set(
+            actor=request.user,
+            projects=projects,
+            eligible=eligible,
+            reason=form.cleaned_data["reason"],
+            status_url_for=lambda project: _status_url(request, project),
+        )
+    except ValidationError as error:
+        for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _screening_list_page(request, edition, bulk_form=form, status=400)
+    if changed:
+        count = len(changed)
+        if eligible:
+            text = ngettext(
+                "%(count)s application was marked eligible; its team is told by email.",
+                "%(count)s applications were marked eligible; their teams are told by email.",
+                count,
+            )
+        else:
+            text = ngettext(
+                "%(count)s application was marked not eligible; its team is told by email.",
+                "%(count)s applications were marked not eligible; their teams are told by email.",
+                count,
+            )
+        messages.success(request, text % {"count": count})
+    if skipped:
+        # The first few by name; a hundred references would bury the message.
+        details = "; ".join(f"{project.reference or project.pk}: {why}" for project, why in skipped[:10])
+        if len(skipped) > 10:
+            details += "; …"
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s application was left as it was: %(details)s",
+                "%(count)s applications were left as they were: %(details)s",
+                len(skipped),
+            )
+            % {"count": len(skipped), "details": details},
+        )
+    query = request.GET.copy()
+    return redirect(reverse("submissions:screening", args=[edition.slug]) + ("?" + query.urlencode() if query else ""))
 
 
 def _screening_project(request, slug: str, pk: int) -> Project:
@@ -447,6 +552,8 @@ def _screening_detail_page(request, project, *, eligibility_form=None, reopen_fo
     history = AuditEntry.objects.filter(target_type="submissions.project", target_id=str(project.pk)).select_related(
         "actor"
     )[:50]
+    _filters, qs, _ordering = _screening_filtered(request, project.edition, with_counts=False)
+    previous_id, next_id, position, total = screening_neighbours(qs, project.pk)
     return render(
         request,
         "submissions/screening_detail.html",
@@ -457,13 +564,23 @@ def _screening_detail_page(request, project, *, eligibility_form=None, reopen_fo
             "attachments": list(project.attachments.all()),
             "eligibility_form": eligibility_form or EligibilityForm(initial={"reason": project.ineligibility_reason}),
             "reopen_form": reopen_form or OrganiserReopenForm(),
-            "history": list(history),
+            "history": audit_sentences(history),
             "can_reopen": project.status == ProjectStatus.SUBMITTED,
             "can_decide": project.status in {ProjectStatus.SUBMITTED, ProjectStatus.ELIGIBLE, ProjectStatus.INELIGIBLE},
             "has_pdf": "application_summary" in pdf_renderers,
+            "list_query": _list_query(request),
+            "previous_id": previous_id,
+            "next_id": next_id,
+            "position": position,
+            "total": total,
         },
         status=status,
     )
+
+
+def _detail_url(edition: Edition, pk: int, list_query: str) -> str:
+    url = reverse("submissions:screening_detail", args=[edition.slug, pk])
+    return url + ("?" + list_query if list_query else "")
 
 
 @login_required
@@ -478,6 +595,10 @@ def screening_eligibility(request, slug: str, pk: int):
     project = _screening_project(request, slug, pk)
     form = EligibilityForm(request.POST)
     if form.is_valid():
+        # The next application is taken before the decision: under a status filter the decided
+        # one leaves the list.
+        _filters, qs, _ordering = _screening_filtered(request, project.edition, with_counts=False)
+        _previous, next_id, _position, _total = screening_neighbours(qs, project.pk)
         try:
             services.project_eligibility_set(
                 actor=request.user,
@@ -494,7 +615,8 @@ def screening_eligibility(request, slug: str, pk: int):
                 form.add_error(None, error)
         else:
             messages.success(request, _("The decision was saved and the team was told by email."))
-            return redirect("submissions:screening_detail", slug=slug, pk=pk)
+            target = next_id if request.POST.get("then") == "next" and next_id else pk
+            return redirect(_detail_url(project.edition, target, _list_query(request)))
     return _screening_detail_page(request, project, eligibility_form=form, status=400)
 
 
@@ -513,7 +635,7 @@ def screening_reopen(request, slug: str, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("The application is a draft again; the team can change and submit it."))
-            return redirect("submissions:screening_detail", slug=slug, pk=pk)
+            return redirect(_detail_url(project.edition, pk, _list_query(request)))
     return _screening_detail_page(request, project, reopen_form=form, status=400)
 
 

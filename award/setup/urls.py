@@ -1,6 +1,6 @@
 from django.urls import path
 
-from award.setup import views
+from award.setup import emails, views
 
 app_name = "setup"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("<slug:slug>/signatories/", views.signatories, name="signatories"),
     path("<slug:slug>/branding/", views.branding, name="branding"),
     path("<slug:slug>/logo/", views.edition_logo, name="logo"),
+    path("<slug:slug>/emails/", emails.emails, name="emails"),
+    path("<slug:slug>/emails/log/", emails.email_log, name="email_log"),
+    path("<slug:slug>/emails/<slug:kind>/<str:language>/", emails.email_edit, name="email_edit"),
     path("<slug:slug>/checklist/", views.checklist, name="checklist"),
     path("<slug:slug>/open/", views.call_open, name="open"),
 ]

@@ -151,6 +151,17 @@ def invitation_accept(*, role: EditionRole, password: str) -> EditionRole:
     return role
 
 
+def reminder_recipients(round: Round):
+    """The jurors who would get a reminder, with how many of their reviews are open."""
+    from django.db.models import Count, Q
+
+    return (
+        User.objects.filter(assignments__round=round, assignments__status__in=OPEN_STATUSES)
+        .annotate(open_count=Count("assignments", filter=Q(assignments__round=round)))
+        .order_by("last_name", "first_name", "email")
+    )
+
+
 def reminders_send(*, actor: User, round: Round, site_url: str = "") -> int:
     """One email per juror with unfinished assignments in the round; returns how many."""
     from scoring.tasks import reminder_email_send

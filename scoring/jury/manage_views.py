@@ -43,6 +43,7 @@ from scoring.jury.jurors import (
     juror_profile_save,
     jurors_invite_pending,
     jury_chair_set,
+    reminder_recipients,
     reminders_send,
 )
 from scoring.jury.jurors_import import jurors_import, jurors_import_preview
@@ -430,6 +431,22 @@ def assignments(request, pk: int):
 def progress(request, pk: int):
     rnd = _round_for_organiser(request, pk)
     if request.method == "POST":
+        # Reminders are sent from their preview only.
+        return redirect("scoring:reminders", pk=rnd.pk)
+    context = {"round": rnd, "edition": rnd.edition, **_round_board(request, rnd)}
+    return render(request, "scoring/progress.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminders(request, pk: int):
+    """GET: who would get a reminder and the email that the first one (or the one chosen) would
+    read; POST: send them."""
+    from award.emails import email_render
+    from scoring.emails import REMINDER, reminder_values
+
+    rnd = _round_for_organiser(request, pk)
+    if request.method == "POST":
         count = reminders_send(actor=request.user, round=rnd, site_url=_site_url(request))
         messages.success(
             request,
@@ -437,8 +454,25 @@ def progress(request, pk: int):
             % {"count": count},
         )
         return redirect("scoring:progress", pk=rnd.pk)
-    context = {"round": rnd, "edition": rnd.edition, **_round_board(request, rnd)}
-    return render(request, "scoring/progress.html", context)
+    recipients = list(reminder_recipients(rnd))
+    chosen = None
+    if recipients:
+        wanted = request.GET.get("juror")
+        chosen = next((r for r in recipients if str(r.pk) == wanted), recipients[0])
+    preview = None
+    if chosen is not None:
+        values = reminder_values(chosen, rnd, site_url=_site_url(request))
+        if values is not None:
+            preview = email_render(
+                kind=REMINDER,
+                edition=rnd.edition,
+                language=chosen.language or "en",
+                values=values,
+                count=int(values["review_count"]),
+                site_url=_site_url(request),
+            )
+    context = {"round": rnd, "edition": rnd.edition, "recipients": recipients, "chosen": chosen, "preview": preview}
+    return render(request, "scoring/reminders.html", context)
 
 
 @login_required

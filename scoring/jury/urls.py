@@ -20,5 +20,6 @@ urlpatterns = [
     path("manage/<slug:slug>/jurors/<int:role_pk>/chair/", manage_views.juror_chair, name="juror_chair"),
     path("manage/rounds/<int:pk>/assignments/", manage_views.assignments, name="assignments"),
     path("manage/rounds/<int:pk>/progress/", manage_views.progress, name="progress"),
+    path("manage/rounds/<int:pk>/reminders/", manage_views.reminders, name="reminders"),
     path("manage/assignments/<int:pk>/reopen/", manage_views.reopen, name="reopen"),
 ]

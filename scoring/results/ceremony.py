@@ -19,7 +19,8 @@ from django.core.cache import cache
 
 from award.enums import Country
 from award.models import Category, Edition
-from scoring.models import Result
+from scoring.enums import ResultKind
+from scoring.models import CeremonyCue, CeremonySponsor, Result
 from scoring.results.selectors import published_results_of
 from submissions.models import Attachment, Project
 
@@ -44,6 +45,8 @@ class CeremonyEntry:
     title: str = ""  # the special award's title
     citation: str = ""
     is_winner: bool = False
+    pronunciation: str = ""  # the presenter's notes
+    handed_over_by: str = ""
 
 
 @dataclass
@@ -51,6 +54,8 @@ class CeremonyCategory:
     category: Category
     finalists: list[CeremonyEntry] = field(default_factory=list)
     winners: list[CeremonyEntry] = field(default_factory=list)
+    handed_over_by: str = ""
+    sponsors: list[CeremonySponsor] = field(default_factory=list)  # their slides come first
 
 
 @dataclass
@@ -58,6 +63,7 @@ class Ceremony:
     edition: Edition
     categories: list[CeremonyCategory]
     special: list[CeremonyEntry]
+    sponsors: list[CeremonySponsor] = field(default_factory=list)  # after the title slide
 
 
 def picture_data_url(attachment: Attachment) -> str | None:
@@ -122,13 +128,24 @@ def ceremony_for(edition: Edition) -> Ceremony:
     countries = dict(Country.choices)
     projects = {r.project.pk: r.project for g in groups for r in (*g.finalists, *g.winners, *g.special)}
     pictures = _pictures(list(projects.values()))
+    project_cues: dict[int, CeremonyCue] = {}
+    category_cues: dict[int, CeremonyCue] = {}
+    for cue in CeremonyCue.objects.filter(edition=edition):
+        if cue.project_id:
+            project_cues[cue.project_id] = cue
+        else:
+            category_cues[cue.category_id] = cue
+    sponsors = list(CeremonySponsor.objects.filter(edition=edition))
 
     def entry(result: Result, **extra) -> CeremonyEntry:
         project = result.project
+        cue = project_cues.get(project.pk)
         return CeremonyEntry(
             project=project,
             country_name=str(countries.get(project.country, project.country)),
             picture=pictures.get(project.pk),
+            pronunciation=cue.pronunciation if cue else "",
+            handed_over_by=cue.handed_over_by if cue and result.kind == ResultKind.SPECIAL else "",
             **extra,
         )
 
@@ -142,15 +159,21 @@ def ceremony_for(edition: Edition) -> Ceremony:
             finalists.setdefault(result.project_id, result)
         ordered = sorted(finalists.values(), key=lambda r: (r.project.reference or "", r.project.title, r.project_id))
         if ordered:
+            cue = category_cues.get(group.category.pk)
             categories.append(
                 CeremonyCategory(
                     category=group.category,
                     finalists=[entry(r, is_winner=r.project_id in winner_ids) for r in ordered],
                     winners=[entry(r, is_winner=True) for r in group.winners],
+                    handed_over_by=cue.handed_over_by if cue else "",
+                    sponsors=[s for s in sponsors if s.before_category_id == group.category.pk],
                 )
             )
         special.extend(entry(r, title=r.title, citation=r.citation) for r in group.special)
-    return Ceremony(edition=edition, categories=categories, special=special)
+    # A sponsor placed before a category that has no slides is shown after the title slide.
+    shown = {group.category.pk for group in categories}
+    opening = [s for s in sponsors if s.before_category_id not in shown]
+    return Ceremony(edition=edition, categories=categories, special=special, sponsors=opening)
 
 
 def static_text(path: str) -> str:

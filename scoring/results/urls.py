@@ -1,7 +1,7 @@
 from django.urls import path
 
 from scoring.ballot import views as ballot_views
-from scoring.results import ranking_views, views
+from scoring.results import ceremony_views, ranking_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -10,6 +10,19 @@ urlpatterns = [
     path("<slug:edition>/results.json", views.public_json, name="public_json"),
     path("<slug:edition>/ceremony/", views.ceremony, name="ceremony"),
     path("<slug:edition>/ceremony/offline/", views.ceremony_offline, name="ceremony_offline"),
+    path("<slug:edition>/ceremony/presenter/", ceremony_views.presenter, name="ceremony_presenter"),
+    path("<slug:edition>/ceremony/script/", ceremony_views.script, name="ceremony_script"),
+    path("<slug:edition>/ceremony/script/sponsors/", ceremony_views.sponsor_add, name="ceremony_sponsor_add"),
+    path(
+        "<slug:edition>/ceremony/script/sponsors/<int:pk>/move/",
+        ceremony_views.sponsor_move,
+        name="ceremony_sponsor_move",
+    ),
+    path(
+        "<slug:edition>/ceremony/script/sponsors/<int:pk>/remove/",
+        ceremony_views.sponsor_remove,
+        name="ceremony_sponsor_remove",
+    ),
     path("<slug:edition>/project/<int:pk>/", views.project_result, name="project"),
     path("<slug:edition>/ranking/", views.overview, name="overview"),
     path("<slug:edition>/ranking/publish/", views.publish_view, name="publish"),

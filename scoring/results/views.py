@@ -423,10 +423,13 @@ def public_json(request, edition: str):
 def ceremony(request, edition: str):
     """The full-screen ceremony presentation, under the same embargo as the public results."""
     edition = _published_edition(request, edition)
+    presenter_url = None
+    if is_organiser(request.user, edition):
+        presenter_url = reverse("results:ceremony_presenter", kwargs={"edition": edition.slug})
     return render(
         request,
         "scoring/results/ceremony.html",
-        {"edition": edition, "ceremony": ceremony_for(edition), "is_public": edition.results_are_public()},
+        {"edition": edition, "ceremony": ceremony_for(edition), "presenter_url": presenter_url},
     )
 
 
@@ -442,7 +445,6 @@ def ceremony_offline(request, edition: str):
         {
             "edition": edition,
             "ceremony": ceremony_for(edition),
-            "is_public": edition.results_are_public(),
             "offline": True,
             "inline_css": inline_css,
             "inline_js": inline_js,

@@ -1,3 +1,4 @@
+import base64
 import io
 import re
 
@@ -8,8 +9,9 @@ from playwright.sync_api import expect
 
 from award.enums import Country, Role
 from scoring.enums import ResultKind
-from scoring.models import Result
+from scoring.models import CeremonyCue, CeremonySponsor, Result
 from submissions.models import Attachment
+from tests.conftest import ARTIFACTS
 from tests.factories import TEST_PASSWORD, CategoryFactory, EditionRoleFactory, ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -118,7 +120,10 @@ def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, 
     assert picture.evaluate("img => img.naturalWidth") == 1280
     assert fetched == []
 
-    # The on-screen buttons do the same for a mouse, and F asks for full screen.
+    # The on-screen buttons do the same for a mouse (moving it brings the bar back), and F asks
+    # for full screen.
+    page.get_by_test_id("ceremony-next").hover(force=True)
+    expect(page.locator("body")).not_to_have_class(re.compile("controls-idle"))
     page.get_by_test_id("ceremony-next").click()
     expect(active(page).locator("h2")).to_have_text(ceremony["titles"][1], use_inner_text=True)
     page.get_by_test_id("ceremony-previous").click()
@@ -132,7 +137,7 @@ def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, 
 
 def test_ceremony_offline_file_works_from_disk_without_network(page, login_as, ceremony, edition, tmp_path):
     login_as("stage@example.org", TEST_PASSWORD)
-    page.goto(f"/results/{edition.slug}/ceremony/")
+    page.goto(f"/results/{edition.slug}/ranking/")  # the download is offered here, not on the stage
     with page.expect_download() as info:
         page.get_by_test_id("ceremony-download").click()
     path = tmp_path / "ceremony.html"
@@ -164,3 +169,127 @@ def test_ceremony_offline_file_works_from_disk_without_network(page, login_as, c
     assert active(page).evaluate("el => getComputedStyle(el).display") == "grid"
     assert errors == []
     assert blocked == []
+
+
+# Everything a slide shows must be inside the screen and clear of the control bar.
+SLIDE_OVERFLOW = """() => {
+  const slide = document.querySelector(".slide.active");
+  const bar = document.querySelector(".deck-controls").getBoundingClientRect();
+  const problems = [];
+  for (const element of slide.querySelectorAll("*")) {
+    const style = getComputedStyle(element);
+    if (style.visibility === "hidden" || element.closest("[hidden]")) continue;
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const where = element.tagName + "." + element.className + " " + JSON.stringify(box);
+    if (box.left < -1 || box.top < -1 || box.right > innerWidth + 1 || box.bottom > innerHeight + 1) {
+      problems.push("outside the screen: " + where);
+    }
+    if (box.bottom > bar.top + 1 && box.top < bar.bottom && box.right > bar.left && box.left < bar.right) {
+      problems.push("under the controls: " + where);
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.fixture
+def crowded(ceremony, edition):
+    """The hardest slides: a long title, a long organisation, a special award with a citation,
+    a sponsor with a wide logo."""
+    region = edition.categories.get(slug="smart-region")
+    long_one = ProjectFactory(
+        edition=edition,
+        category=region,
+        status="eligible",
+        reference="V4A-2026-0010",
+        title="Integrated regional mobility, energy and citizen participation platform for small municipalities "
+        "of the Carpathian border region",
+        organisation_name="Association of Towns and Municipalities of the Upper Hron and Orava Valleys, Civic Association",
+        country=Country.SLOVAKIA,
+    )
+    Result.objects.create(edition=edition, category=region, project=long_one, kind=ResultKind.FINALIST)
+    Result.objects.create(edition=edition, category=region, project=long_one, kind=ResultKind.WINNER)
+    Result.objects.create(
+        edition=edition,
+        category=region,
+        project=long_one,
+        kind=ResultKind.SPECIAL,
+        title="Prize of the Minister for Investment, Regional Development and Informatisation",
+        citation="For bringing twelve valleys onto one timetable, one energy map and one participatory budget, "
+        "and for doing it in four languages with the people who live there. " * 2,
+    )
+    logo = io.BytesIO()
+    Image.new("RGB", (1800, 400), (200, 40, 40)).save(logo, "PNG")
+    CeremonySponsor.objects.create(
+        edition=edition,
+        name="Slovak Telekom",
+        position=1,
+        logo="data:image/png;base64," + base64.b64encode(logo.getvalue()).decode(),
+    )
+    return ceremony
+
+
+def test_every_slide_fits_every_screen_and_the_controls_hide(page, login_as, crowded, edition):
+    login_as("stage@example.org", TEST_PASSWORD)
+    for width, height in ((1280, 720), (1920, 1080), (3840, 2160)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"/results/{edition.slug}/ceremony/")
+        page.get_by_test_id("ceremony").wait_for()
+        page.mouse.move(width / 2, height / 2)  # the bar shows: the worst case for overlap
+        total = int(page.locator("[data-slide-total]").inner_text())
+        seen = 0
+        while True:
+            problems = page.evaluate(SLIDE_OVERFLOW)
+            label = page.locator(".slide.active").get_attribute("data-label")
+            assert problems == [], (width, height, label, problems)
+            if page.locator(".slide.active.slide-winner.revealed").count() and "Carpathian" in page.inner_text(
+                ".slide.active"
+            ):
+                page.screenshot(path=str(ARTIFACTS / f"ceremony-winner-{width}x{height}.png"))
+            seen += 1
+            before = (page.locator("body").get_attribute("data-slide"), page.locator(".slide.active.revealed").count())
+            page.keyboard.press("ArrowRight")
+            after = (page.locator("body").get_attribute("data-slide"), page.locator(".slide.active.revealed").count())
+            if after == before:
+                break
+            page.mouse.move(width / 2 + seen % 2, height / 2)
+        assert seen > total  # every slide, and each winner's slide before and after its reveal
+        # Nothing meant for organisers is on the audience's screen.
+        body = page.inner_text("body")
+        assert "embargo" not in body and "Download for offline use" not in body
+
+    # The controls hide while the mouse rests and come back when it moves.
+    controls = page.locator(".deck-controls")
+    expect(page.locator("body")).to_have_class(re.compile("controls-idle"), timeout=20_000)
+    assert controls.evaluate("el => getComputedStyle(el).opacity") == "0"
+    page.mouse.move(10, 10)
+    expect(page.locator("body")).not_to_have_class(re.compile("controls-idle"))
+    expect(page.get_by_test_id("ceremony-next")).to_be_visible()
+
+
+def test_the_presenter_view_follows_the_presentation(page, login_as, ceremony, edition):
+    city = edition.categories.get(slug="smart-city")
+    CeremonyCue.objects.create(edition=edition, category=city, handed_over_by="Mayor Anna Nováková")
+    login_as("stage@example.org", TEST_PASSWORD)
+    page.goto(f"/results/{edition.slug}/ceremony/")
+    page.get_by_test_id("ceremony").wait_for()
+    with page.expect_popup() as popup:
+        page.get_by_test_id("ceremony-presenter").click()
+    presenter = popup.value
+    presenter.get_by_test_id("presenter").wait_for()
+    expect(presenter.locator("body")).to_have_attribute("data-following", "true", timeout=20_000)
+    expect(presenter.get_by_test_id("presenter-counter")).to_have_text(re.compile(r"^1 / \d+$"), use_inner_text=True)
+
+    page.bring_to_front()
+    page.keyboard.press("ArrowRight")  # the category: who hands over its prize
+    expect(presenter.get_by_test_id("presenter-counter")).to_have_text(re.compile(r"^2 / "), use_inner_text=True)
+    expect(presenter.get_by_test_id("presenter-current").locator("h2")).to_have_text("Smart City")
+    expect(presenter.get_by_test_id("presenter-next").locator("h2")).to_have_text(ceremony["titles"][0])
+    expect(presenter.get_by_test_id("presenter-notes")).to_contain_text("Prize handed over by: Mayor Anna Nováková")
+
+    # The presenter's own buttons move the presentation.
+    presenter.get_by_test_id("presenter-next-button").click()
+    expect(page.get_by_test_id("slide-counter")).to_have_text(re.compile(r"^3 / "), use_inner_text=True)
+    expect(presenter.get_by_test_id("presenter-notes")).to_contain_text(ceremony["titles"][0])
+    expect(presenter.get_by_test_id("presenter-embargo")).to_be_visible()

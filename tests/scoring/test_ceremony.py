@@ -117,8 +117,12 @@ def test_ceremony_organiser_sees_categories_finalists_in_order_and_the_winners(d
     assert html.count('data-testid="winner-reveal"') == 2
     assert "Citizens&#x27; Prize" in html and "For listening to every street." in html
     assert '<span class="country-code" aria-hidden="true">SK</span>Slovakia' in html and "Hungary" in html
-    assert "Under embargo" in html
-    assert reverse("results:ceremony_offline", kwargs={"edition": edition.slug}) in html
+    # Nothing on the audience's screen is meant for organisers only: no embargo notice and no
+    # download link (both are on the ranking overview and in the presenter view), but a button
+    # that opens the presenter view in a second window.
+    assert "Under embargo" not in html
+    assert reverse("results:ceremony_offline", kwargs={"edition": edition.slug}) not in html
+    assert f'data-presenter-url="{reverse("results:ceremony_presenter", args=[edition.slug])}"' in html
     # The order of the slides: title, category, finalists, winner, next category..., special awards, closing.
     order = [m.group(1) for m in re.finditer(r'class="slide (slide-[a-z]+)"', html)]
     assert order == [
@@ -142,6 +146,7 @@ def test_ceremony_is_reached_from_the_organisers_results_page(decided, edition, 
     html = client_for(organiser).get(reverse("results:overview", kwargs={"edition": edition.slug})).content.decode()
     assert f'href="{ceremony_url(edition)}"' in html
     assert f'href="{ceremony_url(edition, offline=True)}"' in html
+    assert f'href="{reverse("results:ceremony_script", args=[edition.slug])}"' in html
 
 
 @pytest.mark.parametrize("persona", ["juror", "applicant", "anonymous", "other_organiser", "finalist_team"])
@@ -168,6 +173,7 @@ def test_ceremony_is_public_after_publication(decided, edition, anonymous):
     html = anonymous.get(ceremony_url(edition)).content.decode()
     assert "Finalist: Smart City finalist 3" in html
     assert "Under embargo" not in html
+    assert "data-presenter-url" not in html  # the presenter view is for organisers only
     offline = anonymous.get(ceremony_url(edition, offline=True))
     assert offline.status_code == 200
     assert "Winner: Smart Region finalist 1" in offline.content.decode()
@@ -267,7 +273,7 @@ def test_ceremony_query_count_does_not_grow_with_finalists(
             attach(project, "photo.png", image_bytes(), "image/png")
     client = client_for(organiser)
     client.get(ceremony_url(edition))  # warm up the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         html = client.get(ceremony_url(edition)).content.decode()
     assert html.count('data-testid="finalist-slide"') == 2 * finalists
     assert html.count("data:image/jpeg;base64,") == 2 * finalists + 2

@@ -189,12 +189,24 @@ def test_progress_page_and_reminders(
     done = Assignment.objects.filter(round=open_round, status=AssignmentStatus.COMPLETED).count()
     assert f"{done} of 18 reviews completed" in body
     mail.outbox.clear()
+    # The progress page only leads to the preview: nothing is sent from it.
+    assert client.post(url).url == reverse("scoring:reminders", args=[open_round.pk])
+    assert mail.outbox == []
+    reminders = reverse("scoring:reminders", args=[open_round.pk])
+    juror = setup["jurors"][1]
+    preview = client.get(reminders, {"juror": juror.pk}).content.decode()
+    recipients = preview.split('data-testid="recipients"')[1].split("</table>")[0]
+    assert recipients.count("<tr>") == 1 + 6 and done_juror.email not in recipients and juror.email in recipients
+    text = preview.split('data-testid="preview-text"')[1].split("</pre>")[0]
+    open_titles = [a.project.title for a in Assignment.objects.filter(round=open_round, juror=juror)]
+    assert open_titles and all(title in text for title in open_titles)
+    assert f"Hello {juror.display_name}," in text
+    assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, follow=True)
+        response = client.post(reminders, follow=True)
     assert "Reminders sent to 6 jurors." in response.content.decode()
     assert len(mail.outbox) == 6
     assert done_juror.email not in {m.to[0] for m in mail.outbox}
-    juror = setup["jurors"][1]
     message = next(m for m in mail.outbox if m.to == [juror.email])
     for a in Assignment.objects.filter(round=open_round, juror=juror):
         assert a.project.title in message.body
@@ -241,3 +253,25 @@ def test_generate_page_counts_too_few_jurors_with_the_plural_form_of_the_languag
     body = response.content.decode()
     assert "konflikt záujmov s ním nemá iba 1 porotca." in body
     assert "nemá iba 1 porotcov" not in body
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_reminder_preview_query_count_constant(
+    client_for, edition, open_round, organiser, django_assert_num_queries, n
+):
+    city = CategoryFactory(edition=edition)
+    for _ in range(n):
+        juror_in(edition, panels=[city])
+        eligible_project(edition, city)
+    assignments_generate(actor=organiser, round=open_round, k=1, connect=False)
+    client = client_for(organiser)
+    url = reverse("scoring:reminders", args=[open_round.pk])
+    client.get(url)
+    with django_assert_num_queries(REMINDER_PREVIEW_QUERIES):
+        page = client.get(url).content.decode()
+    rows = page.split('data-testid="recipients"')[1].split("</table>")[0]
+    assert rows.count("<tr>") == 1 + n
+    assert 'data-testid="preview-text"' in page
+
+
+REMINDER_PREVIEW_QUERIES = 7

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('award', '0011_juror_briefing'),
+        ('award', '0012_emails'),
     ]
 
     operations = [

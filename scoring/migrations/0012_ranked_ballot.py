@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('award', '0012_round_final_mode'),
-        ('scoring', '0010_public_vote'),
+        ('award', '0013_round_final_mode'),
+        ('scoring', '0011_ceremony_sponsors_cues'),
         ('submissions', '0004_carry_project_population'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
