@@ -36,6 +36,14 @@ class RoundKind(models.TextChoices):
     FINAL = "final", _("Final round")
 
 
+class FinalMode(models.TextChoices):
+    """How a final round decides its winners: the panel scores the finalists against the
+    rubric, or each panel member ranks them and the Schulze method decides (scoring/ballot)."""
+
+    SCORED = "scored", _("Scored against the rubric")
+    RANKED = "ranked", _("Ranked ballot (Schulze method)")
+
+
 class AggregationMethod(models.TextChoices):
     CALIBRATED = "calibrated", _("Calibrated score")
     MEAN = "mean", _("Mean")

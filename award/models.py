@@ -11,6 +11,7 @@ from award.enums import (
     AggregationMethod,
     Country,
     EmailStatus,
+    FinalMode,
     Language,
     OrganisationType,
     Role,
@@ -252,6 +253,13 @@ class Round(DefaultLanguageColumnMixin, models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=RoundKind.choices, default=RoundKind.SHORTLIST)
+    final_mode = models.CharField(
+        _("how the final round decides"),
+        max_length=10,
+        choices=FinalMode.choices,
+        default=FinalMode.SCORED,
+        help_text=_("Final rounds only: score the finalists, or rank them on a ballot."),
+    )
     scoring_opens_at = models.DateTimeField(_("scoring opens"))
     scoring_closes_at = models.DateTimeField(_("scoring deadline"))
     frozen = models.BooleanField(_("results frozen"), default=False)

@@ -99,6 +99,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "number",
             "name",
             "kind",
+            "final_mode",
             "scoring_opens_at",
             "scoring_closes_at",
             "frozen",

@@ -6,6 +6,8 @@ from award.home import Panel
 from award.models import Edition, User
 from award.rules import is_juror, is_jury_chair, is_organiser
 from award.selectors import edition_current
+from scoring.ballot.models import Ballot
+from scoring.ballot.selectors import is_ranked
 from scoring.board import status_board
 from scoring.enums import AssignmentStatus
 from scoring.jury.briefing import briefing_acknowledged
@@ -25,10 +27,34 @@ def juror_dashboard(juror: User, edition: Edition) -> dict:
     """The juror's assignments grouped by round and then category, with progress and the
     round's deadline; one query whatever the number of assignments."""
     now = timezone.now()
-    assignments = list(assignments_for(juror, edition))
+    every = list(assignments_for(juror, edition))
+    # A ranked final round is decided by the juror's ballot per category, not by reviews: its
+    # assignments are listed as ballots and left out of the reviews' counts and the next-up link.
+    assignments = [a for a in every if not is_ranked(a.round)]
+    ranked_rounds = {a.round_id for a in every} - {a.round_id for a in assignments}
+    cast = set()
+    if ranked_rounds:
+        cast = set(
+            Ballot.objects.filter(juror=juror, round_id__in=ranked_rounds).values_list("round_id", "category_id")
+        )
     groups = []
-    for rnd, items in groupby(assignments, key=lambda a: a.round):
+    for rnd, items in groupby(every, key=lambda a: a.round):
         items = list(items)
+        if rnd.pk in ranked_rounds:
+            categories = [
+                {"category": category, "cast": (rnd.pk, getattr(category, "pk", None)) in cast}
+                for category, _rows in groupby(items, key=lambda a: a.project.category)
+            ]
+            groups.append(
+                {
+                    "round": rnd,
+                    "ballot": True,
+                    "categories": categories,
+                    "is_open": rnd.is_open(now),
+                    "not_yet_open": now < rnd.scoring_opens_at,
+                }
+            )
+            continue
         done = sum(1 for a in items if a.status == AssignmentStatus.COMPLETED)
         categories = [
             {"category": category, "assignments": list(rows)}
@@ -80,7 +106,7 @@ def _next_of(assignments: list, now, exclude: int | None = None):
 def juror_next_up(juror: User, edition: Edition, *, exclude: int | None = None) -> dict:
     """After finalising a review: the next project and what is left in the open rounds (one query)."""
     now = timezone.now()
-    assignments = list(assignments_for(juror, edition))
+    assignments = [a for a in assignments_for(juror, edition) if not is_ranked(a.round)]
     left = [
         a
         for a in assignments

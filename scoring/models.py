@@ -361,4 +361,5 @@ class CeremonyCue(models.Model):
         return str(self.category or self.project)
 
 
+from scoring.ballot.models import Ballot, BallotEntry  # noqa: E402, F401  (the ranked ballot's models)
 from scoring.vote.models import PublicVote, Vote  # noqa: E402, F401  (the public vote's models live in their package)

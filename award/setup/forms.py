@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from award.enums import Country, OrganisationType
+from award.enums import Country, FinalMode, OrganisationType, RoundKind
 from award.forms import EditionTimeZoneFormMixin, LocalizedDecimalField
 from award.models import Category, Criterion, Edition, Round, User
 from award.setup.services import image_kind
@@ -303,19 +303,28 @@ class RoundForm(TranslatedFieldsMixin, EditionTimeZoneFormMixin, forms.ModelForm
 
     class Meta:
         model = Round
-        fields = [*translated("name"), "kind", "scoring_opens_at", "scoring_closes_at"]
+        fields = [*translated("name"), "kind", "final_mode", "scoring_opens_at", "scoring_closes_at"]
         widgets = {"scoring_opens_at": DateTimeLocalInput(), "scoring_closes_at": DateTimeLocalInput()}
 
     def __init__(self, *args, languages: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_translations(languages)
+        # Older clients and pages post no mode: a final round is then scored, as before.
+        self.fields["final_mode"].required = False
 
     def clean(self):
         data = super().clean()
         opens, closes = data.get("scoring_opens_at"), data.get("scoring_closes_at")
         if opens and closes and closes <= opens:
             self.add_error("scoring_closes_at", _("Scoring must close after it opens."))
+        if data.get("kind") != RoundKind.FINAL or not data.get("final_mode"):
+            # Only a final round decides winners; a shortlist round is always scored.
+            data["final_mode"] = FinalMode.SCORED
         return data
+
+    def has_changed(self) -> bool:
+        # The empty card's mode select posts its default (or nothing): a mode alone is no new round.
+        return any(name != "final_mode" for name in self.changed_data)
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

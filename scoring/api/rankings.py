@@ -10,6 +10,8 @@ from award.api_common import ActionPermission
 from award.models import Category
 from scoring import rules
 from scoring.api.common import int_param
+from scoring.ballot.selectors import METHOD as BALLOT_METHOD
+from scoring.ballot.selectors import ballot_count, count_as_json, is_ranked
 from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import ranking_rows, row_as_json
 from scoring.selectors import rounds_ranked_for
@@ -64,6 +66,11 @@ class RankingResponseSerializer(serializers.Serializer):
     decision_band = serializers.ListField(child=serializers.IntegerField())
     expected_wrong_finalists = serializers.FloatField(allow_null=True)
     rows = RankingRowSerializer(many=True)
+    ballot = serializers.JSONField(
+        allow_null=True,
+        help_text="A ranked final round: the Schulze count of the ballots (order, winners, tie, pairwise "
+        "preferences, margins, strongest paths, Borda; finalists keyed 'p<project id>'); null otherwise.",
+    )
 
 
 class RankingViewSet(viewsets.ViewSet):
@@ -94,6 +101,8 @@ class RankingViewSet(viewsets.ViewSet):
         if not rules.can_read_ranking(request.user, rnd.edition, category):
             # A chair outside the panel's categories: this ranking does not exist for them.
             raise exceptions.NotFound
+        if is_ranked(rnd):
+            return Response(self._ranked(rnd, category))
         ranking = ranking_for(category=category, round=rnd)
         summary = ranking.category_analysis or {}
         return Response(
@@ -114,5 +123,40 @@ class RankingViewSet(viewsets.ViewSet):
                 "decision_band": list(summary.get("band", [])),
                 "expected_wrong_finalists": summary.get("expected_wrong"),
                 "rows": [row_as_json(row) for row in ranking_rows(ranking)],
+                "ballot": None,
             }
         )
+
+    @staticmethod
+    def _ranked(rnd, category) -> dict:
+        """A ranked final round has no scores: its rows are the Schulze places of the finalists."""
+        count = ballot_count(round=rnd, category=category)
+        tally = count.tally
+        return {
+            "round": rnd.pk,
+            "category": category.pk,
+            "method": BALLOT_METHOD,
+            "methods": [BALLOT_METHOD],
+            "agreement": None,
+            "agreement_method": "",
+            "agreement_verdict": "",
+            "connected": True,
+            "top_n": 1,
+            "tie_break_rule": "",
+            "draws": 0,
+            "seed": 0,
+            "bootstrap_samples": 0,
+            "decision_band": [],
+            "expected_wrong_finalists": None,
+            "rows": [
+                {
+                    "project": p.pk,
+                    "reference": p.reference,
+                    "title": p.title,
+                    "rank": tally.rank_of(p.pk),
+                    "tie": any(p.pk in group and len(group) > 1 for group in tally.order),
+                }
+                for p in sorted(count.projects, key=lambda p: tally.rank_of(p.pk))
+            ],
+            "ballot": count_as_json(count),
+        }

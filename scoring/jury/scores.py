@@ -15,6 +15,7 @@ from award.limits import length_errors
 from award.models import User
 from award.rules import require_organiser
 from award.services import audit_log, transition_check
+from scoring.ballot.selectors import is_ranked
 from scoring.enums import ASSIGNMENT_TRANSITIONS, AssignmentStatus
 from scoring.jury.assignments import OPEN_STATUSES, STATUS_LABELS
 from scoring.jury.briefing import require_briefing
@@ -51,6 +52,8 @@ def _check_scoring_allowed(*, actor: User, assignment: Assignment, now) -> None:
         )
     if not assignment.round.is_open(now):
         raise ScoringError(_("Scoring for this round is closed."), code="closed")
+    if is_ranked(assignment.round):
+        raise ScoringError(_("This final round is decided by ranked ballots, not by scores."), code="ranked")
     require_briefing(actor, assignment.round.edition)
 
 

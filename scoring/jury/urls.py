@@ -1,5 +1,6 @@
 from django.urls import path
 
+from scoring.ballot import views as ballot_views
 from scoring.jury import briefing_views, manage_views, views
 
 app_name = "scoring"
@@ -8,6 +9,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", views.score, name="score"),
     path("assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
     path("assignments/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("ballot/<int:round>/<slug:category>/", ballot_views.ballot, name="ballot"),
     path("briefing/<slug:slug>/", briefing_views.briefing, name="briefing"),
     path("manage/<slug:slug>/briefing/", briefing_views.briefing_edit, name="briefing_edit"),
     path("invitation/<str:uidb64>/<str:token>/", views.invitation_accept_view, name="invitation_accept"),

@@ -24,6 +24,7 @@ from award.models import EditionRole, User
 from award.rubric import review_total
 from award.selectors import edition_current
 from award.views_helpers import error_messages
+from scoring.ballot.selectors import is_ranked
 from scoring.home import juror_dashboard, juror_next_up
 from scoring.jury.assignments import (
     conflict_declare,
@@ -130,8 +131,13 @@ def score(request, pk: int):
         raise Http404
     criteria = list(assignment.round.edition.criteria.all())
     wants_json = request.headers.get("X-Autosave") == "1"
+    ranked = is_ranked(assignment.round)
+    if ranked and request.method == "POST":
+        # A ranked final round is decided by the ballot, not by scores.
+        return redirect("scoring:ballot", round=assignment.round_id, category=assignment.project.category.slug)
     if request.method != "POST":
-        editable = scoring_is_open(assignment)  # can_score(), now that can_view_assignment holds
+        # can_score(), now that can_view_assignment holds
+        editable = scoring_is_open(assignment) and not ranked
         form = ScoreForm(criteria=criteria, scores=_scores_of(assignment), assignment=assignment, disabled=not editable)
         return _score_context(request, assignment, form, editable=editable)
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from award.enums import AggregationMethod, RoundKind, TieBreakRule
 from award.models import User
 from award.rubric import effective_weights
+from scoring.ballot.selectors import is_ranked
 from scoring.ranking import explain
 from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import RESULT_LABELS, ranking_rows
@@ -142,6 +143,9 @@ def ranking(request, edition: str, round: int, category: str):
     rnd, cat = _round_and_category(edition, round, category)
     if not can_read_ranking(request.user, edition, cat):
         raise Http404
+    if is_ranked(rnd):
+        # A ranked final round has ballots, not scores: its count is the ranking.
+        return redirect("results:ballot", edition=edition.slug, round=rnd.number, category=cat.slug)
     # The jury chair reads the ranking without deciding, and without the jurors' names (as in
     # the jury's copy of the workbooks).
     read_only = not can_decide_results(request.user, edition)

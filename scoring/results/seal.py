@@ -7,6 +7,8 @@ A snapshot (``ResultsSnapshot``) holds, as plain JSON:
   the agreement, the decision band (projects whose finalist probability lies strictly between
   ``DECISION_BAND``) and any summary the engine's ranking carries (``_ranking_extras``);
 - ``results``: the finalists, winners and special awards with their reasons and citations;
+- ``ballots`` (only when a sealed round is a ranked final round, scoring/ballot): per round and
+  category every juror's ballot and the Schulze count (``ballot.selectors.ballots_sealed``);
 - the rubric, the method, the engine's version and parameters, and ``scores_hash``: the sha256
   of every counted review's values (``_legacy_ranking_v1.score_rows_hash``).
 
@@ -31,6 +33,7 @@ from django.db.models.fields.json import KeyTransform
 from django.utils import translation
 
 from award.models import Category, Edition, Round, User
+from scoring.ballot.selectors import ballots_sealed
 from scoring.calibration.posterior import DECISION_BAND
 from scoring.enums import SnapshotKind
 from scoring.migrations import _legacy_ranking_v1 as legacy
@@ -266,8 +269,13 @@ def build_payload(
         else:
             raise LookupError(f"No code for engine version {engine_version!r} on this installation.")
         results = results_entries(edition.pk, round_id, apps)
+        # The ranked final rounds' ballots and counts (issue 19); the key only exists when a
+        # round is ranked, so a snapshot without ballots reads back exactly as before.
+        ballots = ballots_sealed(rounds) if apps is django_apps else []
+        extra = {"ballots": ballots} if ballots else {}
         return canonical(
             {
+                **extra,
                 "format": SNAPSHOT_FORMAT,
                 "edition": {"id": edition.pk, "slug": edition.slug, "year": edition.year},
                 "kind": kind,
@@ -440,6 +448,14 @@ def compare_payloads(sealed: dict, recomputed: dict) -> list[Difference]:
     found = []
     _diff(sealed.get("feedback", {}), recomputed.get("feedback", {}), "", found)
     differences += [Difference("feedback", "", f, a, b) for f, a, b in found]
+    found = []
+    _diff(
+        {f"{b['round']}/{b['category']}": b for b in sealed.get("ballots", [])},
+        {f"{b['round']}/{b['category']}": b for b in recomputed.get("ballots", [])},
+        "",
+        found,
+    )
+    differences += [Difference("ballots", "", f, a, b) for f, a, b in found]
     found = []
     _diff(
         {"method": sealed.get("method"), "parameters": sealed.get("parameters"), "rubric": sealed.get("rubric")},

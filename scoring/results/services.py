@@ -20,6 +20,8 @@ from award.enums import Role, RoundKind
 from award.models import Category, Edition, EditionRole, Round, User
 from award.rules import require_organiser
 from award.services import audit_log
+from scoring.ballot.selectors import METHOD as BALLOT_METHOD
+from scoring.ballot.selectors import ballot_count, count_as_json, is_ranked
 from scoring.enums import ResultKind
 from scoring.models import Assignment, ConflictOfInterest, FinalistRemoval, Result
 from scoring.ranking.cross import cross_ranking
@@ -244,6 +246,8 @@ def winners_select(*, category: Category, round: Round, actor: User) -> Result:
         raise ResultsError(_("Winners come from the final round."), code="not_final")
     if Result.objects.filter(category=category, kind=ResultKind.WINNER).exists():
         raise ResultsError(_("This category already has a winner."), code="exists")
+    if is_ranked(round):
+        return _ranked_winner_select(category=category, round=round, actor=actor)
     ranking = ranking_for(category=category, round=round)
     first = [row for row in ranking.ranked_rows if row.rank == 1]
     if not first:
@@ -272,6 +276,38 @@ def winners_select(*, category: Category, round: Round, actor: User) -> Result:
         target=first[0].project,
         edition=edition,
         data={"round": round.pk, "category": category.pk, "method": ranking.method},
+    )
+    return result
+
+
+def _ranked_winner_select(*, category: Category, round: Round, actor: User) -> Result:
+    """A ranked final round: the Schulze winner of the panel's ballots (scoring/ballot)."""
+    count = ballot_count(round=round, category=category)
+    if not count.cast:
+        raise ResultsError(_("No ballot has been cast in this category yet."), code="empty")
+    winners = count.tally.winners
+    if len(winners) > 1:
+        raise ResultsError(
+            ngettext_lazy(
+                "Tie: %(count)s finalist shares the first place after the Schulze count; the jury chair decides, "
+                "with a written reason.",
+                "Tie: %(count)s finalists share the first place after the Schulze count; the jury chair decides, "
+                "with a written reason.",
+                len(winners),
+            )
+            % {"count": len(winners)},
+            code="tie",
+        )
+    project = count.by_id[winners[0]]
+    result = Result.objects.create(
+        edition=round.edition, category=category, round=round, project=project, kind=ResultKind.WINNER, created_by=actor
+    )
+    audit_log(
+        actor=actor,
+        action="results.winner_selected",
+        target=project,
+        edition=round.edition,
+        data={"round": round.pk, "category": category.pk, "method": BALLOT_METHOD, "count": count_as_json(count)},
     )
     return result
 

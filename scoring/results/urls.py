@@ -1,5 +1,6 @@
 from django.urls import path
 
+from scoring.ballot import views as ballot_views
 from scoring.results import ceremony_views, cross_views, ranking_views, views
 
 app_name = "results"
@@ -43,6 +44,8 @@ urlpatterns = [
         views.final_round_prepare_view,
         name="final_round",
     ),
+    path("<slug:edition>/ranking/<int:round>/<slug:category>/ballot/", ballot_views.ballot_result, name="ballot"),
+    path("<slug:edition>/ranking/<int:round>/<slug:category>/ballot/tie/", ballot_views.ballot_tie, name="ballot_tie"),
     path("<slug:edition>/ranking/<int:round>/<slug:category>/winner/", views.winners_select_view, name="winner"),
     path(
         "<slug:edition>/ranking/<int:round>/<slug:category>/winner-override/",

@@ -561,8 +561,12 @@ def test_rules_and_rounds_are_saved_and_numbered_by_date(client, draft, setter):
         **formset_data(
             "rounds",
             [
-                round_row(name="Final", kind="final", opens="2027-07-01T09:00", closes="2027-07-20T18:00"),
-                round_row(name="Shortlist"),
+                {
+                    **round_row(name="Final", kind="final", opens="2027-07-01T09:00", closes="2027-07-20T18:00"),
+                    "final_mode": "ranked",
+                },
+                # A shortlist round is always scored, whatever mode is posted.
+                {**round_row(name="Shortlist"), "final_mode": "ranked"},
                 {"name_en": "", "kind": "shortlist", "scoring_opens_at": "", "scoring_closes_at": ""},  # the empty card
             ],
         ),
@@ -573,7 +577,10 @@ def test_rules_and_rounds_are_saved_and_numbered_by_date(client, draft, setter):
     draft.refresh_from_db()
     assert (draft.jurors_per_project, draft.blind_review, draft.aggregation_method) == (3, True, "median")
     assert (draft.same_country_conflict, draft.feedback_to_applicants, draft.retention_days) == (True, False, 365)
-    assert list(draft.rounds.order_by("number").values_list("number", "name")) == [(1, "Shortlist"), (2, "Final")]
+    assert list(draft.rounds.order_by("number").values_list("number", "name", "final_mode")) == [
+        (1, "Shortlist", "scored"),
+        (2, "Final", "ranked"),
+    ]
 
 
 def test_rounds_swap_their_numbers_when_their_dates_swap(client, draft, setter):
