@@ -308,8 +308,8 @@ class MeetingVeto(models.Model):
     """The jury chair's veto of a decision (finalist, winner or special award), where the
     edition's statute gives the chair one (``Edition.chair_veto``). The vetoed result is removed;
     the veto is kept here and sealed with the results. Once per decision: the unique constraint
-    lets the chair veto a decision (project, kind, award title) once in a round, even when the
-    jury records it again after the veto."""
+    lets the chair veto a decision (project, kind, award title) once, even when the jury records
+    it again after the veto (in whichever round's meeting)."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("edition"))
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
@@ -328,9 +328,7 @@ class MeetingVeto(models.Model):
         verbose_name = _("veto")
         verbose_name_plural = _("vetoes")
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "project", "kind", "title"], name="meeting_veto_once_per_decision"
-            ),
+            models.UniqueConstraint(fields=["project", "kind", "title"], name="meeting_veto_once_per_decision"),
             models.CheckConstraint(condition=~Q(reason=""), name="meeting_veto_has_reason"),
         ]
 

@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
                 "ordering": ["vetoed_at", "id"],
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("round", "project", "kind", "title"), name="meeting_veto_once_per_decision"
+                        fields=("project", "kind", "title"), name="meeting_veto_once_per_decision"
                     ),
                     models.CheckConstraint(
                         condition=models.Q(("reason", ""), _negated=True), name="meeting_veto_has_reason"

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from award.enums import RoundKind
 from award.models import Category, Round, User
 from award.services import audit_log
 from scoring.enums import ResultKind
@@ -66,6 +67,10 @@ def meeting_decision_record(
     if not reason:
         raise ResultsError(_("Write the reason for the decision."), code="reason_required")
     if decision in (DECISION_FINALIST, DECISION_NOT_FINALIST):
+        if round.kind == RoundKind.FINAL:
+            raise ResultsError(
+                _("Finalists come from a shortlist round; in the final round select the winner."), code="final"
+            )
         result = finalist_override(
             category=category, round=round, project=project, add=decision == DECISION_FINALIST, reason=reason,
             actor=actor, meeting=True,
@@ -114,13 +119,19 @@ def meeting_veto(
     if not reason:
         raise ResultsError(_("Write the reason for the veto."), code="reason_required")
     title = (title or "").strip() if kind == ResultKind.SPECIAL else ""
-    results = Result.objects.select_for_update().filter(category=category, project=project, kind=kind)
+    results = (
+        Result.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(category=category, project=project, kind=kind)
+    )
     if kind == ResultKind.SPECIAL:
         results = results.filter(title=title)
     result = results.first()
     if result is None:
         raise ResultsError(_("There is no such decision to veto."), code="no_decision")
-    if MeetingVeto.objects.filter(round=round, project=project, kind=kind, title=title).exists():
+    if result.round is not None and result.round.frozen:
+        raise ResultsError(_("The results of this round are frozen and cannot change."), code="frozen")
+    if MeetingVeto.objects.filter(project=project, kind=kind, title=title).exists():
         raise ResultsError(_("The jury chair has already vetoed this decision once."), code="vetoed")
     try:
         with transaction.atomic():
