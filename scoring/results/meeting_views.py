@@ -85,7 +85,8 @@ def meeting_view(request, edition: str, round: int, category: str, project: int 
         )
         if pid in position
     ]
-    order = first + [row.project.pk for row in result.rows if row.project.pk not in set(first)]
+    discussed_first = set(first)
+    order = first + [row.project.pk for row in result.rows if row.project.pk not in discussed_first]
     band = set(summary.get("band") or [])
     if project is None and order:
         project = order[0]
@@ -210,7 +211,6 @@ def _under_discussion(request, edition, rnd, cat, row, result, context) -> dict:
             for r in decisions
         ],
         "vetoes": vetoes,
-        "veto_offered": bool(edition.chair_veto),
     }
 
 
