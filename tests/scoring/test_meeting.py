@@ -137,6 +137,16 @@ def test_recused_chair_cannot_decide_but_an_organiser_can(board, edition, open_r
         row["row"].project_id == project.pk and row["row"].result == "finalist" for row in ranking.context["rows"]
     )
 
+    # A deputy (a second chair of the panel, without a conflict) records a decision too.
+    deputy = UserFactory(first_name="Dana", last_name="Deputy")
+    EditionRoleFactory(edition=edition, user=deputy, role=Role.JUROR, is_chair=True).panels.set([category])
+    response = client_for(deputy).post(
+        meeting(edition, open_round, category, project, "_decide"),
+        {"decision": "special", "title": "Jury prize", "reason": "Open data for all"},
+    )
+    assert response.status_code == 302
+    assert Result.objects.get(project=project, kind=ResultKind.SPECIAL).created_by == deputy
+
 
 def test_unconflicted_chair_records_a_decision_and_notes(board, edition, open_round, client_for):
     chair, category, project = board["chair"], board["category"], board["projects"][2]
