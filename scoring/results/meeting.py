@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import RoundKind
+from award.limits import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT
 from award.models import Category, Round, User
 from award.services import audit_log
 from scoring.enums import ResultKind
@@ -39,6 +40,13 @@ RECUSED_MESSAGE = _(
 )
 
 
+def _within(text: str, limit: int) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise ResultsError(_("The text is too long: at most %(max)s characters.") % {"max": limit}, code="too_long")
+    return text
+
+
 def _require_meeting_actor(actor: User, category: Category, project: Project) -> None:
     if meeting_recused(actor, project):
         raise PermissionDenied(RECUSED_MESSAGE)
@@ -51,7 +59,7 @@ def meeting_note_save(*, round: Round, category: Category, project: Project, tex
     """The chair's notes on the project under discussion, one per project per round."""
     _require_meeting_actor(actor, category, project)
     note, _created = MeetingNote.objects.update_or_create(
-        round=round, project=project, defaults={"text": (text or "").strip(), "updated_by": actor}
+        round=round, project=project, defaults={"text": _within(text, LONG_TEXT), "updated_by": actor}
     )
     return note
 
@@ -63,7 +71,8 @@ def meeting_decision_record(
     """A decision taken at the meeting, with its reason: finalist (or no longer a finalist) in a
     shortlist round, winner in the final round, or a special award (the reason is its citation)."""
     _require_meeting_actor(actor, category, project)
-    reason = (reason or "").strip()
+    reason = _within(reason, MEDIUM_TEXT)
+    title = _within(title, SHORT_TEXT)
     if not reason:
         raise ResultsError(_("Write the reason for the decision."), code="reason_required")
     if decision in (DECISION_FINALIST, DECISION_NOT_FINALIST):
@@ -94,7 +103,7 @@ def meeting_decision_record(
             "category": category.pk,
             "decision": decision,
             "reason": reason,
-            "title": (title or "").strip(),
+            "title": title,
         },
     )
     return result
@@ -115,7 +124,7 @@ def meeting_veto(
     if not can_veto(actor, edition, category, project):
         raise PermissionDenied(_("Only the jury chair can use the veto."))
     _require_open(round)
-    reason = (reason or "").strip()
+    reason = _within(reason, MEDIUM_TEXT)
     if not reason:
         raise ResultsError(_("Write the reason for the veto."), code="reason_required")
     title = (title or "").strip() if kind == ResultKind.SPECIAL else ""

@@ -246,7 +246,7 @@ def meeting_note_view(request, edition: str, round: int, category: str, project:
     return _answer(
         request,
         lambda: meeting.meeting_note_save(
-            round=rnd, category=cat, project=project, text=request.POST.get("text", "")[:20000], actor=request.user
+            round=rnd, category=cat, project=project, text=request.POST.get("text", ""), actor=request.user
         ),
         back=meeting_url(edition, rnd, cat, project),
         success_message=_("Notes saved."),
@@ -265,8 +265,8 @@ def meeting_decide_view(request, edition: str, round: int, category: str, projec
             category=cat,
             project=project,
             decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", "")[:5000],
-            title=request.POST.get("title", "")[:200],
+            reason=request.POST.get("reason", ""),
+            title=request.POST.get("title", ""),
             actor=request.user,
         ),  # fmt: skip
         back=meeting_url(edition, rnd, cat, project),
@@ -290,8 +290,8 @@ def meeting_veto_view(request, edition: str, round: int, category: str, project:
             category=cat,
             project=project,
             kind=kind,
-            title=request.POST.get("title", "")[:200],
-            reason=request.POST.get("reason", "")[:5000],
+            title=request.POST.get("title", ""),
+            reason=request.POST.get("reason", ""),
             actor=request.user,
         ),  # fmt: skip
         back=meeting_url(edition, rnd, cat, project),

@@ -163,6 +163,9 @@ def test_unconflicted_chair_records_a_decision_and_notes(board, edition, open_ro
     )
     assert "Write the reason for the decision." in response.content.decode()
     assert not Result.objects.filter(project=project, kind=ResultKind.FINALIST).exists()
+    response = client.post(meeting(edition, open_round, category, project, "_note"), {"text": "x" * 5001}, follow=True)
+    assert "The text is too long: at most 5000 characters." in response.content.decode()
+    assert not MeetingNote.objects.exists()
     client.post(meeting(edition, open_round, category, project, "_note"), {"text": "Ask about the budget"})
     assert MeetingNote.objects.get(round=open_round, project=project).text == "Ask about the budget"
     assert "Ask about the budget" in client.get(meeting(edition, open_round, category, project)).content.decode()
