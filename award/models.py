@@ -130,6 +130,9 @@ class Edition(DefaultLanguageColumnMixin, models.Model):
     )
     bootstrap_samples = models.PositiveIntegerField(_("bootstrap resamples"), default=1000)
     feedback_to_applicants = models.BooleanField(_("show anonymised jury feedback to applicants"), default=False)
+    # Some statutes (e.g. the Czech Chytrá radnice competition) give the jury chair a veto over
+    # the jury's decisions, once per decision and with a written reason.
+    chair_veto = models.BooleanField(_("the jury chair has a veto over the jury's decisions"), default=False)
     reference_counter = models.PositiveIntegerField(_("last reference number issued"), default=0, editable=False)
     retention_days = models.PositiveIntegerField(_("retention of personal data after the ceremony (days)"), default=730)
     logo = models.FileField(_("logo"), upload_to="editions/", blank=True)

@@ -363,3 +363,55 @@ class CeremonyCue(models.Model):
 
 from scoring.ballot.models import Ballot, BallotEntry  # noqa: E402, F401  (the ranked ballot's models)
 from scoring.vote.models import PublicVote, Vote  # noqa: E402, F401  (the public vote's models live in their package)
+
+
+class MeetingNote(models.Model):
+    """The jury chair's notes on a project at the jury meeting, one per project per round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", verbose_name=_("round"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project"))
+    text = models.TextField(_("notes"), max_length=LONG_TEXT, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting note")
+        verbose_name_plural = _("meeting notes")
+        constraints = [models.UniqueConstraint(fields=["round", "project"], name="meeting_note_one_per_project")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.text[:40]}"
+
+
+class MeetingVeto(models.Model):
+    """The jury chair's veto of a decision (finalist, winner or special award), where the
+    edition's statute gives the chair one (``Edition.chair_veto``). The vetoed result is removed;
+    the veto is kept here and sealed with the results. Once per decision: the unique constraint
+    lets the chair veto a decision (project, kind, award title) once, even when the jury records
+    it again after the veto (in whichever round's meeting)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="+", verbose_name=_("edition"))
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", verbose_name=_("round"))
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ResultKind.choices)
+    title = models.CharField(_("award title"), max_length=SHORT_TEXT, blank=True)
+    reason = models.TextField(_("reason for the veto"), max_length=MEDIUM_TEXT)
+    vetoed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    vetoed_at = models.DateTimeField(_("vetoed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["vetoed_at", "id"]
+        verbose_name = _("veto")
+        verbose_name_plural = _("vetoes")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "title"], name="meeting_veto_once_per_decision"),
+            models.CheckConstraint(condition=~Q(reason=""), name="meeting_veto_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.kind}"

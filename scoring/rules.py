@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from award.enums import Role
 from award.models import EditionRole, User
-from award.rules import is_jury_chair, is_organiser
+from award.rules import is_juror, is_jury_chair, is_organiser
 from scoring.enums import AssignmentStatus
-from scoring.jury.conflicts import automatic_conflict_reason
+from scoring.jury.conflicts import automatic_conflict_reason, project_domains, shared_domains
 from scoring.models import Assignment, ConflictOfInterest
 from submissions.models import Project
 
@@ -97,3 +97,71 @@ def can_read_ranking(user: User, edition, category=None) -> bool:
         )
     ) - {None}
     return not panels or category.pk in panels
+
+
+# --- The jury meeting (issue 19, item 1) ----------------------------------------------------------
+
+
+def meeting_recused(user: User, project: Project) -> bool:
+    """At the jury meeting a juror, the chair included, with a conflict of interest on the
+    project under discussion is recused for it: shown as such, and records no decision on it."""
+    return is_juror(user, project.edition) and juror_is_conflicted(user, project)
+
+
+def jurors_recused_for(project: Project, roles) -> set[int]:
+    """The user ids of the edition's juror roles (``roles``: EditionRole with ``user`` loaded)
+    that are conflicted on the project, in two queries whatever the number of jurors (the same
+    reasons as ``juror_is_conflicted``)."""
+    roles = list(roles)
+    declared = set(
+        ConflictOfInterest.objects.filter(project=project, juror_id__in=[r.user_id for r in roles]).values_list(
+            "juror_id", flat=True
+        )
+    )
+    ignore = shared_domains()
+    domains = project_domains(project, project.team.values_list("email", flat=True), ignore)
+    return declared | {
+        role.user_id
+        for role in roles
+        if role.user_id not in declared
+        and automatic_conflict_reason(
+            juror=role.user,
+            project=project,
+            edition=project.edition,
+            domains=domains,
+            ignore=ignore,
+            nominated_by=role.nominated_by or "",
+        )
+        is not None
+    }
+
+
+def can_run_meeting(user: User, edition, category) -> bool:
+    """The meeting view of a category: the organisers, and the jury chair of its panel."""
+    return can_read_ranking(user, edition, category)
+
+
+def can_record_meeting_decision(user: User, edition, category, project: Project) -> bool:
+    """A decision on the project at the meeting: an organiser or a jury chair (a second chair
+    is the deputy) who may run the category's meeting, unless recused for the project."""
+    if not can_run_meeting(user, edition, category):
+        return False
+    if not (is_organiser(user, edition) or is_jury_chair(user, edition)):
+        return False
+    return not meeting_recused(user, project)
+
+
+def can_show_juror_names(user: User, edition, category) -> bool:
+    """Juror names are hidden at the meeting until the chair (or an organiser) shows them."""
+    return can_run_meeting(user, edition, category)
+
+
+def can_veto(user: User, edition, category, project: Project) -> bool:
+    """The chair's veto, where the edition's statute gives one; never on a project the chair
+    is recused for."""
+    return (
+        bool(edition.chair_veto)
+        and is_jury_chair(user, edition)
+        and can_run_meeting(user, edition, category)
+        and not meeting_recused(user, project)
+    )

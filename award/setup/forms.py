@@ -273,6 +273,7 @@ class RulesForm(forms.ModelForm):
             "same_country_conflict",
             "overall_comment_required",
             "feedback_to_applicants",
+            "chair_veto",
             "retention_days",
         ]
 

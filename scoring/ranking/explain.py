@@ -141,6 +141,20 @@ def sensitivity_sentence(
     )
 
 
+def discussion_order(
+    *, category: Mapping | None, projects: Mapping[int, Mapping], outlier_projects: Iterable[int] = ()
+) -> list[int]:
+    """The projects to discuss first, in order: the decision band's projects whose reviews
+    disagree, then the rest of the band, then the projects with an outlier review (the summary's
+    "discuss" sentence and the jury meeting's order)."""
+    band = list((category or {}).get("band") or [])
+    disagreeing = [pid for pid in band if (projects.get(pid) or {}).get("disagreement")]
+    rest = [pid for pid in band if pid not in disagreeing]
+    band_set = set(band)
+    outliers = [pid for pid in dict.fromkeys(outlier_projects) if pid not in band_set]
+    return disagreeing + rest + outliers
+
+
 def category_summary(
     *,
     category: Mapping | None,
@@ -223,11 +237,8 @@ def category_summary(
     else:
         sentences.append(Sentence("contested", _("No place is contested: every project is clearly in or out.")))
 
+    discuss = discussion_order(category=category, projects=projects, outlier_projects=outlier_projects)
     disagreeing = [pid for pid in band if (projects.get(pid) or {}).get("disagreement")]
-    rest = [pid for pid in band if pid not in disagreeing]
-    band_set = set(band)
-    outliers = [pid for pid in dict.fromkeys(outlier_projects) if pid not in band_set]
-    discuss = disagreeing + rest + outliers
     if discuss:
         sentences.append(
             Sentence(

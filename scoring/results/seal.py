@@ -9,6 +9,7 @@ A snapshot (``ResultsSnapshot``) holds, as plain JSON:
 - ``results``: the finalists, winners and special awards with their reasons and citations;
 - ``ballots`` (only when a sealed round is a ranked final round, scoring/ballot): per round and
   category every juror's ballot and the Schulze count (``ballot.selectors.ballots_sealed``);
+- ``vetoes`` (only when there are any): the jury chair's vetoes with their reasons (issue 19);
 - the rubric, the method, the engine's version and parameters, and ``scores_hash``: the sha256
   of every counted review's values (``_legacy_ranking_v1.score_rows_hash``).
 
@@ -147,6 +148,45 @@ def results_entries(edition_id: int, round_id: int | None = None, apps=django_ap
     ]
 
 
+def vetoes_entries(edition_id: int, round_id: int | None = None, apps=django_apps) -> list[dict]:
+    """The jury chair's vetoes (issue 19): every veto of the edition (a publication) or of the
+    frozen round. An installation whose models predate the vetoes has none."""
+    try:
+        Veto = apps.get_model("scoring", "MeetingVeto")
+    except LookupError:
+        return []
+    vetoes = Veto.objects.filter(edition_id=edition_id)
+    if round_id is not None:
+        vetoes = vetoes.filter(round_id=round_id)
+    keys = (
+        "id",
+        "category",
+        "round",
+        "project",
+        "kind",
+        "award_title",
+        "reason",
+        "vetoed_by",
+        "vetoed_at",
+        "reference",
+    )
+    return [
+        dict(zip(keys, (*row[:8], row[8].isoformat(), row[9]), strict=True))
+        for row in vetoes.order_by("vetoed_at", "id").values_list(
+            "id",
+            "category_id",
+            "round_id",
+            "project_id",
+            "kind",
+            "title",
+            "reason",
+            "vetoed_by_id",
+            "vetoed_at",
+            "project__reference",
+        )  # fmt: skip
+    ]
+
+
 def feedback_means(round_ids: list[int], apps=django_apps) -> dict[str, dict[str, dict[str, float]]]:
     """The anonymised feedback's numbers a team reads on its page: per project, round and
     criterion the mean value of its finalised reviews (``selectors.project_feedback``), keyed
@@ -269,10 +309,12 @@ def build_payload(
         else:
             raise LookupError(f"No code for engine version {engine_version!r} on this installation.")
         results = results_entries(edition.pk, round_id, apps)
-        # The ranked final rounds' ballots and counts (issue 19); the key only exists when a
-        # round is ranked, so a snapshot without ballots reads back exactly as before.
+        # The ranked final rounds' ballots and counts, and the jury chair's vetoes (issue 19);
+        # each key exists only when there is something in it, so the snapshots sealed before
+        # either existed recompute to the same hash.
         ballots = ballots_sealed(rounds) if apps is django_apps else []
-        extra = {"ballots": ballots} if ballots else {}
+        vetoes = vetoes_entries(edition.pk, round_id, apps)
+        extra = ({"ballots": ballots} if ballots else {}) | ({"vetoes": vetoes} if vetoes else {})
         return canonical(
             {
                 **extra,
@@ -468,6 +510,18 @@ def compare_payloads(sealed: dict, recomputed: dict) -> list[Difference]:
         found,
     )
     differences += [Difference("edition", "", f, a, b) for f, a, b in found]
+    vetoes_then = {v["id"]: v for v in sealed.get("vetoes", [])}
+    vetoes_now = {v["id"]: v for v in recomputed.get("vetoes", [])}
+    for veto_id in sorted(set(vetoes_then) | set(vetoes_now)):
+        a, b = vetoes_then.get(veto_id), vetoes_now.get(veto_id)
+        label = (a or b).get("reference") or str((a or b).get("project"))
+        if a is None or b is None:
+            differences.append(Difference("vetoes", label, (a or b)["kind"], "present" if a else "absent",
+                                          "present" if b else "absent"))  # fmt: skip
+            continue
+        found = []
+        _diff(a, b, "", found)
+        differences += [Difference("vetoes", label, f, x, y) for f, x, y in found]
     then = {r["id"]: r for r in sealed.get("results", [])}
     now = {r["id"]: r for r in recomputed.get("results", [])}
     for result_id in sorted(set(then) | set(now)):

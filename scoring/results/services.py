@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +59,26 @@ def _require_reason(reason: str) -> str:
 def _require_same_edition(category: Category, round: Round) -> None:
     if category.edition_id != round.edition_id:
         raise ResultsError(_("The category and the round belong to different editions."), code="edition_mismatch")
+
+
+def _require_decider(actor: User, edition: Edition, category: Category, project: Project, meeting: bool) -> None:
+    """The organisers decide; at the jury meeting (``meeting``) the jury chair may too, unless
+    recused for the project (issue 19: then a deputy chair or an organiser records it)."""
+    if not meeting:
+        require_organiser(actor, edition)
+        return
+    from scoring.rules import can_record_meeting_decision, meeting_recused
+
+    if can_record_meeting_decision(actor, edition, category, project):
+        return
+    if meeting_recused(actor, project):
+        raise PermissionDenied(
+            _(
+                "You are recused for this project (a conflict of interest): a deputy chair or an organiser "
+                "records the decision."
+            )
+        )
+    raise PermissionDenied(_("Only an organiser or the jury chair can do this."))
 
 
 def _project_in(category: Category, project: Project) -> None:
@@ -137,11 +157,12 @@ def finalists_select(*, category: Category, round: Round, actor: User, replace: 
 
 @transaction.atomic
 def finalist_override(
-    *, category: Category, round: Round, project: Project, add: bool, reason: str, actor: User
+    *, category: Category, round: Round, project: Project, add: bool, reason: str, actor: User, meeting: bool = False
 ) -> Result | None:
-    """Add a project to the finalists, or remove one, against the ranking: only with a reason."""
+    """Add a project to the finalists, or remove one, against the ranking: only with a reason.
+    ``meeting``: recorded at the jury meeting, where the jury chair decides too."""
     edition = round.edition
-    require_organiser(actor, edition)
+    _require_decider(actor, edition, category, project, meeting)
     _require_same_edition(category, round)
     _require_open(round)
     reason = _require_reason(reason)
@@ -313,10 +334,13 @@ def _ranked_winner_select(*, category: Category, round: Round, actor: User) -> R
 
 
 @transaction.atomic
-def winner_override(*, category: Category, round: Round, project: Project, reason: str, actor: User) -> Result:
-    """Name the winner against (or where the ranking cannot decide, e.g. a tie) with a reason."""
+def winner_override(
+    *, category: Category, round: Round, project: Project, reason: str, actor: User, meeting: bool = False
+) -> Result:
+    """Name the winner against (or where the ranking cannot decide, e.g. a tie) with a reason.
+    ``meeting``: recorded at the jury meeting, where the jury chair decides too."""
     edition = round.edition
-    require_organiser(actor, edition)
+    _require_decider(actor, edition, category, project, meeting)
     _require_same_edition(category, round)
     _require_open(round)
     reason = _require_reason(reason)
@@ -352,10 +376,11 @@ def winner_override(*, category: Category, round: Round, project: Project, reaso
 
 
 @transaction.atomic
-def special_award_set(*, project: Project, title: str, citation: str, actor: User) -> Result:
-    """A special award (e.g. the jury's special prize), given by hand with a citation."""
+def special_award_set(*, project: Project, title: str, citation: str, actor: User, meeting: bool = False) -> Result:
+    """A special award (e.g. the jury's special prize), given by hand with a citation.
+    ``meeting``: given at the jury meeting, where the jury chair decides too."""
     edition = project.edition
-    require_organiser(actor, edition)
+    _require_decider(actor, edition, project.category, project, meeting)
     title, citation = (title or "").strip(), (citation or "").strip()
     if not title or not citation:
         raise ResultsError(_("A special award needs a title and a citation."), code="required")

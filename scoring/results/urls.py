@@ -1,7 +1,7 @@
 from django.urls import path
 
 from scoring.ballot import views as ballot_views
-from scoring.results import ceremony_views, cross_views, ranking_views, views
+from scoring.results import ceremony_views, cross_views, meeting_views, ranking_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -33,6 +33,32 @@ urlpatterns = [
     ),
     path("<slug:edition>/ranking/cross/", cross_views.cross_award, name="cross_award"),
     path("<slug:edition>/ranking/cross/give/", cross_views.cross_award_give_view, name="cross_award_give"),
+    path("<slug:edition>/meeting/<int:round>/<slug:category>/", meeting_views.meeting_view, name="meeting"),
+    path(
+        "<slug:edition>/meeting/<int:round>/<slug:category>/names/",
+        meeting_views.meeting_names_view,
+        name="meeting_names",
+    ),
+    path(
+        "<slug:edition>/meeting/<int:round>/<slug:category>/<int:project>/",
+        meeting_views.meeting_view,
+        name="meeting_project",
+    ),
+    path(
+        "<slug:edition>/meeting/<int:round>/<slug:category>/<int:project>/note/",
+        meeting_views.meeting_note_view,
+        name="meeting_note",
+    ),
+    path(
+        "<slug:edition>/meeting/<int:round>/<slug:category>/<int:project>/decide/",
+        meeting_views.meeting_decide_view,
+        name="meeting_decide",
+    ),
+    path(
+        "<slug:edition>/meeting/<int:round>/<slug:category>/<int:project>/veto/",
+        meeting_views.meeting_veto_view,
+        name="meeting_veto",
+    ),
     path("<slug:edition>/ranking/<int:round>/freeze/", views.round_freeze_view, name="round_freeze"),
     path("<slug:edition>/ranking/<int:round>/<slug:category>/", ranking_views.ranking, name="ranking"),
     path(
