@@ -147,7 +147,7 @@ def ranking(request, edition: str, round: int, category: str):
     read_only = not can_decide_results(request.user, edition)
     is_final = rnd.kind == RoundKind.FINAL
     # Probabilities come from the model's posterior (the cached analysis), never a bootstrap.
-    result = ranking_for(category=cat, round=rnd, seed=0)
+    result = ranking_for(category=cat, round=rnd, seed=0, light=True)
     analysis = result.analysis
     summary = result.category_analysis
     # Each review as (juror_id, total, leniency, scale, adjusted_total, outlier), juror order.
