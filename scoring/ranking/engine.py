@@ -287,7 +287,8 @@ class _Memory:
     data, a category's rows as RankRow templates). The database row is the shared store; this
     only saves decoding it again on every page view. The keys are hashes of the round's
     fingerprint and parameters, so an entry can never be stale: a changed round has other keys,
-    and the old entries fall out (least recently used first)."""
+    and the old entries fall out (least recently used first). At 2,000 projects an entry holds a
+    few MB (the analysis's JSON data, or 2,000 rows with their reviews); 8 entries per process."""
 
     def __init__(self, size: int) -> None:
         self.size = size
@@ -314,7 +315,7 @@ class _Memory:
             self.entries.clear()
 
 
-_MEMORY = _Memory(16)
+_MEMORY = _Memory(8)
 
 # Bump when the cached rows' content or shape changes (with ENGINE_VERSION, which is in the key).
 ROWS_VERSION = "rows-1"
