@@ -208,8 +208,9 @@ class FinalistRemoval(models.Model):
 
 class RankingAnalysisCache(models.Model):
     """The round's calibrated analysis (scoring/ranking/analysis.py), stored so that a page view
-    never refits. One row per round and parameters; ``key`` is the fingerprint of the round's
-    completed reviews, eligibility and rubric with the engine version: a row whose key differs
+    never refits, and each category's computed ranking rows (parameters ending in ";rows").
+    One row per round and parameters; ``key`` is a hash of the round's fingerprint (one aggregate
+    over its reviews, scores, eligibility and rubric) with the engine version: a row whose key differs
     from the current one is stale and is recomputed (scoring/ranking/cache.py). A database row,
     not Django's cache: the cache here is per process and every gunicorn worker would refit."""
 

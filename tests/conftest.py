@@ -115,6 +115,15 @@ class S3Bucket:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_ranking_memory():
+    """Each test starts without the ranking's per-process memory of decoded payloads (keys are
+    content hashes with database ids, and a rolled-back test's ids come back in the next one)."""
+    from scoring.ranking.engine import _MEMORY
+
+    _MEMORY.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_first():
     """Every test starts in English. A request leaves its language active in the thread, and
     assigning a translated field (`category.name = …`) writes the active language's column."""

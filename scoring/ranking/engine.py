@@ -51,13 +51,18 @@
    poor below; in a final round a level below good reads "close finalists: low agreement on their
    order is expected, read the decision band".
 
-``ranking_for`` reads the round's inputs once (``round_inputs``) and the round's analysis from
-the cache keyed on those inputs (``round_analysis_cached``): a page view never refits.
+``ranking_for`` reads the round's fingerprint (one aggregate statement, ``cache.round_fingerprint``)
+and, keyed on it, the round's stored analysis and the category's stored rows: a page view never
+refits and, while nothing changed, never reads a score row.
 """
 
 from __future__ import annotations
 
+import copy
 import gc
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,12 +74,13 @@ from django.utils.translation import gettext_lazy as _
 
 from award.enums import LEGACY_STANDARDISED, AggregationMethod, RoundKind
 from award.models import Category, Criterion, Round
+from scoring.calibration.posterior import DEFAULT_DRAWS
 from scoring.enums import ResultKind
 from scoring.models import FinalistRemoval, Result
-from scoring.ranking.analysis import DEFAULT_SEED, RoundAnalysis
-from scoring.ranking.cache import round_analysis_cached
+from scoring.ranking.analysis import DEFAULT_SEED, RoundAnalysis, round_analysis
+from scoring.ranking.cache import _parameters, analysis_key, round_fingerprint, store_payload, stored_payloads
 from scoring.ranking.jurors import JurorDiagnostic, JurorRow, juror_diagnostics, juror_table  # noqa: F401
-from scoring.ranking.loader import RoundInputs, round_assignments, round_inputs
+from scoring.ranking.loader import RoundInputs, _raw_rows, round_assignments, round_inputs
 from scoring.ranking.methods import _median, _trimmed_mean, competition_ranks, rank_official, top_criterion
 from submissions.models import Project
 
@@ -219,9 +225,9 @@ class Ranking:
     @cached_property
     def round_totals(self) -> list[tuple[int, int, int, float]]:
         """(project_id, category_id, juror_id, total) of every counted review of the round."""
+        if self.inputs is None:  # a ranking read from the stored rows: the inputs when first asked
+            self.inputs = round_inputs(self.round)
         i = self.inputs
-        if i is None:
-            return []
         category = i.project_category[i.project]
         return list(
             zip(
@@ -258,32 +264,127 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def ranking_for(*, category: Category, round: Round, bootstrap: bool = True, seed: int = DEFAULT_SEED) -> Ranking:
+class ProjectRef(NamedTuple):
+    """The project fields a ranking shows, read as plain values (``ranking_for(light=True)``): the
+    organisers' page needs no model instance per row."""
+
+    id: int
+    reference: str
+    title: str
+    organisation_name: str
+    country: str
+    category_id: int | None
+    edition_id: int
+    status: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+class _Memory:
+    """This process's last few decoded payloads by their content key (the analysis as its JSON
+    data, a category's rows as RankRow templates). The database row is the shared store; this
+    only saves decoding it again on every page view. The keys are hashes of the round's
+    fingerprint and parameters, so an entry can never be stale: a changed round has other keys,
+    and the old entries fall out (least recently used first). At 2,000 projects an entry holds a
+    few MB (the analysis's JSON data, or 2,000 rows with their reviews); 8 entries per process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key: str, value):
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+_MEMORY = _Memory(8)
+
+# Bump when the cached rows' content or shape changes (with ENGINE_VERSION, which is in the key).
+ROWS_VERSION = "rows-1"
+
+
+def _rows_parameters(seed: int, category_id: int) -> str:
+    return f"seed={int(seed)};draws={DEFAULT_DRAWS};category={int(category_id)};rows"
+
+
+def ranking_for(
+    *, category: Category, round: Round, bootstrap: bool = True, seed: int = DEFAULT_SEED, light: bool = False
+) -> Ranking:
     """The ranking of one category in one round (see the module docstring), in a fixed number of
-    queries: the round's inputs (``LOADER_QUERIES``), the cached analysis, the category's
-    projects, its results and its finalist removals. ``bootstrap`` is accepted for older callers
-    and ignored: the probabilities come from the cached posterior at no extra cost."""
+    queries: the round's fingerprint (``cache.round_fingerprint``, one aggregate), the stored
+    analysis and the category's stored rows (one query), the rubric, the category's projects, its
+    results and its finalist removals. When the round's data changed since they were stored
+    (another fingerprint), the round's inputs are loaded (``LOADER_QUERIES``), the analysis is
+    refitted if needed, and the rows are computed and stored. The rows' numbers depend only on the
+    fingerprinted data, the method, the tie-break rule and the number of finalists (all in the
+    rows' key); the projects' texts and references, the results and the removals are read live.
+    With ``light`` the projects are ``ProjectRef`` tuples instead of model instances.
+    ``bootstrap`` is accepted for older callers and ignored: the probabilities come from the
+    cached posterior at no extra cost."""
     edition = round.edition
     method = official_method(edition.aggregation_method)
-    inputs = round_inputs(round)
-    analysis = round_analysis_cached(round, seed=seed, inputs=inputs)
-    criteria = list(inputs.criteria)
-    top = top_criterion(criteria)
     top_n = 1 if round.kind == RoundKind.FINAL else category.finalists_count
+    fingerprint = round_fingerprint(round)
+    analysis_parameters = _parameters(seed, DEFAULT_DRAWS)
+    a_key = analysis_key(fingerprint, seed=seed, n_draws=DEFAULT_DRAWS)
+    rows_parameters = _rows_parameters(seed, category.pk)
+    rows_key = hashlib.sha256(
+        f"{ROWS_VERSION}|{a_key}|{category.pk}|{method}|{edition.tie_break_rule}|{top_n}".encode()
+    ).hexdigest()
+    analysis_payload, templates = _MEMORY.get(a_key), _MEMORY.get(rows_key)
+    missing = {k: v for k, v in ((analysis_parameters, a_key), (rows_parameters, rows_key)) if _MEMORY.get(v) is None}
+    stored = stored_payloads(round, missing)
+
+    inputs = None
+    if analysis_payload is None and analysis_parameters in stored:
+        analysis_payload = _MEMORY.put(a_key, stored[analysis_parameters])
+    if analysis_payload is None:
+        inputs = round_inputs(round)
+        analysis = round_analysis(round, seed=seed, n_draws=DEFAULT_DRAWS, inputs=inputs)
+        analysis_payload = _MEMORY.put(a_key, store_payload(round, analysis_parameters, a_key, analysis.to_payload()))
+    analysis = RoundAnalysis.from_payload(analysis_payload)
+    criteria = None
+    if templates is None:
+        payload = stored.get(rows_parameters)
+        if payload is None:
+            inputs = round_inputs(round) if inputs is None else inputs
+            criteria = list(inputs.criteria)
+            rows_payload = _rows_payload(inputs, analysis, category, method, edition, top_n, criteria)
+            payload = store_payload(round, rows_parameters, rows_key, rows_payload)
+        templates = _MEMORY.put(rows_key, _rows_from_payload(payload))
+    if criteria is None:
+        criteria = list(Criterion.objects.filter(edition_id=round.edition_id).order_by("position", "id"))
     category_analysis = analysis.categories.get(category.pk)
 
-    in_category = np.flatnonzero(inputs.project_category == category.pk)
-    category_ids = [int(pk) for pk in inputs.project_ids[in_category]]
     # The category's projects by the loader's own rule (a subquery, not a list of ids, which
-    # would outgrow SQLite's limit on parameters), kept to those the inputs hold.
-    wanted = set(category_ids)
-    projects = {
-        p.pk: p
-        for p in Project.objects.filter(category=category, id__in=round_assignments(round).values("project_id"))
+    # would outgrow SQLite's limit on parameters), kept to those the stored rows hold.
+    project_query = (
+        Project.objects.filter(category=category, id__in=round_assignments(round).values("project_id"))
         .only(*_PROJECT_FIELDS)
         .order_by()
-        if p.pk in wanted
-    }
+    )
+    if light:
+        projects = {r[0]: ProjectRef(*r) for r in _raw_rows(project_query.values_list(*_PROJECT_FIELDS))}
+    else:
+        projects = {p.pk: p for p in project_query}
     results: dict[int, Result] = {}
     for result in Result.objects.filter(category=category, kind__in=[ResultKind.FINALIST, ResultKind.WINNER]).order_by(
         "id"
@@ -298,10 +399,17 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = True, see
         .values_list("project_id", "reason")
     )
 
-    rows = _rows(inputs, analysis, in_category, projects, criteria)
+    rows = []
+    for template in templates:
+        project = projects.get(template.project)
+        if project is None:  # moved to another category since the rows were stored
+            continue
+        # A shallow copy: the per-request fields (project, result, removal) are set on the copy;
+        # the lists and dicts of the stored row are shared and never changed after it was built.
+        row = copy.copy(template)
+        row.project = project
+        rows.append(row)
     for row in rows:
-        # Provisional for a project with missing reviews: shown, not ranked.
-        row.official_score = row.scores[method]
         result = results.get(row.project.pk)
         if result is not None:
             row.result = result.kind
@@ -309,37 +417,9 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = True, see
         elif row.project.pk in removed:
             row.override_reason = removed[row.project.pk]
             row.removed = True
-
-    ranked = [row for row in rows if "missing_reviews" not in row.flags]
-    rank_official(ranked, method, edition.tie_break_rule, top)
-    for other in METHODS_ORDER:
-        ranks = competition_ranks([(i, row.scores[other]) for i, row in enumerate(ranked)])
-        for i, row in enumerate(ranked):
-            row.ranks[other] = ranks[i]
-    for row in ranked:
-        row.ranks[method] = row.rank
-        if any(
-            (row.ranks[m] <= top_n) != (row.rank <= top_n) or abs(row.ranks[m] - row.rank) >= METHOD_SENSITIVE_PLACES
-            for m in METHODS_ORDER
-            if m != method
-        ):
-            row.flags.append("method_sensitive")
-        entry = analysis.projects.get(row.project.pk) or {}
-        row.p_top = entry.get("p_top")
-        row.expected_rank = entry.get("expected_rank")
-        row.rank_low = _int_or_none(entry.get("rank_low"))
-        row.rank_high = _int_or_none(entry.get("rank_high"))
-        row.in_band = bool(entry.get("in_band"))
-        if row.in_band:
-            row.flags.append("contested")
-        if entry.get("disagreement"):
-            row.flags.append("disagreement")
-    for row in rows:
-        if any(line.outlier for line in row.reviews):
-            row.flags.append("outlier_review")
-    unranked = [row for row in rows if "missing_reviews" in row.flags]
-    for row in unranked:
-        row.ranks = dict.fromkeys(METHODS_ORDER)
+    ranked = [row for row in rows if row.rank is not None]
+    unranked = [row for row in rows if row.rank is None]
+    # Within a shared rank (and among the unranked) rows are listed by reference number.
     unranked.sort(key=lambda r: (r.official_score is None, -(r.official_score or 0), r.project.reference, r.project.pk))
     ranked.sort(key=lambda r: (r.rank, r.project.reference, r.project.pk))
 
@@ -364,10 +444,83 @@ def ranking_for(*, category: Category, round: Round, bootstrap: bool = True, see
     )
 
 
-def _rows(
-    inputs: RoundInputs, analysis: RoundAnalysis, members: np.ndarray, projects: dict[int, Project], criteria
-) -> list[RankRow]:
-    """One row per project of the category (index into the inputs' projects), with every
+# The fields of a RankRow stored in the rows' payload (the project as its id; the reviews as lists).
+_STORED_FIELDS = (
+    "rank", "tie", "official_score", "scores", "ranks", "reviews_done", "reviews_assigned", "spread_sd",
+    "spread_min", "spread_max", "flags", "juror_totals", "tie_break", "score_se", "component", "p_top",
+    "expected_rank", "rank_low", "rank_high", "in_band",
+)  # fmt: skip
+
+
+def _rows_payload(inputs: RoundInputs, analysis: RoundAnalysis, category: Category, method: str, edition, top_n: int,
+                  criteria) -> dict:  # fmt: skip
+    """The category's rows with every number, rank and flag (not the projects' texts, results or
+    removals), as JSON data: what ``ranking_for`` stores under the rows' key."""
+    top = top_criterion(criteria)
+    in_category = np.flatnonzero(inputs.project_category == category.pk)
+    rows = _rows(inputs, analysis, in_category, criteria)
+    for row in rows:
+        # Provisional for a project with missing reviews: shown, not ranked.
+        row.official_score = row.scores[method]
+    ranked = [row for row in rows if "missing_reviews" not in row.flags]
+    rank_official(ranked, method, edition.tie_break_rule, top)
+    for other in METHODS_ORDER:
+        ranks = competition_ranks([(i, row.scores[other]) for i, row in enumerate(ranked)])
+        for i, row in enumerate(ranked):
+            row.ranks[other] = ranks[i]
+    for row in ranked:
+        row.ranks[method] = row.rank
+        if any(
+            (row.ranks[m] <= top_n) != (row.rank <= top_n) or abs(row.ranks[m] - row.rank) >= METHOD_SENSITIVE_PLACES
+            for m in METHODS_ORDER
+            if m != method
+        ):
+            row.flags.append("method_sensitive")
+        entry = analysis.projects.get(row.project) or {}
+        row.p_top = entry.get("p_top")
+        row.expected_rank = entry.get("expected_rank")
+        row.rank_low = _int_or_none(entry.get("rank_low"))
+        row.rank_high = _int_or_none(entry.get("rank_high"))
+        row.in_band = bool(entry.get("in_band"))
+        if row.in_band:
+            row.flags.append("contested")
+        if entry.get("disagreement"):
+            row.flags.append("disagreement")
+    for row in rows:
+        if any(line.outlier for line in row.reviews):
+            row.flags.append("outlier_review")
+        if "missing_reviews" in row.flags:
+            row.ranks = dict.fromkeys(METHODS_ORDER)
+    criterion_pks = [c.pk for c in criteria]
+    return {
+        "criteria": criterion_pks,
+        "rows": [
+            {
+                "project": row.project,
+                **{name: getattr(row, name) for name in _STORED_FIELDS},
+                "criterion_means": [row.criterion_means.get(pk) for pk in criterion_pks],
+                "reviews": [list(line) for line in row.reviews],
+            }
+            for row in rows
+        ],
+    }
+
+
+def _rows_from_payload(payload: dict) -> list[RankRow]:
+    """RankRows from the stored rows; ``project`` is the project's id (``ranking_for`` copies
+    each row with the project read live)."""
+    criterion_pks = payload["criteria"]
+    rows = []
+    for data in payload["rows"]:
+        row = RankRow(project=data["project"], **{name: data[name] for name in _STORED_FIELDS})
+        row.criterion_means = dict(zip(criterion_pks, data["criterion_means"], strict=True))
+        row.reviews = [ReviewLine(*line) for line in data["reviews"]]
+        rows.append(row)
+    return rows
+
+
+def _rows(inputs: RoundInputs, analysis: RoundAnalysis, members: np.ndarray, criteria) -> list[RankRow]:
+    """One row per project of the category (index into the inputs' projects; ``project`` is its id), with every
     method's score, the per-criterion means and the reviews' lines; not yet ranked. Per-review
     and per-project figures are computed over arrays: at 2,000 projects the row objects are the
     only per-project Python work."""
@@ -431,9 +584,6 @@ def _rows(
     rows = []
     for i in members.tolist():
         pk = int(inputs.project_ids[i])
-        project = projects.get(pk)
-        if project is None:  # moved to another category since the load: not this ranking's
-            continue
         lo, hi = int(starts[i]), int(starts[i + 1])
         totals = total_list[lo:hi]
         entry = analysis.projects.get(pk) or {}
@@ -442,7 +592,7 @@ def _rows(
             for r in range(lo, hi)
         ]
         row = RankRow(
-            project=project,
+            project=pk,  # the id: the stored rows carry no model instance (see _rows_payload)
             scores={
                 CALIBRATED: entry.get("score"),
                 MEAN: mean_list[i],

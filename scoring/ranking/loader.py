@@ -22,13 +22,12 @@ presenter can list it as "missing reviews". Jurors: those with at least one coun
 A fixed number of queries whatever the size of the round (``LOADER_QUERIES``): assignments with
 their project's category and country and the juror's country; the score rows of the counted
 reviews; the rubric; the categories. No Django object is built per row (the two large reads go
-straight to the driver, ``_raw_rows``). ``inputs_fingerprint`` hashes the loaded arrays: the key of
-the stored analysis (``cache.py``), so a ranking reads the round once per request.
+straight to the driver, ``_raw_rows``). The stored analysis is keyed on ``cache.round_fingerprint``
+(one aggregate statement), so a page whose round did not change never calls this loader.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -238,29 +237,3 @@ def round_inputs(round: Round) -> RoundInputs:
         criterion_low=low,
         criterion_span=span,
     )
-
-
-def inputs_fingerprint(inputs: RoundInputs) -> str:
-    """A hash of everything the round's analysis depends on, read from the loaded arrays themselves
-    (no query of its own): the counted reviews (assignment id, version, every normalised criterion
-    value, duration), their projects and jurors, each project's category, country and number of
-    non-recused assignments, the jurors' countries, the rubric's ids and weights (its ranges are in
-    the normalised values), the finalists' counts and the round's kind. A score saved (even behind
-    the services' back), a review finalised or reopened, a project withdrawn or made (in)eligible,
-    a rubric or finalists change: each changes the hash."""
-    digest = hashlib.sha256()
-    digest.update(f"round={inputs.round_id};final={inputs.final_round}\n".encode())
-    for array in (
-        np.asarray(inputs.review_keys, dtype=np.int64).reshape(-1, 2),
-        inputs.project, inputs.juror, inputs.values, inputs.duration,
-        inputs.project_ids, inputs.project_category, inputs.project_assigned,
-        inputs.juror_ids, inputs.criterion_ids, inputs.weights,
-    ):  # fmt: skip
-        array = np.ascontiguousarray(array)
-        digest.update(f"{array.dtype}{array.shape}".encode())
-        digest.update(array.tobytes())
-    digest.update("\x1f".join(inputs.project_country.tolist()).encode())
-    digest.update(b"\x1e")
-    digest.update("\x1f".join(inputs.juror_country.tolist()).encode())
-    digest.update(repr(sorted(inputs.finalists.items())).encode())
-    return digest.hexdigest()

@@ -7,9 +7,10 @@ adjustment, the calibrated score ± se and the 80 % rank interval), a glossary o
 the rater diagnostics (organisers only) and the effective weights. Rows are paginated
 (``ROWS_PER_PAGE``); the summary and the band always cover the whole category.
 
-Reads: the ranking (``ranking_for``: the round's inputs once, its cached analysis as
-``ranking.analysis``) and, for organisers, the jurors' names; no statement runs twice and the
-count does not grow with the rows.
+Reads: the ranking (``ranking_for(light=True)``: the round's fingerprint, its stored analysis as
+``ranking.analysis`` and the category's stored rows, the projects' texts as plain values; no
+score row while the round is unchanged) and, for organisers, the jurors' names; no statement
+runs twice and the count does not grow with the rows.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def ranking(request, edition: str, round: int, category: str):
     read_only = not can_decide_results(request.user, edition)
     is_final = rnd.kind == RoundKind.FINAL
     # Probabilities come from the model's posterior (the cached analysis), never a bootstrap.
-    result = ranking_for(category=cat, round=rnd, seed=0)
+    result = ranking_for(category=cat, round=rnd, seed=0, light=True)
     analysis = result.analysis
     summary = result.category_analysis
     # Each review as (juror_id, total, leniency, scale, adjusted_total, outlier), juror order.

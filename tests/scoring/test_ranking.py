@@ -6,13 +6,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from award.enums import AggregationMethod, RoundKind, TieBreakRule
+from award.enums import AggregationMethod, Role, RoundKind, TieBreakRule
+from award.models import Criterion, EditionRole
 from scoring.calibration.agreement import krippendorff_alpha_interval
-from scoring.enums import AssignmentStatus
-from scoring.models import Score
+from scoring.enums import AssignmentStatus, ResultKind
+from scoring.jury.assignments import conflict_set
+from scoring.models import Result, Score
 from scoring.ranking import analysis as analysis_module
-from scoring.ranking.engine import juror_diagnostics, juror_table, official_method, ranking_for
-from scoring.ranking.loader import LOADER_QUERIES
+from scoring.ranking.engine import _MEMORY, juror_diagnostics, juror_table, official_method, ranking_for
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -468,8 +469,14 @@ def test_ranking_for_reads_the_round_once_in_a_fixed_number_of_queries(
             review(open_round, project, juror, {criterion: (i + 2 * j) % 11})
     ranking_for(category=category, round=open_round)  # fits and stores the round's analysis
     assert len(count_fits) == 1
-    # The inputs (LOADER_QUERIES), the stored analysis, the projects, the results, the removals.
-    with django_assert_num_queries(LOADER_QUERIES + 4) as captured:
+    # The round's fingerprint (one aggregate), the rubric, the projects, the results, the
+    # removals: no score row is read; the stored analysis and rows come from the process's
+    # memory of them, or from one query in a fresh process.
+    with django_assert_num_queries(5) as captured:
+        ranking = ranking_for(category=category, round=open_round)
+    assert len(ranking.rows) == n_projects
+    _MEMORY.clear()
+    with django_assert_num_queries(6):
         ranking = ranking_for(category=category, round=open_round)
     assert len(ranking.rows) == n_projects
     assert len(count_fits) == 1  # a read never refits
@@ -479,6 +486,53 @@ def test_ranking_for_reads_the_round_once_in_a_fixed_number_of_queries(
     ranking_for(category=category, round=open_round)
     ranking_for(category=category, round=open_round)
     assert len(count_fits) == 2
+
+
+def test_stored_rows_follow_the_round_and_the_live_fields_are_read_live(
+    edition, category, criterion, open_round, organiser, count_fits
+):
+    """The category's stored rows are keyed on the round's fingerprint: a rubric change, a
+    recusal, a withdrawal or a change of method gives new rows; the projects' texts, the results
+    and the order of a shared place by reference are read on every view."""
+    second = CriterionFactory(edition=edition, name="Impact", weight=Decimal("1"), max_value=Decimal("10"))
+    items = projects(edition, category, ["A", "B", "C"])
+    panel = jurors(3)
+    values = {"A": (9, 1), "B": (5, 5), "C": (1, 8)}  # on the first criterion A leads, on the second C
+    for name, project in items.items():
+        for juror in panel:
+            review(open_round, project, juror, {criterion: values[name][0], second: values[name][1]})
+
+    def order(**kwargs):
+        return [row.project.title for row in ranking_for(category=category, round=open_round, **kwargs).rows]
+
+    assert order() == ["A", "B", "C"] == order(light=True)
+    assert len(count_fits) == 1
+    Criterion.objects.filter(pk=criterion.pk).update(weight=Decimal("0.1"))  # the weights
+    assert order(light=True) == ["C", "B", "A"]
+    assert len(count_fits) == 2
+    # Live: a title, a finalist decision; neither is a new state of the round (no refit).
+    ProjectFactory._meta.model.objects.filter(pk=items["B"].pk).update(title="B renamed")
+    Result.objects.create(edition=edition, category=category, round=open_round, project=items["A"],
+                          kind=ResultKind.FINALIST)  # fmt: skip
+    ranking = ranking_for(category=category, round=open_round, light=True)
+    assert [(row.project.title, row.result) for row in ranking.rows] == [
+        ("C", None), ("B renamed", None), ("A", ResultKind.FINALIST)
+    ]  # fmt: skip
+    assert len(count_fits) == 2
+    # A conflict recuses a review: the project's reviews go from 3 to 2.
+    EditionRole.objects.create(edition=edition, user=panel[0], role=Role.JUROR)
+    conflict_set(actor=organiser, juror=panel[0], project=items["C"], reason="A cousin")
+    c_row = ranking_for(category=category, round=open_round).rows[0]
+    assert (c_row.project.title, c_row.reviews_done, c_row.reviews_assigned) == ("C", 2, 2)
+    # A withdrawal.
+    ProjectFactory._meta.model.objects.filter(pk=items["C"].pk).update(status="withdrawn")
+    assert order(light=True) == ["B renamed", "A"]
+    # Another official method: other rows (the analysis is reused).
+    fits = len(count_fits)
+    edition.aggregation_method = AggregationMethod.MEAN
+    edition.save()
+    assert ranking_for(category=category, round=open_round).method == AggregationMethod.MEAN
+    assert len(count_fits) == fits
 
 
 def test_final_round_gives_the_probability_of_winning(edition, category, criterion):

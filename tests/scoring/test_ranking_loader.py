@@ -9,13 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from award.models import Edition
+from award.enums import Role
+from award.models import Category, Criterion, Edition, EditionRole, User
 from scoring.enums import AssignmentStatus
+from scoring.jury.assignments import conflict_set
 from scoring.jury.scores import assignment_reopen
 from scoring.models import Assignment, RankingAnalysisCache, Score
 from scoring.ranking import analysis as analysis_module
 from scoring.ranking.analysis import round_analysis
-from scoring.ranking.cache import round_analysis_cached
+from scoring.ranking.cache import round_analysis_cached, round_fingerprint
 from scoring.ranking.loader import LOADER_QUERIES, round_inputs
 from submissions.enums import ProjectStatus
 from tests.factories import (
@@ -138,12 +140,12 @@ def test_loader_query_count_does_not_grow(edition, open_round, rubric, n_project
 def test_cache_hit_query_count_does_not_grow(edition, open_round, rubric, n_projects, django_assert_num_queries):
     _plan(edition, open_round, rubric, n_projects)
     round_analysis_cached(open_round)
-    # The inputs (LOADER_QUERIES) and the cached row (1); the key is computed from the inputs.
-    with django_assert_num_queries(LOADER_QUERIES + 1):
+    # The round's fingerprint (one aggregate statement) and the stored row: no score row is read.
+    with django_assert_num_queries(2):
         round_analysis_cached(open_round)
-    inputs = round_inputs(open_round)
+    fingerprint = round_fingerprint(open_round)
     with django_assert_num_queries(1):
-        round_analysis_cached(open_round, inputs=inputs)
+        round_analysis_cached(open_round, fingerprint=fingerprint)
 
 
 def test_round_analysis_probabilities_and_plain_data(edition, open_round, rubric):
@@ -232,6 +234,64 @@ def test_cache_recomputes_when_the_data_changes(edition, open_round, rubric, org
     round_analysis_cached(open_round)
     assert len(count_fits) == 5
     assert RankingAnalysisCache.objects.filter(round=open_round).count() == 1
+
+
+def test_fingerprint_follows_everything_the_ranking_depends_on(edition, open_round, rubric, organiser):
+    """The one-statement fingerprint (the key of the stored analysis and rows) changes with every
+    change that can move a ranking, and not when a score is saved with the value it had."""
+    first, _second = rubric
+    category, jurors = _plan(edition, open_round, rubric, 4)
+    assignments = list(Assignment.objects.filter(round=open_round).order_by("id"))
+    projects = ProjectFactory._meta.model.objects.filter(pk__in=[a.project_id for a in assignments])
+    states = [round_fingerprint(open_round)]
+
+    def changed():
+        state = round_fingerprint(open_round)
+        assert state != states[-1]
+        states.append(state)
+
+    score = Score.objects.filter(assignment=assignments[0]).order_by("id").first()
+    score.save()  # the value it had
+    assert round_fingerprint(open_round) == states[-1]
+    Score.objects.filter(pk=score.pk).update(value=score.value + 1)  # behind the services' back
+    changed()
+    # Two values of one review swapped: the same sum, another place.
+    low, high = Score.objects.filter(assignment=assignments[1]).order_by("id")
+    Score.objects.filter(pk=low.pk).update(value=high.value)
+    Score.objects.filter(pk=high.pk).update(value=low.value)
+    if low.value != high.value:
+        changed()
+    assignment_reopen(actor=organiser, assignment=assignments[0], reason="typo")  # reopened
+    changed()
+    Assignment.objects.filter(pk=assignments[0].pk).update(  # finalised again
+        status=AssignmentStatus.COMPLETED, finalised_at=timezone.now()
+    )
+    changed()
+    # A conflict recuses the juror's assignment.
+    EditionRole.objects.create(edition=edition, user=jurors[1], role=Role.JUROR)
+    conflict_set(actor=organiser, juror=jurors[1], project=assignments[4].project, reason="A cousin")
+    assert Assignment.objects.get(pk=assignments[4].pk).status == AssignmentStatus.RECUSED
+    changed()
+    project = projects.get(pk=assignments[6].project_id)
+    for status in (ProjectStatus.INELIGIBLE, ProjectStatus.ELIGIBLE, ProjectStatus.WITHDRAWN):
+        projects.filter(pk=project.pk).update(status=status)  # eligibility, withdrawal
+        changed()
+    Criterion.objects.filter(pk=first.pk).update(weight=Decimal("2"))  # the rubric's weights
+    changed()
+    Criterion.objects.filter(pk=first.pk).update(max_value=Decimal("6"))  # and ranges
+    changed()
+    Category.objects.filter(pk=category.pk).update(finalists_count=category.finalists_count + 1)
+    changed()
+    projects.filter(pk=assignments[9].project_id).update(category=CategoryFactory(edition=edition))
+    changed()
+    projects.filter(pk=assignments[9].project_id).update(country="SK")  # own-country favouritism
+    changed()
+    User.objects.filter(pk=jurors[0].pk).update(country="AT" if jurors[0].country != "AT" else "HU")
+    changed()
+    Assignment.objects.filter(pk=assignments[2].pk).update(started_at=timezone.now() - timedelta(hours=9))
+    changed()
+    # Nothing else changed: the same text again.
+    assert round_fingerprint(open_round) == states[-1]
 
 
 def test_round_analysis_on_the_seeded_demo():
