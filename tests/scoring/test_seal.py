@@ -256,7 +256,9 @@ def test_public_results_queries_do_not_grow_with_the_results(decided, edition, o
     url = reverse("results:public", kwargs={"edition": edition.slug})
     # One special award already: its titles in other languages take one query, however many there are.
     first = Result.objects.filter(edition=edition).select_related("category").first()
-    Result.objects.create(edition=edition, category=first.category, project=first.project, kind="special", title="Prize")
+    Result.objects.create(
+        edition=edition, category=first.category, project=first.project, kind="special", title="Prize"
+    )
     results_publish(edition=edition, actor=organiser, signed_off=True)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
