@@ -250,7 +250,7 @@ def round_summary(rnd) -> dict:
     ranked = rnd.pk in ballots.ranked
     if ranked:
         # A ranked final round: each panel member casts one ballot per category.
-        total, done = ballots.of_round(rnd.pk)[1], ballots.of_round(rnd.pk)[0]
+        done, total = ballots.of_round(rnd.pk)
         for r in juror_rows:
             r["completed"], r["total"] = ballots.juror(rnd.pk, r["juror"].pk)
             r.update(in_progress=0, pending=r["total"] - r["completed"], open=r["total"] - r["completed"])
