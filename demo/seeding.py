@@ -44,6 +44,7 @@ from demo.content import (
 from demo.i18n import translated
 from reports.services import certificates_issue
 from scoring.enums import AssignmentStatus, ConflictSource, ResultKind
+from scoring.jury.jurors import jury_chair_set
 from scoring.models import Assignment, BriefingAcknowledgement, ConflictOfInterest, Result, Score
 from scoring.ranking.analysis import round_analysis
 from scoring.results.seal import SIGN_OFF_TEXT, snapshot_store
@@ -62,6 +63,9 @@ ADMIN_EMAIL = "admin@demo.v4award.eu"
 ORGANISER_EMAIL = "organiser@demo.v4award.eu"
 APPLICANT_EMAIL = "applicant@demo.v4award.eu"
 JUROR_EMAIL = "juror1@demo.v4award.eu"
+# The jury chair of the edition being judged (not the printed juror, whose login shows a juror's
+# pages only): sits on the panels of the second and third categories and runs their meetings.
+CHAIR_EMAIL = "juror2@demo.v4award.eu"
 JURORS_PER_PROJECT = 3
 
 
@@ -547,6 +551,13 @@ def _current_seed(
     categories, criteria, (round1, _round2) = _rubric_create(edition, today, 0)
     EditionRole.objects.create(edition=edition, user=organiser, role=Role.ORGANISER)
     panels = _juror_roles(edition, categories, jurors)
+    # The statute gives the jury chair a veto (as the Czech Chytrá radnice competition does), and
+    # the organiser appoints the chair through the service, audited like a real appointment.
+    Edition.objects.filter(pk=edition.pk).update(chair_veto=True)
+    edition.chair_veto = True
+    chair = EditionRole.objects.get(edition=edition, user__email=CHAIR_EMAIL, role=Role.JUROR)
+    # A fresh user object: the one passed in holds the roles it had when last year was sealed.
+    jury_chair_set(actor=User.objects.get(pk=organiser.pk), role=chair, is_chair=True)
 
     projects: list[Project] = []
     number = 0

@@ -133,6 +133,10 @@ def status_board(edition: Edition, rounds: Iterable[Round] | None = None) -> Boa
     results: dict[tuple[int, str], int] = defaultdict(int)
     for row in Result.objects.filter(edition=edition).values("category_id", "kind").annotate(n=Count("id")).order_by():
         results[(row["category_id"], row["kind"])] = row["n"]
+    from scoring.ballot.selectors import ballots_progress
+
+    # A ranked final round is done when every panel member has cast each category's ballot.
+    ballots = ballots_progress([final] if final is not None else [])
     counted = {name: counter(edition) for name, counter in _counters.items()}
     certificates = counted.get("certificates", {})
     public = edition.results_are_public()
@@ -196,6 +200,9 @@ def status_board(edition: Edition, rounds: Iterable[Round] | None = None) -> Boa
         )
         if final is not None:
             last = reviews.get((final.pk, category.pk), none)
+            if final.pk in ballots.ranked:
+                cast, expected = ballots.category(final.pk, category.pk)
+                last = {"total": expected, "completed": cast, "projects": last["projects"]}
             if last["total"]:
                 url, action = reverse("scoring:progress", kwargs={"pk": final.pk}), _("Follow the final round")
             else:

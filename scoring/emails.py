@@ -45,6 +45,21 @@ def _reminder_defaults(count: int) -> tuple[str, str]:
     return subject, body
 
 
+def _ballot_reminder_defaults(count: int) -> tuple[str, str]:
+    subject = ngettext(
+        "Reminder: %(counter)s ballot is waiting for you", "Reminder: %(counter)s ballots are waiting for you", count
+    ) % {"counter": "{ballot_count}"}
+    body = paragraphs(
+        hello("juror_name"),
+        _("You have not cast these ballots of %(round)s yet. The ballot closes on %(deadline)s (%(zone)s).")
+        % {"round": "{round_name}", "deadline": "{deadline}", "zone": "{time_zone}"},
+        "{ballot_list}",
+        _("All your assignments:") + " {link}",
+        signature(),
+    )
+    return subject, body
+
+
 INVITATION = kind_register(
     EmailKind(
         key="jury_invitation",
@@ -88,13 +103,86 @@ REMINDER = kind_register(
 )
 
 
+BALLOT_REMINDER = kind_register(
+    EmailKind(
+        key="jury_ballot_reminder",
+        label=gettext_lazy("Reminder to cast the ranked ballots"),
+        placeholders={
+            "juror_name": gettext_lazy("the juror's name"),
+            "edition_name": gettext_lazy("the edition's name"),
+            "round_name": gettext_lazy("the round's name"),
+            "deadline": gettext_lazy("the scoring deadline"),
+            "time_zone": gettext_lazy("the edition's time zone"),
+            "ballot_count": gettext_lazy("how many ballots are not cast yet"),
+            "ballot_list": gettext_lazy("the list of ballots not cast yet with their links"),
+            "link": gettext_lazy("the link to all the juror's assignments"),
+        },
+        defaults=_ballot_reminder_defaults,
+        sample={
+            "juror_name": "Petr Novák",
+            "round_name": "Final",
+            "deadline": "30. 11. 2026 23:59",
+            "time_zone": "Europe/Bratislava",
+            "ballot_count": "1",
+            "ballot_list": "- Smart mobility: https://example.org/jury/ballot/2/smart-mobility/",
+        },
+        position=61,
+    )
+)
+
+
+def reminder_kind(rnd: Round) -> EmailKind:
+    """The reminder of a ranked final round names the ballots not cast, not reviews."""
+    return BALLOT_REMINDER if is_ranked_round(rnd) else REMINDER
+
+
+def reminder_count(rnd: Round, values: dict[str, str]) -> int:
+    return int(values["ballot_count" if is_ranked_round(rnd) else "review_count"])
+
+
+def is_ranked_round(rnd: Round) -> bool:
+    from scoring.ballot.selectors import is_ranked
+
+    return is_ranked(rnd)
+
+
+def _ballot_reminder_values(juror: User, rnd: Round, *, site_url: str = "") -> dict[str, str] | None:
+    from award.models import Category
+    from scoring.ballot.selectors import ballots_progress
+
+    missing = ballots_progress([rnd], juror=juror).missing(rnd.pk).get(juror.pk, [])
+    if not missing:
+        return None
+    base = site_url.rstrip("/")
+    edition = rnd.edition
+    with translation.override(juror.language or "en"):
+        categories = Category.objects.filter(pk__in=missing).order_by("position", "name", "pk")
+        lines = [f"- {c.name}: " + base + reverse("scoring:ballot", args=[rnd.pk, c.slug]) for c in categories]
+        deadline = ""
+        if rnd.scoring_closes_at:
+            deadline = formats.date_format(rnd.scoring_closes_at.astimezone(edition.tz), "DATETIME_FORMAT")
+        return {
+            "juror_name": juror.display_name,
+            "edition_name": edition.name,
+            "round_name": rnd.name,
+            "deadline": deadline,
+            "time_zone": edition.timezone,
+            "ballot_count": str(len(lines)),
+            "ballot_list": "\n".join(lines),
+            "link": base + reverse("scoring:dashboard"),
+        }
+
+
 def invitation_values(role: EditionRole, *, link: str) -> dict[str, str]:
     with translation.override(role.user.language or "en"):
         return {"juror_name": role.user.display_name, "edition_name": role.edition.name, "link": link}
 
 
 def reminder_values(juror: User, rnd: Round, *, site_url: str = "") -> dict[str, str] | None:
-    """The reminder's placeholders for one juror, or None when nothing of theirs is open."""
+    """The reminder's placeholders for one juror, or None when nothing of theirs is open (in a
+    ranked final round: the ballots the juror has not cast)."""
+    if is_ranked_round(rnd):
+        return _ballot_reminder_values(juror, rnd, site_url=site_url)
     open_work = list(
         Assignment.objects.filter(round=rnd, juror=juror, status__in=OPEN)
         .select_related("project")

@@ -67,10 +67,16 @@ def edition_dashboard(edition: Edition) -> dict:
     for row in rows:
         for key in ("total", "draft", "submitted", "eligible", "ineligible"):
             totals[key] += row[key]
-    round_rows = []
-    for rnd in rounds:
+    round_rows = list(rounds)
+    from scoring.ballot.selectors import ballots_progress
+
+    # A ranked final round is done ballot by ballot, not review by review.
+    ballots = ballots_progress(round_rows)
+    for rnd in round_rows:
+        rnd.ranked = rnd.pk in ballots.ranked
+        if rnd.ranked:
+            rnd.completed, rnd.assigned = ballots.of_round(rnd.pk)
         rnd.percent = round(100 * rnd.completed / rnd.assigned) if rnd.assigned else 0
-        round_rows.append(rnd)
     return {"categories": rows, "totals": dict(totals), "rounds": round_rows}
 
 
@@ -238,8 +244,20 @@ def round_summary(rnd) -> dict:
         r["panels"] = sorted(panels_of[r["role"].pk], key=lambda c: (c.position, c.name))
         for category in r["panels"]:
             panel_loads[category.pk].append(r["total"])
+    from scoring.ballot.selectors import ballots_progress
+
+    ballots = ballots_progress([rnd])
+    ranked = rnd.pk in ballots.ranked
+    if ranked:
+        # A ranked final round: each panel member casts one ballot per category.
+        done, total = ballots.of_round(rnd.pk)
+        for r in juror_rows:
+            r["completed"], r["total"] = ballots.juror(rnd.pk, r["juror"].pk)
+            r.update(in_progress=0, pending=r["total"] - r["completed"], open=r["total"] - r["completed"])
+            r["percent"] = round(100 * r["completed"] / r["total"]) if r["total"] else 0
     return {
         "k": k,
+        "ranked": ranked,
         "jurors": juror_rows,
         "projects_count": len(project_ids),
         "uncovered": uncovered,

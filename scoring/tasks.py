@@ -8,7 +8,7 @@ from django_tasks import task
 
 from award.emails import email_send
 from award.models import EditionRole, Round, User
-from scoring.emails import INVITATION, REMINDER, invitation_values, reminder_values
+from scoring.emails import INVITATION, invitation_values, reminder_count, reminder_kind, reminder_values
 
 
 def invitation_path(user: User) -> str:
@@ -38,11 +38,11 @@ def reminder_email_send(*, juror_id: int, round_id: int, site_url: str = "") -> 
     if values is None:
         return
     email_send(
-        kind=REMINDER.key,
+        kind=reminder_kind(rnd).key,
         edition=rnd.edition,
         to=juror.email,
         language=juror.language or "en",
         values=values,
-        count=int(values["review_count"]),
+        count=reminder_count(rnd, values),
         site_url=site_url,
     )

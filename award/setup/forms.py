@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from award.enums import Country, FinalMode, OrganisationType, RoundKind
 from award.forms import EditionTimeZoneFormMixin, LocalizedDecimalField
 from award.models import Category, Criterion, Edition, Round, User
-from award.setup.services import image_kind
+from award.setup.services import final_mode_change_refused, image_kind
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -321,6 +321,10 @@ class RoundForm(TranslatedFieldsMixin, EditionTimeZoneFormMixin, forms.ModelForm
         if data.get("kind") != RoundKind.FINAL or not data.get("final_mode"):
             # Only a final round decides winners; a shortlist round is always scored.
             data["final_mode"] = FinalMode.SCORED
+        if self.instance.pk:
+            refused = final_mode_change_refused(self.instance, data["final_mode"])
+            if refused:
+                self.add_error("final_mode", refused)
         return data
 
     def has_changed(self) -> bool:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from award.enums import Role
+from award.enums import FinalMode, Role
 from award.models import Category, Criterion, Edition, EditionRole, Round, User
 from award.rules import require_organiser
 from award.services import audit_log
@@ -224,6 +224,23 @@ def criterion_move(*, actor: User, edition: Edition, criterion: Criterion, offse
 # --- Step 4: rounds and rules ----------------------------------------------------------------
 
 
+def final_mode_change_refused(round_: Round, mode: str) -> str | None:
+    """Why the round's final mode may not become ``mode`` now, or None. A ranked round whose
+    ballots are cast, or a scored round whose scores are saved, keeps its mode: switching would
+    drop the panel's work from the decision. (Reverse relations: scoring may not be imported.)"""
+    if round_.pk is None or mode == round_.final_mode:
+        return None
+    if round_.final_mode == FinalMode.RANKED and round_.ballots.exists():
+        return _("Ballots have been cast in “%(name)s”, so it must stay decided by ranked ballots.") % {
+            "name": round_.name
+        }
+    if mode == FinalMode.RANKED and round_.assignments.filter(scores__isnull=False).exists():
+        return _("Scores have been saved in “%(name)s”, so it cannot switch to a ranked ballot.") % {
+            "name": round_.name
+        }
+    return None
+
+
 @transaction.atomic
 def rounds_save(
     *,
@@ -255,6 +272,12 @@ def rounds_save(
         Round.objects.filter(pk=round_.pk).update(number=round_.number + offset)
     saved = []
     for number, (round_, values) in enumerate(sorted(rows, key=lambda row: row[1]["scoring_opens_at"]), start=1):
+        if round_ is not None:
+            # Locked against a ballot being cast meanwhile: the check and the switch are one step.
+            round_ = Round.objects.select_for_update().get(pk=round_.pk)
+            refused = final_mode_change_refused(round_, values.get("final_mode", round_.final_mode))
+            if refused:
+                raise ValidationError(refused, code="final_mode_locked")
         round_ = round_ or Round(edition=edition)
         _changed(round_, {**values, "number": number})
         round_.full_clean(exclude=["name", "edition"], validate_unique=False)

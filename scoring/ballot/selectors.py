@@ -158,3 +158,67 @@ def ballots_sealed(rounds: list[Round]) -> list[dict]:
                 }
             )
     return out
+
+
+@dataclass
+class BallotProgress:
+    """Who has cast the ballots of ranked final rounds. A panel member is expected to cast a
+    ballot in a category when assigned there (not recused) to at least one finalist without a
+    recorded conflict; their part is done when that ballot exists."""
+
+    expected: dict[tuple[int, int], set[int]] = field(default_factory=dict)  # (round, category) -> jurors
+    cast: set[tuple[int, int, int]] = field(default_factory=set)  # (round, category, juror)
+    ranked: set[int] = field(default_factory=set)  # the ranked rounds' ids
+
+    def category(self, round_id: int, category_id: int) -> tuple[int, int]:
+        """(ballots cast, ballots expected) in one category."""
+        jurors = self.expected.get((round_id, category_id), set())
+        return sum(1 for j in jurors if (round_id, category_id, j) in self.cast), len(jurors)
+
+    def of_round(self, round_id: int) -> tuple[int, int]:
+        done = total = 0
+        for (rnd, category), _jurors in self.expected.items():
+            if rnd == round_id:
+                d, t = self.category(rnd, category)
+                done, total = done + d, total + t
+        return done, total
+
+    def missing(self, round_id: int) -> dict[int, list[int]]:
+        """Per juror, the categories whose ballot the juror has not cast yet."""
+        out: dict[int, list[int]] = {}
+        for (rnd, category), jurors in self.expected.items():
+            if rnd != round_id:
+                continue
+            for juror in jurors:
+                if (rnd, category, juror) not in self.cast:
+                    out.setdefault(juror, []).append(category)
+        return out
+
+    def juror(self, round_id: int, juror_id: int) -> tuple[int, int]:
+        """(ballots cast, ballots expected) of one juror."""
+        cats = [c for (rnd, c), jurors in self.expected.items() if rnd == round_id and juror_id in jurors]
+        return sum(1 for c in cats if (round_id, c, juror_id) in self.cast), len(cats)
+
+
+def ballots_progress(rounds, *, juror: User | None = None) -> BallotProgress:
+    """The ballots cast and expected in the ranked rounds among ``rounds``: no query when none is
+    ranked, two otherwise, whatever the number of rounds, categories, jurors and ballots."""
+    from django.db.models import Exists, OuterRef
+
+    progress = BallotProgress(ranked={r.pk for r in rounds if is_ranked(r)})
+    if not progress.ranked:
+        return progress
+    pairs = (
+        Assignment.objects.filter(round_id__in=progress.ranked)
+        .exclude(status=AssignmentStatus.RECUSED)
+        .exclude(Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project"))))
+    )
+    ballots = Ballot.objects.filter(round_id__in=progress.ranked)
+    if juror is not None:
+        pairs, ballots = pairs.filter(juror=juror), ballots.filter(juror=juror)
+    for round_id, category_id, juror_id in (
+        pairs.values_list("round_id", "project__category_id", "juror_id").distinct().order_by()
+    ):
+        progress.expected.setdefault((round_id, category_id), set()).add(juror_id)
+    progress.cast = set(ballots.values_list("round_id", "category_id", "juror_id").order_by())
+    return progress

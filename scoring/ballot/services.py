@@ -33,6 +33,9 @@ def _require_ranked_open(round: Round) -> None:
 def ballot_save(*, juror: User, round: Round, category: Category, ranks: dict[int, int]) -> Ballot:
     """Cast or change the juror's ballot: a place for every finalist the juror may rank, from 1
     to the number of finalists; equal places are a tie. Replaces the juror's previous ballot."""
+    # The round's row is locked: the set-up refuses to switch the mode once a ballot exists, and
+    # a ballot must not slip in while the switch is being saved.
+    round = Round.objects.select_for_update().select_related("edition").get(pk=round.pk)
     _require_ranked_open(round)
     allowed = {p.pk for p in juror_ballot(juror, round, category).finalists}
     if not allowed:

@@ -152,9 +152,19 @@ def invitation_accept(*, role: EditionRole, password: str) -> EditionRole:
 
 
 def reminder_recipients(round: Round):
-    """The jurors who would get a reminder, with how many of their reviews are open."""
+    """The jurors who would get a reminder, with how many of their reviews are open (in a ranked
+    final round: how many of their ballots are not cast)."""
     from django.db.models import Count, Q
 
+    from scoring.ballot.selectors import ballots_progress
+
+    ballots = ballots_progress([round])
+    if round.pk in ballots.ranked:
+        missing = ballots.missing(round.pk)
+        jurors = list(User.objects.filter(pk__in=list(missing)).order_by("last_name", "first_name", "email"))
+        for juror in jurors:
+            juror.open_count = len(missing[juror.pk])
+        return jurors
     return (
         User.objects.filter(assignments__round=round, assignments__status__in=OPEN_STATUSES)
         .annotate(open_count=Count("assignments", filter=Q(assignments__round=round)))
@@ -168,9 +178,15 @@ def reminders_send(*, actor: User, round: Round, site_url: str = "") -> int:
 
     edition = round.edition
     require_organiser(actor, edition)
-    juror_ids = sorted(
-        set(Assignment.objects.filter(round=round, status__in=OPEN_STATUSES).values_list("juror_id", flat=True))
-    )
+    from scoring.ballot.selectors import ballots_progress
+
+    ballots = ballots_progress([round])
+    if round.pk in ballots.ranked:
+        juror_ids = sorted(ballots.missing(round.pk))
+    else:
+        juror_ids = sorted(
+            set(Assignment.objects.filter(round=round, status__in=OPEN_STATUSES).values_list("juror_id", flat=True))
+        )
     now = timezone.now()
     with transaction.atomic():
         EditionRole.objects.filter(edition=edition, role=Role.JUROR, user_id__in=juror_ids).update(last_reminded_at=now)

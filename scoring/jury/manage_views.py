@@ -443,7 +443,7 @@ def reminders(request, pk: int):
     """GET: who would get a reminder and the email that the first one (or the one chosen) would
     read; POST: send them."""
     from award.emails import email_render
-    from scoring.emails import REMINDER, reminder_values
+    from scoring.emails import REMINDER, reminder_count, reminder_kind, reminder_values
 
     rnd = _round_for_organiser(request, pk)
     if request.method == "POST":
@@ -464,14 +464,21 @@ def reminders(request, pk: int):
         values = reminder_values(chosen, rnd, site_url=_site_url(request))
         if values is not None:
             preview = email_render(
-                kind=REMINDER,
+                kind=reminder_kind(rnd),
                 edition=rnd.edition,
                 language=chosen.language or "en",
                 values=values,
-                count=int(values["review_count"]),
+                count=reminder_count(rnd, values),
                 site_url=_site_url(request),
             )
-    context = {"round": rnd, "edition": rnd.edition, "recipients": recipients, "chosen": chosen, "preview": preview}
+    context = {
+        "round": rnd,
+        "edition": rnd.edition,
+        "recipients": recipients,
+        "chosen": chosen,
+        "preview": preview,
+        "ranked": reminder_kind(rnd) is not REMINDER,
+    }
     return render(request, "scoring/reminders.html", context)
 
 

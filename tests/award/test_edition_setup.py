@@ -6,6 +6,7 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -619,6 +620,60 @@ def test_bad_rules_or_rounds_are_refused_with_a_message(client, draft, setter, o
     assert response.status_code == 400
     assert message in response.content.decode()
     assert draft.rounds.count() == 0
+
+
+def test_final_mode_cannot_switch_once_ballots_or_scores_exist(client, draft, setter):
+    from scoring.ballot.models import Ballot
+    from tests.factories import AssignmentFactory, ScoreFactory
+
+    ranked = RoundFactory(
+        edition=draft,
+        number=2,
+        name="Final",
+        kind="final",
+        final_mode="ranked",
+        scoring_opens_at=dt(70),
+        scoring_closes_at=dt(80),
+    )
+    scored = RoundFactory(
+        edition=draft, number=1, name="Shortlist", kind="final", scoring_opens_at=dt(65), scoring_closes_at=dt(68)
+    )
+    assignment = AssignmentFactory(round=ranked, project__edition=draft)
+    Ballot.objects.create(round=ranked, category=assignment.project.category, juror=assignment.juror)
+    ScoreFactory(assignment=AssignmentFactory(round=scored, project__edition=draft))
+
+    def post(ranked_mode: str, scored_mode: str):
+        rows = [
+            {**round_row(scored, name="Shortlist", kind="final"), "final_mode": scored_mode},
+            {
+                **round_row(ranked, name="Final", kind="final", opens="2027-07-01T09:00", closes="2027-07-20T18:00"),
+                "final_mode": ranked_mode,
+            },
+        ]
+        data = {**rules_data(), **formset_data("rounds", rows, initial=2)}
+        return client.post(reverse("setup:rounds", args=[draft.slug]), data)
+
+    client.force_login(setter)
+    response = post("scored", "scored")
+    assert response.status_code == 400
+    assert "Ballots have been cast in “Final”, so it must stay decided by ranked ballots." in response.content.decode()
+    response = post("ranked", "ranked")
+    assert response.status_code == 400
+    assert "Scores have been saved in “Shortlist”, so it cannot switch to a ranked ballot." in response.content.decode()
+    # The service refuses too (another caller than the form), and nothing changed.
+    with pytest.raises(ValidationError, match="Ballots have been cast"):
+        services.rounds_save(
+            actor=setter,
+            edition=draft,
+            rules={},
+            rows=[(ranked, {"kind": "final", "final_mode": "scored", "scoring_opens_at": ranked.scoring_opens_at})],
+        )
+    assert dict(draft.rounds.values_list("name", "final_mode")) == {"Final": "ranked", "Shortlist": "scored"}
+    # Unchanged modes save; without ballots the ranked round switches freely.
+    assert post("ranked", "scored").status_code == 302
+    Ballot.objects.all().delete()
+    assert post("scored", "scored").status_code == 302
+    assert dict(draft.rounds.values_list("name", "final_mode")) == {"Final": "scored", "Shortlist": "scored"}
 
 
 # --- Step 5: signatories ---------------------------------------------------------------------

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from award.enums import Role
-from award.models import Edition, EditionRole, User
+from award.models import AuditEntry, Edition, EditionRole, User
 from award.selectors import edition_current
 from demo.seeding import (
     ADMIN_EMAIL,
     APPLICANT_EMAIL,
+    CHAIR_EMAIL,
     DEMO_PASSWORD,
     DEMO_SLUG,
     DEMO_SLUGS,
@@ -270,6 +271,8 @@ def test_demo_organiser_is_an_organiser_not_a_superuser(demo, client):
     index = client.get(reverse("results:index")).content.decode()
     assert "V4 Smart Project Award 2025" in index and "Someone else" not in index
     assert client.get("/admin/").status_code == 302  # the Django administration is not theirs
+    # One seeding for both: the demo's jury chair runs the meeting view beside the organiser.
+    _chair_and_organiser_open_the_meeting_view(demo, client)
 
 
 def test_demo_administrator_login_exists_and_administers(demo, client):
@@ -280,3 +283,28 @@ def test_demo_administrator_login_exists_and_administers(demo, client):
     assert client.get("/admin/").status_code == 200
     page = client.get(reverse("admin:award_edition_changelist")).content.decode()
     assert all(edition.name in page for edition in demo.values())
+
+
+def _chair_and_organiser_open_the_meeting_view(demo, client):
+    """The 2026 jury chair (appointed through the service, audited; a veto under the statute) and
+    the organiser open the jury meeting view; the chair only for the chair's panels."""
+    current = demo[DEMO_SLUG]
+    assert current.chair_veto
+    chair_role = EditionRole.objects.get(edition=current, role=Role.JUROR, is_chair=True)
+    assert chair_role.user.email == CHAIR_EMAIL
+    assert AuditEntry.objects.filter(edition=current, action="juror.chair").count() == 1
+    panels = list(chair_role.panels.order_by("position"))
+    others = list(current.categories.exclude(pk__in=[c.pk for c in panels]))
+    assert len(panels) == 2 and others
+
+    def meeting(category):
+        return reverse("results:meeting", kwargs={"edition": DEMO_SLUG, "round": 1, "category": category.slug})
+
+    client.force_login(chair_role.user)
+    page = client.get(meeting(panels[0]))
+    assert page.status_code == 200 and panels[0].name in page.content.decode()
+    assert client.get(meeting(others[0])).status_code == 404  # not the chair's panel
+    client.force_login(User.objects.get(email=ORGANISER_EMAIL))
+    assert client.get(meeting(others[0])).status_code == 200
+    client.force_login(User.objects.get(email=JUROR_EMAIL))  # a juror, not the chair
+    assert client.get(meeting(panels[0])).status_code == 404

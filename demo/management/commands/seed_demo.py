@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from demo.seeding import (
     ADMIN_EMAIL,
     APPLICANT_EMAIL,
+    CHAIR_EMAIL,
     DEMO_PASSWORD,
     DEMO_SLUGS,
     JUROR_EMAIL,
@@ -40,5 +41,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  administrator  {ADMIN_EMAIL}   (creates editions, appoints organisers; /admin/)")
         self.stdout.write(f"  organiser      {ORGANISER_EMAIL}   (organises the demo editions)")
         self.stdout.write(f"  juror          {JUROR_EMAIL}   (juror1 ... juror12)")
+        self.stdout.write(f"  jury chair     {CHAIR_EMAIL}   (runs the 2026 jury meeting of two categories)")
         self.stdout.write(f"  applicant      {APPLICANT_EMAIL}")
         self.stdout.write("  or sign up as a new applicant: the 2027 call is open")
