@@ -71,10 +71,12 @@ def main() -> int:
                         entry.msgstr = given
                     if "fuzzy" in entry.flags:
                         entry.flags.remove("fuzzy")
+                    # msgfmt refuses a "#| msgid_plural" left without its "#| msgid".
+                    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
                 elif "fuzzy" in entry.flags:
                     # A guess by msgmerge is not a translation.
                     entry.flags.remove("fuzzy")
-                    entry.previous_msgid = None
+                    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
                     if entry.msgid_plural:
                         entry.msgstr_plural = {i: "" for i in entry.msgstr_plural}
                     else:
