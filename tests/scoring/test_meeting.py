@@ -236,7 +236,7 @@ def test_meeting_query_count_does_not_grow(
     client = client_for(organiser)
     url = meeting(edition, open_round, board["category"])
     client.get(url)  # warm the session and the round's stored analysis
-    with django_assert_num_queries(25) as captured:
+    with django_assert_num_queries(22) as captured:
         response = client.get(url)
     assert len(response.context["items"]) == count
     statements = [query["sql"] for query in captured.captured_queries]
