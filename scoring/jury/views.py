@@ -77,6 +77,7 @@ def _score_context(request, assignment, form, *, editable: bool, status=200, ack
     # As the page's script shows it: only once every criterion has a value within its range.
     in_range = {c.pk: v for c in criteria if (v := typed[c.pk]) is not None and c.min_value <= v <= c.max_value}
     total = review_total(criteria, in_range)
+    form.taps_enabled = editable and acknowledged
     return render(
         request,
         "scoring/score.html",
