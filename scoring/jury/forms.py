@@ -2,8 +2,7 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
@@ -129,11 +128,15 @@ class ScoreForm(forms.Form):
         current = "" if current is None else str(current).strip().replace(",", ".")
         labels = value.field.tap_labels
         disabled = "" if self.taps_enabled else " disabled"
+        plain = (
+            '<label class="tap"><input type="radio" name="tap_{}" value="{}"' + disabled + "><span>{}</span></label>"
+        )
+        checked = plain.replace('value="{}"', 'value="{}" checked')
         return format_html_join(
             "",
-            '<label class="tap"><input type="radio" name="tap_{}" value="{}"{}{}><span>{}</span></label>',
+            "{}",
             (
-                (criterion.pk, machine, mark_safe(" checked" if machine == current else ""), mark_safe(disabled), labels[i])
+                (format_html(checked if machine == current else plain, criterion.pk, machine, labels[i]),)
                 for i, machine in enumerate(str(tap) for tap in taps)
             ),
         )
