@@ -161,7 +161,8 @@ def server_env(db_env: dict[str, str], port: int, static_root: str, workers: int
         DJANGO_SETTINGS_MODULE="award.settings",
         BIND=f"127.0.0.1:{port}",
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        # One key for the server and the task worker beside it (bench/vote_load.py): both sign.
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
