@@ -71,6 +71,8 @@ def _score_context(request, assignment, form, *, editable: bool, status=200, ack
     blind = edition.blind_review
     hidden = hidden_fields(blind=blind)
     if acknowledged is None:
+        acknowledged = getattr(assignment, "briefing_acknowledged", None)
+    if acknowledged is None:
         acknowledged = briefing_acknowledged(request.user, edition)
     criteria = form.criteria
     typed = {c.pk: _decimal_or_none(form[f"value_{c.pk}"].value()) for c in criteria}
