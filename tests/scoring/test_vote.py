@@ -467,3 +467,9 @@ def test_organiser_pages_queries_do_not_grow_with_votes(client, edition, organis
         with django_assert_max_num_queries(count):
             body = client.get(url).content.decode()
     assert "203.0.113.0/24" in body  # the fraud page found the group
+
+
+def test_privacy_notice_has_a_section_on_the_public_vote(client):
+    body = client.get(reverse("privacy")).content.decode()
+    assert 'data-testid="privacy-public-vote"' in body
+    assert "deleted as soon as that email is sent" in body and "keyed hash" in body
