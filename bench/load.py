@@ -13,7 +13,8 @@ juror in through /accounts/login/ and acknowledges the jury briefing (before the
 acknowledged save is recorded client-side and compared with the database afterwards.
 The jurors start within the first BENCH_RAMP seconds (default 2 x BENCH_THINK), each at a random
 moment, as people do: fifty first clicks in the same millisecond would measure a burst that no
-jury produces (it was 5 % of the scoring-page requests of a 60 s run, and all of its p95).
+jury produces (about 5 % of a 60 s run's scoring-page requests: enough, by the counts, to set
+its p95; BENCH_RAMP=0 reproduces it).
 
 Besides the latencies it prints the CPU the server used per request (gunicorn's workers, from
 /proc) and the CPU of this client, with the load average: on a shared machine the wall times
