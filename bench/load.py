@@ -1,15 +1,24 @@
-"""Bounded load test: gunicorn (2 workers) on PostgreSQL, simulated jurors scoring.
+"""Bounded load test: gunicorn as deployed (README) on PostgreSQL, simulated jurors scoring.
 
     .venv/bin/python bench/load.py            # 50 jurors for 120 s
     BENCH_SECONDS=20 BENCH_USERS=10 .venv/bin/python bench/load.py
 
 Seeds an open round with BENCH_USERS jurors and ~8 assignments each into a temporary
 database (PostgreSQL: DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres),
-starts `gunicorn -c python:award.gunicorn_conf award.wsgi` on a free loopback port, logs every
+starts `gunicorn -c python:award.gunicorn_conf award.wsgi` on a free loopback port (with the
+README's worker count, 2 x cores + 1, unless BENCH_WORKERS says otherwise), logs every
 juror in through /accounts/login/ and acknowledges the jury briefing (before the clock starts), and lets them loop for BENCH_SECONDS: open the dashboard
 /jury/, open an assignment, change a score and save it exactly as static/js/autosave.js does
 (POST of the whole form with its version, X-Autosave: 1; a 409 re-reads the page). Every
 acknowledged save is recorded client-side and compared with the database afterwards.
+The jurors start within the first BENCH_RAMP seconds (default 2 x BENCH_THINK), each at a random
+moment, as people do: fifty first clicks in the same millisecond would measure a burst that no
+jury produces (about 5 % of a 60 s run's scoring-page requests: enough, by the counts, to set
+its p95; BENCH_RAMP=0 reproduces it).
+
+Besides the latencies it prints the CPU the server used per request (gunicorn's workers, from
+/proc) and the CPU of this client, with the load average: on a shared machine the wall times
+say little without them.
 
 Goals: p95 under 200 ms, no errors, nothing lost; the scoring page (assignment) and the autosave
 (save) each under 150 ms at p95 on a quiet machine (issue 18), printed per kind. The last line printed is
@@ -142,15 +151,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(db_env: dict[str, str], port: int, static_root: str) -> dict[str, str]:
+def server_env(db_env: dict[str, str], port: int, static_root: str, workers: int | None = 2) -> dict[str, str]:
+    """`workers` None: as deployed, gunicorn_conf's default (2 x cores + 1; README, Configuration)."""
     skip = {"DATABASE_URL", "SQLITE_PATH", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    skip |= {"WEB_CONCURRENCY"} if workers is None else set()
     env = {k: v for k, v in os.environ.items() if k not in skip}
+    if workers is not None:
+        env["WEB_CONCURRENCY"] = str(workers)
     env.update(
         DJANGO_SETTINGS_MODULE="award.settings",
         BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
         DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
+        # One key for the server and the task worker beside it (bench/vote_load.py): both sign.
+        SECRET_KEY=os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
@@ -179,11 +192,12 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "load_settings.LenientManifes
 
 
 @contextmanager
-def server(db_env: dict[str, str]):
-    """gunicorn with 2 workers on a free loopback port; yields (base URL, master Popen)."""
+def server(db_env: dict[str, str], *, workers: int | None = 2):
+    """gunicorn with `workers` workers (None: gunicorn_conf's default, as deployed) on a free
+    loopback port; yields (base URL, master Popen)."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="award-load-static-") as static_root:
-        env = server_env(db_env, port, static_root)
+        env = server_env(db_env, port, static_root, workers)
         collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
         done = subprocess.run(collect, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         if done.returncode != 0:
@@ -235,6 +249,36 @@ def server(db_env: dict[str, str]):
 def worker_pids(master: subprocess.Popen) -> list[int]:
     out = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout
     return [int(pid) for pid in out.split()]
+
+
+def server_cpu_seconds(master: subprocess.Popen) -> float:
+    """CPU (user + system) used so far by gunicorn: its live workers, the workers it has reaped
+    (recycled after max_requests) and the master itself."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[str]:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return []
+        return text[text.rindex(")") + 2 :].split()
+
+    total = 0
+    own = fields(master.pid)
+    if own:
+        total += sum(int(x) for x in own[11:15])  # utime, stime, cutime, cstime
+    for pid in worker_pids(master):
+        own = fields(pid)
+        if own:
+            total += int(own[11]) + int(own[12])
+    return total / ticks
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 # --- A simulated juror ------------------------------------------------------------------------
@@ -397,9 +441,11 @@ class JurorClient:
         return {cid: Decimal(self.rng.randint(lo, hi))}
 
 
-def run_juror(client: JurorClient, deadline: float, think: float) -> None:
-    """The juror's loop until the deadline: dashboard, an assignment, one or two saves."""
+def run_juror(client: JurorClient, deadline: float, think: float, ramp: float = 0.0) -> None:
+    """The juror's loop until the deadline: dashboard, an assignment, one or two saves; the first
+    one starts at a random moment within `ramp` seconds."""
     try:
+        time.sleep(client.rng.uniform(0, ramp))
         while time.monotonic() < deadline:
             client.open_dashboard()
             aid = client.rng.choice(client.assignments)
@@ -436,6 +482,8 @@ def main() -> None:
     seconds = float(os.environ.get("BENCH_SECONDS", 120))
     users = int(os.environ.get("BENCH_USERS", 50))
     think = float(os.environ.get("BENCH_THINK", 1.0))
+    ramp = float(os.environ.get("BENCH_RAMP", 2 * think))
+    workers = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     with temporary_database("load") as db_env:
         django_setup(migrate=True)
@@ -445,10 +493,12 @@ def main() -> None:
         connections.close_all()
         print(
             f"seeded {users} jurors, {sum(len(a) for _, a in plan['jurors'])} assignments; "
-            f"gunicorn 2 workers on {'PostgreSQL' if 'SQLITE_PATH' not in db_env else 'SQLite'}",
+            f"gunicorn {workers or 'the default (2 x cores + 1)'} workers on "
+            f"{'PostgreSQL' if 'SQLITE_PATH' not in db_env else 'SQLite'}; {os.cpu_count()} cores; "
+            f"jurors start within {ramp:g} s",
             flush=True,
         )
-        with server(db_env) as (base, _master):
+        with server(db_env, workers=workers) as (base, master):
             clients = [
                 JurorClient(base, email, ids, plan["criteria"], seed=i, briefing=plan["briefing"])
                 for i, (email, ids) in enumerate(plan["jurors"])
@@ -460,14 +510,21 @@ def main() -> None:
                 t.start()
             for t in logins:
                 t.join(timeout=120)
+            load_before = load_average()
+            server_cpu, client_cpu = server_cpu_seconds(master), time.process_time()
             started = time.monotonic()
             deadline = started + seconds
-            threads = [threading.Thread(target=run_juror, args=(c, deadline, think), daemon=True) for c in clients]
+            threads = [
+                threading.Thread(target=run_juror, args=(c, deadline, think, ramp), daemon=True) for c in clients
+            ]
             for t in threads:
                 t.start()
             for t in threads:
                 t.join(timeout=seconds + 120)
             elapsed = time.monotonic() - started
+            server_cpu = server_cpu_seconds(master) - server_cpu
+            client_cpu = time.process_time() - client_cpu
+            print(f"workers={len(worker_pids(master))} loadavg_before={load_before} loadavg_after={load_average()}")
         stored = stored_scores()
         acknowledged: dict = {}
         for c in clients:
@@ -483,6 +540,11 @@ def main() -> None:
             )
         for e in errors[:10]:
             print("error:", e)
+        n = max(1, len(latencies))
+        print(
+            f"server_cpu_ms_per_request={server_cpu / n * 1000:.1f} client_cpu_ms_per_request={client_cpu / n * 1000:.1f} "
+            f"server_cpu_share={server_cpu / elapsed / (os.cpu_count() or 1):.0%} of the machine"
+        )
         print(
             f"requests={len(latencies)} saves={sum(c.saves for c in clients)} retries={sum(c.retries for c in clients)} "
             f"scores_acknowledged={len(acknowledged)} score_rows={sum(len(v) for v in stored.values())} "

@@ -6,8 +6,11 @@
 Seeds an open vote for six finalists into a temporary database (PostgreSQL: DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432/postgres) with the bot check at its lowest setting
 (difficulty 0, no least time on the page) and the per-network limit raised, so that the run
-measures the server and not its own limits. gunicorn (2 workers) writes the confirmation emails
-to files (EMAIL_URL=file://) and sends them in the request (the immediate tasks backend).
+measures the server and not its own limits. The server runs as the README deploys it: gunicorn
+with its default worker count (2 x cores + 1; BENCH_WORKERS to change it) and the confirmation
+emails sent by a task worker (`manage.py db_worker`, polling every BENCH_TASK_INTERVAL = 0.2 s)
+on the same machine, which writes them to files (EMAIL_URL=file://). BENCH_TASKS=immediate sends
+them in the request instead (the previous set-up: about half the vote request's CPU).
 
 Each voter, as a browser does: GET the voting page (challenge, cookies), POST the vote, read the
 link from the email, GET the confirmation page and POST it. Some voters come back: REPEAT of them
@@ -15,6 +18,9 @@ vote a second time (refused or not counted), CONCURRENT of them send two votes a
 links at the same moment (two tabs). Afterwards the database is compared with what the clients
 were told: a voter told "counted" without a confirmed vote is lost, a voter with more than one
 confirmed vote (per category) is a double vote.
+
+Besides the latencies it prints the CPU per vote of the server (gunicorn and the task worker, from
+/proc) and of this client, and the load average: the machine is shared.
 
 Goals: votes_per_minute >= 1000, p95 < 200 ms, double_votes = 0, lost_votes = 0. The last line
 printed is `votes_per_minute=<x> p95_ms=<x> double_votes=<n> lost_votes=<n>`.
@@ -26,6 +32,8 @@ import email
 import os
 import queue
 import re
+import secrets
+import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +43,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import JurorClient, percentile, server  # noqa: E402  (the gunicorn harness is shared)
+from load import (  # noqa: E402  (the gunicorn harness is shared)
+    ROOT,
+    JurorClient,
+    load_average,
+    percentile,
+    server,
+    server_cpu_seconds,
+    server_env,
+)
 
 PROJECTS = 6
 
@@ -94,6 +110,7 @@ class Mailbox:
     def __init__(self, folder: str):
         self.folder = Path(folder)
         self.offsets: dict[str, int] = {}
+        self.sizes: dict[str, int] = {}  # bytes seen per file: only a file that grew is read again
         self.links: dict[str, list[str]] = {}
         self.lock = threading.Condition()
         self.stop = False
@@ -107,7 +124,14 @@ class Mailbox:
         separator = "-" * 79
         while not self.stop:
             found = False
-            for path in sorted(self.folder.iterdir()):
+            for entry in sorted(os.scandir(self.folder), key=lambda e: e.name):
+                # Reading every file on every look made this thread the client's biggest CPU
+                # user (a thousand files by the end of a run): read only the ones that grew.
+                size = entry.stat().st_size
+                if self.sizes.get(entry.name) == size:
+                    continue
+                self.sizes[entry.name] = size
+                path = Path(entry.path)
                 text = path.read_text(errors="replace")
                 done = self.offsets.get(path.name, 0)
                 end = text.rfind(separator)
@@ -196,6 +220,18 @@ def run_voter(voter: Voter, mode: str) -> None:
         voter.errors.append("a second vote was accepted")
 
 
+def _cpu_seconds(process: subprocess.Popen | None) -> float:
+    """user + system CPU of a child process so far (0 without one)."""
+    if process is None:
+        return 0.0
+    try:
+        text = Path(f"/proc/{process.pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = text[text.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     from _support import django_setup, temporary_database
 
@@ -208,13 +244,29 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        env = {
-            **db_env,
-            "EMAIL_URL": f"file://{mail_dir}",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        }
+        immediate = os.environ.get("BENCH_TASKS") == "immediate"
+        workers = int(os.environ["BENCH_WORKERS"]) if os.environ.get("BENCH_WORKERS") else None
+        os.environ["BENCH_SECRET_KEY"] = secrets.token_urlsafe(50)  # the server's and the task worker's
+        env = {**db_env, "EMAIL_URL": f"file://{mail_dir}"}
+        if immediate:
+            env["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
         mailbox = Mailbox(mail_dir)
-        with server(env) as (base, _master):
+        with server(env, workers=workers) as (base, master):
+            task_worker = None
+            if not immediate:
+                interval = os.environ.get("BENCH_TASK_INTERVAL", "0.2")
+                task_worker = subprocess.Popen(
+                    [sys.executable, "manage.py", "db_worker", "--interval", interval],
+                    cwd=ROOT,
+                    env=server_env(env, 0, mail_dir, workers),
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            print(
+                f"gunicorn {workers or 'the default (2 x cores + 1)'} workers; emails "
+                f"{'in the request' if immediate else 'by a db_worker'}; {os.cpu_count()} cores",
+                flush=True,
+            )
             people = [Voter(base, slug, f"voter{i}@example{i % 50}.org", mailbox, seed=i) for i in range(voters)]
             work: queue.Queue = queue.Queue()
             for i, person in enumerate(people):
@@ -231,6 +283,9 @@ def main() -> None:
                     except Exception as error:  # noqa: BLE001 - counted as an error of the run
                         person.errors.append(repr(error))
 
+            load_before = load_average()
+            worker_cpu = _cpu_seconds(task_worker)
+            server_cpu, client_cpu = server_cpu_seconds(master), time.process_time()
             started = time.monotonic()
             threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
             for t in threads:
@@ -238,6 +293,16 @@ def main() -> None:
             for t in threads:
                 t.join()
             elapsed = time.monotonic() - started
+            server_cpu = server_cpu_seconds(master) - server_cpu + _cpu_seconds(task_worker) - worker_cpu
+            client_cpu = time.process_time() - client_cpu
+            load_after = load_average()
+            if task_worker is not None:
+                task_worker.terminate()
+                try:
+                    task_worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    task_worker.kill()
+                    task_worker.wait()
         mailbox.stop = True
 
         from django.db.models import Count
@@ -262,6 +327,12 @@ def main() -> None:
         for e in errors[:10]:
             print("error:", e)
         total = confirmed.count()
+        print(
+            f"loadavg_before={load_before} loadavg_after={load_after} "
+            f"server_cpu_ms_per_vote={server_cpu / max(1, total) * 1000:.1f} "
+            f"client_cpu_ms_per_vote={client_cpu / max(1, total) * 1000:.1f} "
+            f"server_cpu_share={server_cpu / elapsed / (os.cpu_count() or 1):.0%} of the machine"
+        )
         print(
             f"voters={voters} clients={clients} seconds={elapsed:.1f} requests={len(latencies)} "
             f"rps={len(latencies) / elapsed:.1f} confirmed={total} told_counted={sum(p.counted for p in people)} "

@@ -49,6 +49,9 @@ from scoring.models import Assignment, BriefingAcknowledgement, ConflictOfIntere
 from scoring.ranking.analysis import round_analysis
 from scoring.results.seal import SIGN_OFF_TEXT, snapshot_store
 from scoring.results.services import round_freeze
+from scoring.vote.checks import voter_hash
+from scoring.vote.enums import Standing, VoteStatus
+from scoring.vote.models import PublicVote, Vote
 from submissions.enums import ProjectStatus
 from submissions.models import Project, TeamMember
 from submissions.services import edition_reference_counter_sync
@@ -651,7 +654,62 @@ def _current_seed(
         started=round(len(order) * 0.1),
         today=today,
     )
+    _public_vote_seed(edition, projects, categories, today)
     return edition
+
+
+# The demo's audience vote: a planted burst that the fraud report shows (one network, one browser,
+# a domain nobody else uses, the voting page never opened, a dozen votes within a minute).
+BURST_NETWORK, BURST_DOMAIN, BURST_VOTES = "203.0.113.0/24", "fastvote-mail.example", 12
+VOTE_DOMAINS = ["gmail.com", "seznam.cz", "centrum.sk", "wp.pl", "freemail.hu", "azet.sk", "outlook.com", "o2.pl"]
+
+
+def _public_vote_seed(edition: Edition, projects: list[Project], categories: list[Category], today: datetime):
+    """This year's public vote for the audience prize: every eligible project of every category
+    stands (the finalists are not chosen yet), open since ten days, closing two days before the
+    ceremony, one vote per category; about 150 confirmed votes and a planted burst."""
+    rng = random.Random(20261)
+    poll = PublicVote.objects.create(
+        edition=edition,
+        standing=Standing.CATEGORIES,
+        opens_at=_at(today, -10, 9),
+        closes_at=edition.ceremony_at - timedelta(days=2),
+        per_category=True,
+    )
+    poll.categories.set(categories)
+    standing = [p for p in projects if p.status == ProjectStatus.ELIGIBLE]
+    appeal = {p.pk: rng.uniform(0.5, 3.0) for p in standing}
+    votes = []
+
+    def vote(project: Project, email: str, at: datetime, network: str, signature: str, seen: bool, after=None) -> None:
+        votes.append(
+            Vote(
+                poll=poll,
+                project=project,
+                scope=project.category_id or 0,
+                voter_hash=voter_hash(poll.secret, email),
+                email_domain=email.rpartition("@")[2],
+                network=network,
+                signature=signature,
+                page_seen=seen,
+                challenge=f"{rng.getrandbits(256):064x}",
+                status=VoteStatus.CONFIRMED,
+                created_at=at,
+                confirmed_at=at + (after or timedelta(minutes=rng.randint(1, 90))),
+            )
+        )
+
+    for i in range(150):
+        project = rng.choices(standing, weights=[appeal[p.pk] for p in standing])[0]
+        at = _at(today, -rng.randint(1, 9), rng.randint(7, 22), rng.randint(0, 59), rng.randint(0, 59))
+        network = f"{rng.choice([78, 85, 91, 188, 195])}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.0/24"
+        vote(project, f"voter{i}@{rng.choice(VOTE_DOMAINS)}", at, network, f"{rng.getrandbits(64):016x}", True)
+    burst_at, target = _at(today, -2, 3, 14), standing[len(standing) // 3]
+    for i in range(BURST_VOTES):
+        at = burst_at + timedelta(seconds=4 * i)
+        vote(target, f"fan{i}@{BURST_DOMAIN}", at, BURST_NETWORK, "5f1e0c2d9a7b3e44", False, timedelta(seconds=3))
+    Vote.objects.bulk_create(votes)
+    return poll
 
 
 def _next_seed(*, today: datetime, password_hash: str, organiser: User, applicant: User) -> Edition:

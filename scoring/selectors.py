@@ -95,9 +95,21 @@ def assignment_for_juror(juror: User, pk: int) -> Assignment:
     """One of the juror's assignments, with what the scoring page needs; 404 otherwise."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(
-        assignments_for(juror).select_related("round__edition", "project__owner", "project__edition"), pk=pk
+    from scoring.models import BriefingAcknowledgement
+
+    # Whether the juror has acknowledged the edition's briefing rides along (the page shows it).
+    acknowledged = BriefingAcknowledgement.objects.filter(juror=juror, edition_id=OuterRef("round__edition_id"))
+    assignment = get_object_or_404(
+        assignments_for(juror)
+        .select_related("round__edition", "project__owner")
+        .annotate(briefing_acknowledged=Exists(acknowledged)),
+        pk=pk,
     )
+    # The project is of the round's edition: one Edition row (about 60 translated columns) read
+    # once rather than joined twice.
+    if assignment.project.edition_id == assignment.round.edition_id:
+        assignment.project.edition = assignment.round.edition
+    return assignment
 
 
 def jurors_of(edition: Edition):

@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
@@ -108,21 +109,37 @@ class ScoreForm(forms.Form):
     def comment_names(self) -> list[str]:
         return ["overall_comment", *(f"comment_{c.pk}" for c in self.criteria)]
 
+    # Whether the tap targets can be pressed; the scoring page sets it (editable and acknowledged).
+    taps_enabled = True
+
     def rows(self):
         for criterion in self.criteria:
             value = self[f"value_{criterion.pk}"]
-            yield criterion, value, self[f"comment_{criterion.pk}"], self._tap_items(value)
+            yield criterion, value, self[f"comment_{criterion.pk}"], self._taps_html(criterion, value)
 
-    def _tap_items(self, value) -> list[tuple[str, str, bool]]:
-        """(machine value, value as the reader writes it, chosen) per tap target, worked out once
-        here rather than per tap in the template (the scoring page is the juror's busiest)."""
+    def _taps_html(self, criterion, value) -> str:
+        """The tap targets' markup, made here in one pass: as template loops (a label, a radio and
+        three conditions per value, 55 per page for five 0-10 criteria) they were the biggest part
+        of rendering the scoring page, the juror's busiest."""
         taps = value.field.taps
         if not taps:
-            return []
+            return ""
         current = value.value()
         current = "" if current is None else str(current).strip().replace(",", ".")
         labels = value.field.tap_labels
-        return [(str(tap), labels[i], str(tap) == current) for i, tap in enumerate(taps)]
+        disabled = "" if self.taps_enabled else " disabled"
+        plain = (
+            '<label class="tap"><input type="radio" name="tap_{}" value="{}"' + disabled + "><span>{}</span></label>"
+        )
+        checked = plain.replace('value="{}"', 'value="{}" checked')
+        return format_html_join(
+            "",
+            "{}",
+            (
+                (format_html(checked if machine == current else plain, criterion.pk, machine, labels[i]),)
+                for i, machine in enumerate(str(tap) for tap in taps)
+            ),
+        )
 
     def score_inputs(self) -> dict[int, ScoreInput]:
         data = self.cleaned_data

@@ -72,12 +72,15 @@ def _score_context(request, assignment, form, *, editable: bool, status=200, ack
     blind = edition.blind_review
     hidden = hidden_fields(blind=blind)
     if acknowledged is None:
+        acknowledged = getattr(assignment, "briefing_acknowledged", None)
+    if acknowledged is None:
         acknowledged = briefing_acknowledged(request.user, edition)
     criteria = form.criteria
     typed = {c.pk: _decimal_or_none(form[f"value_{c.pk}"].value()) for c in criteria}
     # As the page's script shows it: only once every criterion has a value within its range.
     in_range = {c.pk: v for c in criteria if (v := typed[c.pk]) is not None and c.min_value <= v <= c.max_value}
     total = review_total(criteria, in_range)
+    form.taps_enabled = editable and acknowledged
     return render(
         request,
         "scoring/score.html",

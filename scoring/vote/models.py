@@ -1,6 +1,9 @@
 """The public vote's data. Imported by scoring.models (the app's models module).
 
-Privacy by construction: the email address is never stored. A vote keeps a keyed hash of it
+Privacy by construction: the email address is not kept. A vote request holds it only until its
+confirmation email is sent (`email_pending`, blanked by the task that sends it; an unconfirmed
+request is deleted after a day), so that the task queue's table never holds it: the task gets the
+vote's id. A vote keeps a keyed hash of it
 (HMAC-SHA256 with the vote's own secret, so the same address always gives the same hash within
 this vote and nothing outside it), the address's domain (for the fraud report), and the network
 and browser signature, which the purge (scoring/vote/privacy.py) deletes on schedule."""
@@ -71,6 +74,8 @@ class Vote(models.Model):
     scope = models.PositiveBigIntegerField(_("scope"))
     voter_hash = models.CharField(_("voter (keyed hash)"), max_length=64)
     email_domain = models.CharField(_("email domain"), max_length=255)
+    # The address, only until the confirmation email is sent (scoring/vote/tasks.py blanks it).
+    email_pending = models.EmailField(_("address awaiting its confirmation email"), max_length=254, blank=True)
     network = models.CharField(_("network"), max_length=64, blank=True)
     signature = models.CharField(_("browser signature"), max_length=64, blank=True)
     page_seen = models.BooleanField(_("voting page opened"), default=False)

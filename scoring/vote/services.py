@@ -115,8 +115,9 @@ def confirmation_token(vote: Vote) -> str:
 
 
 def vote_request(*, poll: PublicVote, request: VoteRequest, now: datetime | None = None) -> Vote:
-    """A vote waiting for its email confirmation. The address itself is not stored: the caller
-    sends the confirmation link to it (confirmation_token) after the commit."""
+    """A vote waiting for its email confirmation. The address is held on the vote only until the
+    confirmation email is sent (the caller enqueues vote_confirmation_email_send with the vote's
+    id after the commit; the task blanks it): the task queue never holds it."""
     now = now or timezone.now()
     if not poll.is_open(now):
         raise VoteError(_("The vote is not open."), code="closed")
@@ -175,6 +176,7 @@ def vote_request(*, poll: PublicVote, request: VoteRequest, now: datetime | None
                 scope=scope,
                 voter_hash=voter,
                 email_domain=domain,
+                email_pending=email,
                 network=network,
                 signature=request.signature,
                 page_seen=request.page_seen,
@@ -232,7 +234,8 @@ def vote_confirm(*, token: str, poll: PublicVote | None = None, now: datetime | 
                 raise VoteError(_("This address has already voted here."), code="already")
             vote.status = VoteStatus.CONFIRMED
             vote.confirmed_at = now
-            vote.save(update_fields=["status", "confirmed_at"])
+            vote.email_pending = ""  # normally blank already: the email that brought the link was sent
+            vote.save(update_fields=["status", "confirmed_at", "email_pending"])
             return Confirmation(vote, counted=True, replaced=replaced)
     except IntegrityError:
         # Another confirmation by the same address committed first: that one counts.

@@ -33,7 +33,6 @@ from scoring.vote.services import (
     VoteRequest,
     VoteSettings,
     audience_prize_award,
-    confirmation_token,
     public_vote_configure,
     vote_confirm,
     vote_request,
@@ -107,15 +106,10 @@ def _vote_post(request, poll: PublicVote):
                     page_seen=seen,
                 ),
             )
-            url = request.build_absolute_uri(
-                reverse("vote:confirm", args=[poll.edition.slug, confirmation_token(vote)])
-            )
-            email, language = data["email"], get_language()
-            edition_name, project_title = poll.edition.name, vote.project.title
+            # The task gets the vote's id, never the address (the queue's table keeps arguments).
+            site_url, language, vote_id = request.build_absolute_uri("/"), get_language(), vote.pk
             transaction.on_commit(
-                lambda: vote_confirmation_email_send.enqueue(
-                    email=email, url=url, language=language, edition=edition_name, project=project_title
-                )
+                lambda: vote_confirmation_email_send.enqueue(vote_id=vote_id, site_url=site_url, language=language)
             )
     except VoteError as error:
         for message in error.messages:

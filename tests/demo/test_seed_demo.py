@@ -111,6 +111,8 @@ def test_seed_demo_is_deterministic_and_consistent():
     assert set(per_project.values()) == {3}
     # Countries: all four are represented.
     assert set(Project.objects.values_list("country", flat=True)) == {"SK", "CZ", "PL", "HU"}
+    # This year's edition has an open public vote with confirmed votes and a planted burst.
+    _public_vote_checked()
 
 
 def test_demo_logins_work():
@@ -153,3 +155,30 @@ def test_demo_published_edition_is_sealed_and_verifies(client):
     out = StringIO()
     call_command("results_verify", PAST_SLUG, stdout=out)
     assert out.getvalue().splitlines()[-1] == "All 3 sealed snapshot(s) are identical."
+
+
+def _public_vote_checked():
+    """The organiser sees live counts and a fraud report with the planted burst (issue 20)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from demo.seeding import BURST_DOMAIN, BURST_NETWORK, BURST_VOTES
+    from scoring.vote.enums import SuspicionKind
+    from scoring.vote.models import PublicVote
+    from scoring.vote.selectors import suspicious_groups, vote_counts
+
+    poll = PublicVote.objects.get(edition__slug=DEMO_SLUG)
+    assert poll.is_open()
+    assert sum(vote_counts(poll).values()) == 150 + BURST_VOTES
+    groups = {(g.kind, g.key): g.count for g in suspicious_groups(poll)}
+    assert groups[(SuspicionKind.NETWORK, BURST_NETWORK)] == BURST_VOTES
+    assert groups[(SuspicionKind.DOMAIN, BURST_DOMAIN)] == BURST_VOTES
+    assert groups[(SuspicionKind.UNSEEN, "-")] == BURST_VOTES
+    assert any(kind == SuspicionKind.BURST and n == BURST_VOTES for (kind, _key), n in groups.items())
+    # Nothing else looks suspicious: the organic votes are spread out.
+    assert len(groups) == 4
+    client = Client()
+    client.force_login(User.objects.get(email=ORGANISER_EMAIL))
+    assert BURST_NETWORK in client.get(reverse("vote:fraud", args=[DEMO_SLUG])).content.decode()
+    assert client.get(reverse("vote:manage", args=[DEMO_SLUG])).status_code == 200
+    assert client.get(reverse("vote:page", args=[DEMO_SLUG])).status_code == 200

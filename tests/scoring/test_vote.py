@@ -174,6 +174,34 @@ def test_vote_through_the_pages_sends_the_link_and_counts_after_confirmation(
     assert Vote.objects.get().page_seen is True
 
 
+def test_the_task_queue_never_holds_the_address(client, edition, settings, django_capture_on_commit_callbacks):
+    """The email task gets the vote's id: the queue keeps a task's arguments after it ran."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    poll, (a, _b) = open_vote(edition)
+    page = reverse("vote:page", args=[edition.slug])
+    challenge = re.search(r'name="challenge" value="([^"]+)"', client.get(page).content.decode()).group(1)
+    from scoring.vote.checks import pow_solve
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            page,
+            {"email": "eva@example.sk", "project": a.pk, "challenge": challenge, "solution": pow_solve(challenge, 4)},
+        )
+    (queued,) = default_task_backend.results
+    assert "eva" not in repr((queued.args, queued.kwargs)).lower()
+    vote = Vote.objects.get()
+    assert vote.email_pending == "eva@example.sk"  # until the email is sent
+    queued.task.call(*queued.args, **queued.kwargs)  # what the worker does
+    assert [m.to for m in mail.outbox] == [["eva@example.sk"]]
+    assert "/confirm/" in mail.outbox[0].body and a.title in mail.outbox[0].body
+    vote.refresh_from_db()
+    assert vote.email_pending == ""
+    queued.task.call(*queued.args, **queued.kwargs)  # run twice (a retry): no second email
+    assert len(mail.outbox) == 1
+
+
 def test_bad_confirmation_link_is_a_clear_400(client, edition):
     open_vote(edition)
     response = client.post(reverse("vote:confirm", args=[edition.slug, "forged"]))
@@ -439,3 +467,9 @@ def test_organiser_pages_queries_do_not_grow_with_votes(client, edition, organis
         with django_assert_max_num_queries(count):
             body = client.get(url).content.decode()
     assert "203.0.113.0/24" in body  # the fraud page found the group
+
+
+def test_privacy_notice_has_a_section_on_the_public_vote(client):
+    body = client.get(reverse("privacy")).content.decode()
+    assert 'data-testid="privacy-public-vote"' in body
+    assert "deleted as soon as that email is sent" in body and "keyed hash" in body
