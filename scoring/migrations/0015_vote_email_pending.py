@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scoring", "0010_public_vote"),
+        ("scoring", "0014_meetingnote_meetingveto"),
     ]
 
     operations = [
