@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-# Documents rendered to PDF by WeasyPrint, not pages in the browser.
-NOT_PAGES = {"reports/application_base.html"}
+# Documents rendered to PDF by WeasyPrint, and the HTML emails' layout (mail programs need
+# layout tables), not pages in the browser.
+NOT_PAGES = {"reports/application_base.html", "reports/ceremony_run_of_show.html", "award/email/layout.html"}
 WRAPPED_TABLE = re.compile(
     r'<div class="table-wrap" role="region" tabindex="0" aria-(?:label|labelledby)="(?:\{%.*?%\}|\{\{.*?\}\}|[^"{])+">\s*<table class="data[ "]'
 )

@@ -17,7 +17,7 @@ from award.enums import RoundKind
 from award.models import AuditEntry, Edition
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.migrations import _legacy_ranking_v1 as legacy
-from scoring.models import Result, ResultsSnapshot
+from scoring.models import ResultsSnapshot
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -74,12 +74,12 @@ def _published_standardised_edition():
                 acknowledged=False,
             )
             ScoreFactory(assignment=assignment, criterion=criterion, value=Decimal(value))
-    Result.objects.create(
-        edition=edition, category=category, round=shortlist, project=projects[0], kind=ResultKind.FINALIST
-    )
-    Result.objects.create(
-        edition=edition, category=category, round=shortlist, project=projects[0], kind=ResultKind.WINNER
-    )
+    # The results table as it was at that migration (later migrations add columns to it).
+    historical = MigrationExecutor(connection).loader.project_state(BEFORE).apps.get_model("scoring", "Result")
+    for kind in (ResultKind.FINALIST, ResultKind.WINNER):
+        historical.objects.create(
+            edition_id=edition.pk, category_id=category.pk, round_id=shortlist.pk, project_id=projects[0].pk, kind=kind
+        )
     return edition, shortlist
 
 
