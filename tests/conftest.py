@@ -25,15 +25,20 @@ CHROMIUM = "/usr/bin/chromium"
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last. A test marked ``same_on_every_database`` starts its own processes on its own SQLite file
     (or uses no database): on the PostgreSQL pass (DATABASE_URL set) it would run exactly what the
-    SQLite pass has run, so it is skipped there, saying so."""
+    SQLite pass has run, so it is skipped there, saying so. One marked ``markup_only`` checks what the
+    pages' HTML is (accessibility), which the database behind them does not change: it too runs on
+    the SQLite pass only."""
     # Browser tests need the real chromium; keep them last so failures elsewhere show first.
     items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
     if not os.environ.get("DATABASE_URL"):
         return
-    skip = pytest.mark.skip(reason="the same run as on the SQLite pass (own SQLite file or no database)")
+    same = pytest.mark.skip(reason="the same run as on the SQLite pass (own SQLite file or no database)")
+    markup = pytest.mark.skip(reason="checks the pages' HTML, which the database does not change: SQLite pass only")
     for item in items:
         if item.get_closest_marker("same_on_every_database"):
-            item.add_marker(skip)
+            item.add_marker(same)
+        elif item.get_closest_marker("markup_only"):
+            item.add_marker(markup)
 
 
 @pytest.fixture(autouse=True)

@@ -316,6 +316,7 @@ WALKED = {
 
 
 @pytest.mark.slow
+@pytest.mark.markup_only
 def test_every_page_of_every_role_passes_axe(browser, live_server):
     call_command("seed_demo", verbosity=0)
     edition = Edition.objects.get(slug=DEMO_SLUG)
