@@ -6,18 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings as django_settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from award.models import Category, Edition, User
 from award.rules import require_organiser
 from award.services import audit_log
-from scoring.results.services import special_award_set
+from scoring.results.services import special_award_set, special_award_titles_set
 from scoring.vote import checks
 from scoring.vote.enums import Standing, SuspicionKind, VoteStatus
 from scoring.vote.models import PublicVote, Vote
@@ -298,14 +299,17 @@ def audience_prize_award(*, poll: PublicVote, actor: User, now: datetime | None 
                 % {"projects": ", ".join(p.title for p in first)},
                 code="tie",
             )
-        results.append(
-            special_award_set(
-                project=first[0],
-                title=str(_("Audience prize")),
-                citation=str(_("Chosen by the public: %(votes)s confirmed votes.") % {"votes": top}),
-                actor=actor,
-            )
-        )
+        # The award's own title is in the site's default language, whoever awards it; each
+        # recipient's certificate prints it in the recipient's language.
+        with translation.override(django_settings.LANGUAGE_CODE):
+            title = str(_("Audience prize"))
+            citation = str(_("Chosen by the public: %(votes)s confirmed votes.") % {"votes": top})
+        result = special_award_set(project=first[0], title=title, citation=citation, actor=actor)
+        titles = {}
+        for code, _name in django_settings.LANGUAGES:
+            with translation.override(code):
+                titles[code] = str(_("Audience prize"))
+        results.append(special_award_titles_set(result=result, titles=titles, actor=actor))
     audit_log(
         actor=actor,
         action="vote.prize_awarded",

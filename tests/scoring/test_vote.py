@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from award.models import AuditEntry
 from scoring.enums import ResultKind
@@ -302,11 +302,17 @@ def test_audience_prize_is_a_special_award_per_category(edition, organiser):
         audience_prize_award(poll=poll, actor=organiser)
     poll.closes_at = timezone.now() - timedelta(minutes=1)
     poll.save()
-    results = audience_prize_award(poll=poll, actor=organiser)
+    # A Slovak organiser awards it: the award is still one, titled in every language.
+    with translation.override("sk"):
+        results = audience_prize_award(poll=poll, actor=organiser)
     assert sorted(r.project_id for r in results) == sorted([projects[1].pk, projects[2].pk])
     special = Result.objects.filter(kind=ResultKind.SPECIAL, title="Audience prize")
     assert special.count() == 2
     assert special.get(project=projects[2]).citation == "Chosen by the public: 2 confirmed votes."
+    assert special.get(project=projects[2]).titles["sk"] == "Cena publika"
+    assert special.get(project=projects[2]).titles["hu"] == "Közönségdíj"
+    audience_prize_award(poll=poll, actor=organiser)  # again, in English: the same two awards
+    assert Result.objects.filter(kind=ResultKind.SPECIAL).count() == 2
 
 
 def test_set_up_page_opens_a_vote_and_is_audited(client, edition, organiser):
