@@ -343,12 +343,15 @@ def test_every_page_of_every_role_passes_axe(browser, live_server):
         edition=edition, kinds=[CertificateKind.PARTICIPANT], status=JobStatus.DONE, total=3, done=3, finished_at=now
     )
 
-    # The public vote (issue 20): every eligible project of the edition's categories stands.
-    poll = PublicVote.objects.create(
+    # The public vote (issue 20): the demo's, open, with every eligible project of the edition's
+    # categories standing.
+    poll, _created = PublicVote.objects.update_or_create(
         edition=edition,
-        standing=Standing.CATEGORIES,
-        opens_at=now - timedelta(days=1),
-        closes_at=now + timedelta(days=7),
+        defaults={
+            "standing": Standing.CATEGORIES,
+            "opens_at": now - timedelta(days=1),
+            "closes_at": now + timedelta(days=7),
+        },
     )
     poll.categories.set(edition.categories.all())
 

@@ -262,7 +262,7 @@ def test_every_slide_fits_every_screen_and_the_controls_hide(page, login_as, cro
     # The controls hide while the mouse rests and come back when it moves.
     controls = page.locator(".deck-controls")
     expect(page.locator("body")).to_have_class(re.compile("controls-idle"), timeout=20_000)
-    assert controls.evaluate("el => getComputedStyle(el).opacity") == "0"
+    expect(controls).to_have_css("opacity", "0")  # after its fade
     page.mouse.move(10, 10)
     expect(page.locator("body")).not_to_have_class(re.compile("controls-idle"))
     expect(page.get_by_test_id("ceremony-next")).to_be_visible()
