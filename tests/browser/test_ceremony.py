@@ -128,10 +128,15 @@ def test_ceremony_advances_through_a_category_with_the_keyboard(page, login_as, 
     expect(active(page).locator("h2")).to_have_text(ceremony["titles"][1], use_inner_text=True)
     page.get_by_test_id("ceremony-previous").click()
     expect(active(page).locator("h2")).to_have_text(ceremony["titles"][0], use_inner_text=True)
+    # (Waited on through the button's state: wait_for_function would evaluate a string, which the
+    # page's CSP forbids.)
+    fullscreen = page.locator("[data-action=fullscreen]")
     page.keyboard.press("f")
-    page.wait_for_function("document.fullscreenElement !== null")
+    expect(fullscreen).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("document.fullscreenElement !== null")
     page.keyboard.press("f")
-    page.wait_for_function("document.fullscreenElement === null")
+    expect(fullscreen).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("document.fullscreenElement === null")
     assert console_errors == []
 
 

@@ -8,6 +8,7 @@ find things by test id, role, name attribute and state (the status's class), nev
 translated words, and check the language by <html lang>."""
 
 import re
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -130,7 +131,11 @@ def test_phone_path_briefing_tap_scores_offline_finalise_next(browser, live_serv
         expect(page.locator("#application-pane")).to_be_hidden()
         expect(page.locator("#rubric-pane")).to_be_visible()
         switch.locator("button[data-view=application]").click()
-        page.wait_for_function(f"Math.abs(window.scrollY - {place}) < 2")
+        # Polled from here: wait_for_function would evaluate a string, which the page's CSP forbids.
+        deadline = time.monotonic() + 20
+        while abs(page.evaluate("window.scrollY") - place) >= 2:
+            assert time.monotonic() < deadline, "the application did not come back to its place"
+            page.wait_for_timeout(50)
         switch.locator("button[data-view=rubric]").click()
         _shot(page, f"juror-phone-{language}-3-scores")
         _no_sideways_scroll(page)
