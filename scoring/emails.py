@@ -74,16 +74,20 @@ INVITATION = kind_register(
         position=50,
     )
 )
+# What both reminders (reviews and ranked ballots) say of the juror and the round.
+REMINDER_PLACEHOLDERS = {
+    "juror_name": gettext_lazy("the juror's name"),
+    "edition_name": gettext_lazy("the edition's name"),
+    "round_name": gettext_lazy("the round's name"),
+    "deadline": gettext_lazy("the scoring deadline"),
+    "time_zone": gettext_lazy("the edition's time zone"),
+}
 REMINDER = kind_register(
     EmailKind(
         key="jury_reminder",
         label=gettext_lazy("Reminder to jurors"),
         placeholders={
-            "juror_name": gettext_lazy("the juror's name"),
-            "edition_name": gettext_lazy("the edition's name"),
-            "round_name": gettext_lazy("the round's name"),
-            "deadline": gettext_lazy("the scoring deadline"),
-            "time_zone": gettext_lazy("the edition's time zone"),
+            **REMINDER_PLACEHOLDERS,
             "review_count": gettext_lazy("how many reviews are open"),
             "review_list": gettext_lazy("the list of open reviews with their links"),
             "link": gettext_lazy("the link to all the juror's assignments"),
@@ -108,11 +112,7 @@ BALLOT_REMINDER = kind_register(
         key="jury_ballot_reminder",
         label=gettext_lazy("Reminder to cast the ranked ballots"),
         placeholders={
-            "juror_name": gettext_lazy("the juror's name"),
-            "edition_name": gettext_lazy("the edition's name"),
-            "round_name": gettext_lazy("the round's name"),
-            "deadline": gettext_lazy("the scoring deadline"),
-            "time_zone": gettext_lazy("the edition's time zone"),
+            **REMINDER_PLACEHOLDERS,
             "ballot_count": gettext_lazy("how many ballots are not cast yet"),
             "ballot_list": gettext_lazy("the list of ballots not cast yet with their links"),
             "link": gettext_lazy("the link to all the juror's assignments"),
