@@ -22,7 +22,7 @@ def _cards(ceremony: Ceremony) -> list[dict]:
 
 
 def envelope_cards_pdf(edition: Edition) -> bytes:
-    ceremony = ceremony_for(edition)
+    ceremony = ceremony_for(edition, pictures=False)
     html = render_to_string("reports/ceremony_envelopes.html", {"edition": edition, "cards": _cards(ceremony)})
     return pdf_render(html)
 
@@ -57,7 +57,7 @@ def run_of_show_rows(ceremony: Ceremony) -> list[dict]:
 
 
 def run_of_show_pdf(edition: Edition) -> bytes:
-    ceremony = ceremony_for(edition)
+    ceremony = ceremony_for(edition, pictures=False)
     html = render_to_string(
         "reports/ceremony_run_of_show.html", {"edition": edition, "rows": run_of_show_rows(ceremony)}
     )

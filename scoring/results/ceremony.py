@@ -120,14 +120,16 @@ def _pictures(projects: list[Project]) -> dict[int, str]:
     return pictures
 
 
-def ceremony_for(edition: Edition) -> Ceremony:
+def ceremony_for(edition: Edition, *, pictures: bool = True) -> Ceremony:
     """The slides' content: categories in order with finalists (by reference, the winner among
     them) and winners, then the special awards. Categories without results are left out. Once the
-    results are published the decisions are the sealed ones (``published_results_of``)."""
+    results are published the decisions are the sealed ones (``published_results_of``).
+    ``pictures=False`` for what shows none (the script page, the printouts): scaling a cold
+    picture takes about half a second, too much to spend in a request for nothing."""
     groups, _sealed = published_results_of(edition)
     countries = dict(Country.choices)
     projects = {r.project.pk: r.project for g in groups for r in (*g.finalists, *g.winners, *g.special)}
-    pictures = _pictures(list(projects.values()))
+    pictures = _pictures(list(projects.values())) if pictures else {}
     project_cues: dict[int, CeremonyCue] = {}
     category_cues: dict[int, CeremonyCue] = {}
     for cue in CeremonyCue.objects.filter(edition=edition):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from award.limits import SHORT_TEXT
 from award.models import Edition
-from award.rules import is_organiser
+from award.selectors import edition_for_organiser
 from award.views_helpers import run_service
 from scoring.models import CeremonySponsor
 from scoring.results.ceremony import Ceremony, ceremony_for
@@ -26,13 +25,6 @@ from scoring.results.ceremony_services import (
 )
 
 
-def _organised(request, slug: str) -> Edition:
-    edition = get_object_or_404(Edition, slug=slug)
-    if not is_organiser(request.user, edition):
-        raise Http404
-    return edition
-
-
 def _script_url(edition: Edition) -> str:
     return reverse("results:ceremony_script", kwargs={"edition": edition.slug})
 
@@ -41,7 +33,7 @@ def _script_url(edition: Edition) -> str:
 def presenter(request, edition: str):
     """The presenter's window: the current and the next slide, the names to read with their
     pronunciation, who hands over the prize; it follows the presentation's window."""
-    edition = _organised(request, edition)
+    edition = edition_for_organiser(request.user, slug=edition)
     return render(
         request,
         "scoring/results/ceremony_presenter.html",
@@ -85,9 +77,9 @@ def _script_entries(ceremony: Ceremony) -> list[dict]:
 
 @login_required
 def script(request, edition: str):
-    edition = _organised(request, edition)
+    edition = edition_for_organiser(request.user, slug=edition)
     if request.method == "POST":
-        ceremony = ceremony_for(edition)
+        ceremony = ceremony_for(edition, pictures=False)
         entries = _script_entries(ceremony)
 
         def save():
@@ -116,7 +108,7 @@ def script(request, edition: str):
 
 
 def _script_page(request, edition: Edition, sponsor_form: SponsorForm, status: int = 200):
-    ceremony = ceremony_for(edition)
+    ceremony = ceremony_for(edition, pictures=False)
     return render(
         request,
         "scoring/results/ceremony_script.html",
@@ -135,7 +127,7 @@ def _script_page(request, edition: Edition, sponsor_form: SponsorForm, status: i
 @login_required
 @require_POST
 def sponsor_add(request, edition: str):
-    edition = _organised(request, edition)
+    edition = edition_for_organiser(request.user, slug=edition)
     form = SponsorForm(request.POST, request.FILES, edition=edition)
     if not form.is_valid():
         return _script_page(request, edition, form, status=400)
@@ -158,7 +150,7 @@ def sponsor_add(request, edition: str):
 @login_required
 @require_POST
 def sponsor_move(request, edition: str, pk: int):
-    edition = _organised(request, edition)
+    edition = edition_for_organiser(request.user, slug=edition)
     sponsor = get_object_or_404(CeremonySponsor, edition=edition, pk=pk)
     up = request.POST.get("direction") == "up"
     return run_service(
@@ -171,7 +163,7 @@ def sponsor_move(request, edition: str, pk: int):
 @login_required
 @require_POST
 def sponsor_remove(request, edition: str, pk: int):
-    edition = _organised(request, edition)
+    edition = edition_for_organiser(request.user, slug=edition)
     sponsor = get_object_or_404(CeremonySponsor, edition=edition, pk=pk)
     return run_service(
         request,
