@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from award.errors import status_for
 
@@ -33,16 +33,21 @@ def run_service(
     after: Callable[[Any], None] | None = None,
     failure_url: str | None = None,
     failure_page: Callable[[int], HttpResponse] | None = None,
+    refusal_shown: bool = False,
 ) -> HttpResponse:
     """Run `action` (a service call) and answer the POST.
 
     Success: `success_message` (text, or a function of the outcome) and a redirect to
     `success_url` (likewise); `after(outcome)` may add further messages. Refusal: its messages,
     then `failure_page(status)` when given (the form again, 400/403/409), else a redirect to
-    `failure_url` (default: `success_url` when it is a plain URL)."""
+    `failure_url` (default: `success_url` when it is a plain URL). A PermissionDenied is a 404
+    (as if the object did not exist), or with `refusal_shown`, where the person may know why
+    (e.g. recused for this project), a 403 page that says so."""
     try:
         outcome = action()
-    except PermissionDenied:
+    except PermissionDenied as error:
+        if refusal_shown:
+            return render(request, "403.html", {"refusal": str(error) if error.args else ""}, status=403)
         raise Http404 from None
     except ValidationError as error:
         for message in error_messages(error):

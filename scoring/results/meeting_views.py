@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_POST
 from award.enums import Role, RoundKind
 from award.models import EditionRole, User
 from award.services import audit_log
-from award.views_helpers import error_messages
+from award.views_helpers import run_service
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, MeetingNote, MeetingVeto, Result, Score
 from scoring.ranking import explain
@@ -217,16 +216,7 @@ def _under_discussion(request, edition, rnd, cat, row, result, context) -> dict:
 def _answer(request, action, *, back: str, success_message: str):
     """Run a meeting service: a refusal the person may read (recused, not the chair) is a 403
     with its translated message; a refused input comes back as a message on the meeting page."""
-    try:
-        action()
-    except PermissionDenied as error:
-        return render(request, "403.html", {"refusal": str(error) if error.args else ""}, status=403)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-        return redirect(back)
-    messages.success(request, success_message)
-    return redirect(back)
+    return run_service(request, action, success_url=back, success_message=success_message, refusal_shown=True)
 
 
 def _posted_project(rnd, cat, project: int):
