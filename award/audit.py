@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from award.audit_text import audit_sentence, audit_sentences
+from award.forms import ModelChoiceIdField
 from award.models import AuditEntry, Edition, User
 from award.selectors import editions_organised_by
 
@@ -22,7 +23,7 @@ def audit_entries_visible_to(user: User) -> QuerySet[AuditEntry]:
 
 
 class AuditFilterForm(forms.Form):
-    edition = forms.ModelChoiceField(queryset=Edition.objects.none(), required=False, label=gettext_lazy("Edition"))
+    edition = ModelChoiceIdField(queryset=Edition.objects.none(), required=False, label=gettext_lazy("Edition"))
     action = forms.CharField(required=False, max_length=64, label=gettext_lazy("Action"))
     actor = forms.CharField(required=False, max_length=200, label=gettext_lazy("Who (email)"))
     target = forms.CharField(required=False, max_length=200, label=gettext_lazy("Object"))

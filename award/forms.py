@@ -224,16 +224,30 @@ class LocalizedDecimalField(forms.DecimalField):
         return ValidationError(self.error_messages["invalid"], code="invalid", params=self._example())
 
 
+def is_database_id(value) -> bool:
+    """Whether a posted value can be an id (or another whole-number key) in a query: Django
+    catches ValueError when it looks one up, but 99999999999999999999 raised OverflowError on
+    SQLite, a 500 where a tampered form deserves a message."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63
+
+
 class ModelMultipleIdField(forms.ModelMultipleChoiceField):
-    """A ModelMultipleChoiceField whose posted ids are checked to be ids before any query:
-    Django catches ValueError there, but `pk__in` with 99999999999999999999 raised OverflowError
-    on SQLite, a 500 where a tampered form deserves a message."""
+    """A ModelMultipleChoiceField whose posted ids are checked to be ids before any query."""
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < 2**63):
+            if not is_database_id(pk):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+class ModelChoiceIdField(forms.ModelChoiceField):
+    """A ModelChoiceField whose posted id (or whole-number key) is checked before any query."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_database_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

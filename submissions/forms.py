@@ -6,7 +6,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from award.enums import Country, OrganisationType
 from award.formatting import number
-from award.forms import LocalizedDecimalField
+from award.forms import LocalizedDecimalField, ModelChoiceIdField
 from award.limits import LimitedTextField, form_field_for, mark_over_limit, max_length_of
 from award.models import Category, Edition
 from award.rubric_templates import category_suggest, size_bands
@@ -250,7 +250,7 @@ class OrganiserReopenForm(forms.Form):
 
 class ScreeningFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
+    category = ModelChoiceIdField(label=_("Category"), queryset=Category.objects.none(), required=False)
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=[("", _("All countries"))] + Country.choices
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.enums import Country
 from award.formatting import decimal_plain
-from award.forms import LocalizedDecimalField, ModelMultipleIdField
+from award.forms import LocalizedDecimalField, ModelChoiceIdField, ModelMultipleIdField
 from award.limits import MEDIUM_TEXT, form_field_for, mark_over_limit
 from award.models import Category, Edition, User
 from award.numbers import trimmed
@@ -263,8 +263,8 @@ class JurorImportForm(forms.Form):
 
 
 class AssignmentAddForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("Project"), queryset=None)
-    juror = forms.ModelChoiceField(label=_("Juror"), queryset=None)
+    project = ModelChoiceIdField(label=_("Project"), queryset=None)
+    juror = ModelChoiceIdField(label=_("Juror"), queryset=None)
 
     def __init__(self, *args, projects, jurors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,7 +275,7 @@ class AssignmentAddForm(forms.Form):
 
 
 class AssignmentSwapForm(forms.Form):
-    juror = forms.ModelChoiceField(label=_("New juror"), queryset=None)
+    juror = ModelChoiceIdField(label=_("New juror"), queryset=None)
 
     def __init__(self, *args, jurors, **kwargs):
         super().__init__(*args, **kwargs)

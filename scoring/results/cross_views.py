@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from award.enums import RoundKind
+from award.forms import ModelChoiceIdField, ModelMultipleIdField
 from award.limits import form_field_for
 from award.models import Criterion, Edition, Round
 from award.views_helpers import run_service
@@ -26,10 +27,10 @@ from scoring.results.views import _organised_edition
 
 
 class CrossAwardForm(forms.Form):
-    round = forms.ModelChoiceField(
+    round = ModelChoiceIdField(
         label=_("Scores of the round"), queryset=Round.objects.none(), to_field_name="number", empty_label=None
     )
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelMultipleIdField(
         label=_("Criteria"),
         queryset=Criterion.objects.none(),
         widget=forms.CheckboxSelectMultiple,

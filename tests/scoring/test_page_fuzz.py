@@ -114,3 +114,36 @@ def test_assignment_remove_with_a_bad_id_is_404_not_500(organiser_pages, bad):
     response = client.post(reverse("scoring:assignments", args=[rnd.pk]), {"action": "remove", "assignment": bad})
     assert response.status_code == 404
     assert Assignment.objects.filter(round=rnd).count() == 10
+
+
+@pytest.mark.parametrize("bad", ["abc", "99999999999999999999", "-1", ""])
+def test_this_rounds_new_organiser_forms_never_5xx(organiser_pages, bad):
+    """The forms that came with the meeting, the cross-category award, the ceremony script, bulk
+    screening and the editable emails, given junk where an id, a choice or a placeholder goes."""
+    client, kwargs, some_assignment, edition, rnd, _, _ = organiser_pages
+    project = some_assignment.project_id
+    meeting = {**kwargs, "project": project}
+    posts = [
+        (reverse("results:meeting_decide", kwargs=meeting), {"decision": bad, "reason": "r", "title": bad}),
+        (reverse("results:meeting_veto", kwargs=meeting), {"kind": bad, "reason": bad, "title": bad}),
+        (reverse("results:meeting_names", kwargs=kwargs), {"show": bad, "next": "https://evil.example/" + bad}),
+        (
+            reverse("results:cross_award_give", kwargs={"edition": edition.slug}),
+            {"round": bad, "criteria": [bad], "project": bad, "title": "t", "citation": "c"},
+        ),
+        (reverse("results:ceremony_sponsor_add", kwargs={"edition": edition.slug}), {"name": "n", "kind": bad}),
+        (
+            reverse("results:ceremony_sponsor_add", kwargs={"edition": edition.slug}),
+            {"name": "n", "kind": "sponsor", "before_category": bad},
+        ),
+        (reverse("results:ceremony_script", kwargs={"edition": edition.slug}), {f"pronunciation-{bad}": "x"}),
+        (
+            reverse("submissions:screening_bulk", args=[edition.slug]),
+            {"ids": [bad], "decision": bad, "scope": bad, "reason": "r"},
+        ),
+        (reverse("setup:email_edit", args=[edition.slug, "jury_reminder", "sk"]), {"subject": bad, "body": "{" + bad}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code < 500, (url, data)
+        assert "evil.example" not in response.get("Location", ""), url
