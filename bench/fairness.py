@@ -17,9 +17,13 @@ Run from the repository root: ``python bench/fairness.py``. Fixed, documented pa
 - the ranking is the whole round, N = 40 finalists (the true top 40 by quality).
 
 Per method (calibrated, mean, median, trimmed mean, the old z-score standardised method,
-implemented in bench/_methods.py only as the reference, and the oracle: the ceiling, with every
-juror's leniency and scale known exactly, noise only) the mean over rounds of Spearman's
-correlation with the true quality and of the top-N recall. For the calibrated method's
+implemented in bench/_methods.py only as the reference, and two references no real method can
+be: the oracle, the ceiling, with every juror's leniency and scale known exactly, noise only;
+and "informed", which knows every project's true quality and every juror's scale and learns
+only the leniencies from the reviews, each review corrected by its juror's other reviews, shrunk
+with the true prior: it shows how much of the oracle's edge the leniencies that ~33 reviews per
+juror can reveal leave over) the mean over rounds of Spearman's correlation with the true
+quality and of the top-N recall. For the calibrated method's
 P(finalist), pooled over the rounds of all three plans: the Brier score and the largest
 calibration gap |mean P − share truly in the top N| over the probability bins
 [0, 0.1), …, [0.9, 1] that hold at least 200 projects.
@@ -73,7 +77,7 @@ ROUNDS = 50
 DRAWS = 1000
 BIN_MIN = 200
 PLANS = ("random", "banded", "disconnected")
-METHODS = ("calibrated", "mean", "median", "trimmed_mean", "standardised", "oracle")
+METHODS = ("calibrated", "mean", "median", "trimmed_mean", "standardised", "oracle", "informed")
 
 
 def plan(kind: str, k: int, quality: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -134,6 +138,14 @@ def one_round(kind: str, k: int, seed: int) -> dict:
     weight = scale[juror] ** 2
     unbiased = (y - TRUE_MEAN - leniency[juror]) / scale[juror]
     scores["oracle"] = np.bincount(project, weights=weight * unbiased) / np.bincount(project, weights=weight)
+    # Leniencies learned with more than any method has (true qualities, true scales), from each
+    # juror's other reviews only (leave-one-out: a review's own noise must not correct itself).
+    residual = y - TRUE_MEAN - scale[juror] * (quality[project] - TRUE_MEAN)
+    own_sum = np.bincount(juror, weights=residual, minlength=JURORS)
+    own_count = np.bincount(juror, minlength=JURORS)
+    learned = (own_sum[juror] - residual) / (own_count[juror] - 1 + NOISE_SD**2 / LENIENCY_SD**2)
+    informed = (y - TRUE_MEAN - learned) / scale[juror]
+    scores["informed"] = np.bincount(project, weights=weight * informed) / np.bincount(project, weights=weight)
     out = {"spearman": {}, "recall": {}}
     for method, score in scores.items():
         out["spearman"][method] = spearmanr(score, quality)[0]

@@ -321,7 +321,7 @@ def category_summary(
             sentences.append(
                 Sentence(
                     "second_look",
-                    _("Reviews that deserve a second look: %(names)s (see the rater diagnostics).")
+                    _("Reviews that deserve a second look (see the rater diagnostics): %(names)s.")
                     % {"names": names_list(second_look)},
                     WARN,
                 )

@@ -80,7 +80,7 @@ def test_organiser_reads_the_demo_ranking_in_slovak_selects_freezes_and_the_seal
     flagged = [d.juror.display_name for d in juror_diagnostics(ranking) if d.leniency_test and d.leniency_test.flagged]
     assert flagged and all(name in second_look for name in flagged)
     assert (
-        _sk("Reviews that deserve a second look: %(names)s (see the rater diagnostics).").split(":")[0] in second_look
+        _sk("Reviews that deserve a second look (see the rater diagnostics): %(names)s.").split(":")[0] in second_look
     )
     # Why here: each review's total and the leniency adjustment, in Slovak.
     assert page.count('data-testid="why-review"') > 0

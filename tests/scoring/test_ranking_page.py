@@ -102,7 +102,7 @@ def test_ranking_page_summary_band_and_decision(board, edition, open_round, orga
     )
     assert codes["connectivity"].startswith("The judging plan is connected")
     assert codes["second_look"].startswith(
-        "Reviews that deserve a second look: Jana0 Panel0 (more lenient than the panel)"
+        "Reviews that deserve a second look (see the rater diagnostics): Jana0 Panel0 (more lenient than the panel)"
     )
     assert "fitted together" in codes["together"] and "sealed together" in codes["together"]
     assert 'data-code="contested"' in text and "Project B (V4A-2026-0002)" in text
