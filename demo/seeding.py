@@ -282,12 +282,12 @@ def _project(
         city_region=place,
         title=f"{title_base} in {place}",
         summary=(
-            f"{org_name} built a {title_base.lower()} that serves residents of {place} every day. "
+            f"{org_name} built and runs this service for the residents of {place}, who use it every day. "
             "The project was designed with citizens, runs on open standards and is ready to be adopted "
             "by other municipalities in the V4 region."
         ),
         problem=f"Residents of {place} lacked timely information and services; the old process was slow, paper-based and expensive.",
-        solution=f"A {title_base.lower()} built on open data and open-source components, integrated with existing municipal systems.",
+        solution=f"{title_base}, built on open data and open-source components and integrated with existing municipal systems.",
         results=f"Within a year {rng.randint(5, 60)} % more residents used the service and processing times fell by {rng.randint(20, 70)} %.",
         innovation="First deployment of its kind in the country; combines sensor data with citizen feedback.",
         citizen_involvement=f"{rng.randint(3, 25)} public workshops, an online consultation and a citizen testing panel.",
