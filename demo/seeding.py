@@ -40,6 +40,7 @@ from demo.content import (
     REVIEW_SPREAD,
     SIGNATORIES,
     TITLES,
+    WHAT_IT_DOES,
 )
 from demo.i18n import translated
 from reports.services import certificates_issue
@@ -282,7 +283,7 @@ def _project(
         city_region=place,
         title=f"{title_base} in {place}",
         summary=(
-            f"{org_name} built and runs this service for the residents of {place}, who use it every day. "
+            f"{WHAT_IT_DOES[title_base]} {org_name} built it for the residents of {place}. "
             "The project was designed with citizens, runs on open standards and is ready to be adopted "
             "by other municipalities in the V4 region."
         ),
