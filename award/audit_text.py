@@ -31,6 +31,7 @@ SENTENCES = {
     "certificates.batch_started": gettext_lazy("%(actor)s started preparing certificates"),
     "certificates.issued": gettext_lazy("%(actor)s issued certificates"),
     "certificates.emailed": gettext_lazy("%(actor)s emailed the certificates to their recipients"),
+    "email.resend": gettext_lazy("%(actor)s sent a failed email of “%(object)s” again"),
     "email_template.save": gettext_lazy("%(actor)s changed the email “%(object)s”"),
     "email_template.reset": gettext_lazy("%(actor)s put an email of “%(object)s” back to its default text"),
     "results.special_award_titles_set": gettext_lazy("%(actor)s translated the special award of “%(object)s”"),

@@ -8,23 +8,28 @@ placeholder is refused when saved, and in the HTML part everything is escaped.
 
 The apps register their kinds at start-up (``<app>/emails.py``, imported from ``ready()``); the
 task that sends builds the placeholders' values and calls ``email_send``, which renders the
-text and HTML parts in the edition's branding, sends, and writes the email log.
+text and HTML parts in the edition's branding, sends, and writes the email log. A send that fails
+is tried again by the task queue (RETRY_DELAYS, `email_retry`), from data kept on the log's row
+only until it is sent or the organisers' window to send it again has passed.
 """
 
 from __future__ import annotations
 
+import base64
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -42,6 +47,13 @@ HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_PRIMARY = "#0b5394"
 DEFAULT_SECONDARY = "#eef3f8"
 ERROR_MAX = 500
+# A failed email is tried again after these delays (from the try before), so four tries in
+# about 36 minutes ride out a mail server's restart or a short outage. After the last one the
+# row "gave up"; its data is kept RESEND_KEEP for the organisers' "Send again", then cleared.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
+RESEND_KEEP = timedelta(days=7)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,9 @@ class EmailKind:
     defaults: Callable[[int], tuple[str, str]]
     sample: dict[str, str] = field(default_factory=dict)
     position: int = 100
+    # False for an email whose address must not outlive its sending (the public vote's): the
+    # log keeps only the domain, and its retry data is cleared when the retries end.
+    keeps_address: bool = True
 
 
 KINDS: dict[str, EmailKind] = {}
@@ -197,6 +212,55 @@ def email_render(
     return RenderedEmail(subject=subject_text, text=text, html=html)
 
 
+def recipient_for_log(kind: EmailKind, to: str) -> str:
+    """What the log keeps of the address: all of it, or for a kind that keeps no address (the
+    public vote's) only its domain."""
+    if kind.keeps_address:
+        return to
+    return "*@" + to.rpartition("@")[2]
+
+
+def _deliver(
+    *,
+    email_kind: EmailKind,
+    entry: EmailLog,
+    to: str,
+    values: dict[str, str],
+    attachments: Iterable[tuple[str, bytes, str]],
+    count: int,
+    site_url: str,
+    subject: str | None = None,
+    body: str | None = None,
+) -> Exception | None:
+    """Render in the edition's branding and send; the error, or None when it went out."""
+    rendered = email_render(
+        kind=email_kind,
+        edition=entry.edition,
+        language=entry.language,
+        values=values,
+        subject=subject,
+        body=body,
+        count=count,
+        site_url=site_url,
+    )
+    message = EmailMultiAlternatives(
+        subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    entry.subject = rendered.subject[:255]
+    try:
+        message.send()
+    except Exception as error:
+        entry.status = EmailStatus.FAILED
+        entry.error = (f"{type(error).__name__}: {error}")[:ERROR_MAX]
+        return error
+    entry.status = EmailStatus.SENT
+    entry.error = ""
+    return None
+
+
 def email_send(
     *,
     kind: str,
@@ -211,43 +275,152 @@ def email_send(
     body: str | None = None,
     is_test: bool = False,
 ) -> EmailLog:
-    """Render and send one email (HTML with a text part) and log it. A failure is logged and
+    """Render and send one email (HTML with a text part) and log it. A failure is logged,
+    retried later (RETRY_DELAYS; not a test send, whose text is the organiser's draft) and
     raised again, so that the task is marked failed too."""
     email_kind = KINDS[kind]
-    rendered = email_render(
-        kind=email_kind,
-        edition=edition,
-        language=language,
-        values=values,
-        subject=subject,
-        body=body,
-        count=count,
-        site_url=site_url,
-    )
-    message = EmailMultiAlternatives(
-        subject=rendered.subject, body=rendered.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
-    )
-    message.attach_alternative(rendered.html, "text/html")
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
+    attachments = list(attachments)
+    values = {name: ("" if value is None else str(value)) for name, value in values.items()}
     entry = EmailLog(
         edition=edition,
-        recipient=to,
+        recipient=recipient_for_log(email_kind, to),
         kind=kind,
         language=language,
-        subject=rendered.subject[:255],
         is_test=is_test,
     )
-    try:
-        message.send()
-    except Exception as error:
-        entry.status = EmailStatus.FAILED
-        entry.error = (f"{type(error).__name__}: {error}")[:ERROR_MAX]
+    error = _deliver(
+        email_kind=email_kind,
+        entry=entry,
+        to=to,
+        values=values,
+        attachments=attachments,
+        count=count,
+        site_url=site_url,
+        subject=subject,
+        body=body,
+    )
+    if error is None:
         entry.save()
-        raise
-    entry.status = EmailStatus.SENT
+        return entry
+    if not is_test:
+        entry.payload = {
+            "to": to,
+            "values": values,
+            "count": count,
+            "site_url": site_url,
+            "attachments": [[name, base64.b64encode(content).decode(), mime] for name, content, mime in attachments],
+        }
+        entry.retry_at = timezone.now() + RETRY_DELAYS[0]
     entry.save()
-    return entry
+    if entry.retry_at is not None:
+        _later(email_retry, entry.retry_at, log_id=entry.pk)
+    raise error
+
+
+def _later(job, when, **kwargs) -> None:
+    """Enqueue a task to run at `when`, after the current transaction commits. A backend that
+    cannot defer (the in-process one of the tests) gets nothing: the row keeps its time."""
+    backend = job.get_backend()
+    if not backend.supports_defer:
+        logger.warning("Task backend %s cannot defer; %s not scheduled", job.backend, job.name)
+        return
+    transaction.on_commit(lambda: job.using(run_after=when).enqueue(**kwargs))
+
+
+@task()
+def email_retry(*, log_id: int) -> None:
+    """One more try of an email that failed (automatic, or the organisers' "Send again"). The
+    task gets the log's id, not the address: the queue's table keeps a task's arguments."""
+    now = timezone.now()
+    # Claim the try, so that two runs of it (a requeued task, a double click) send once.
+    claimed = EmailLog.objects.filter(
+        pk=log_id, status=EmailStatus.FAILED, retry_at__isnull=False, payload__isnull=False
+    ).update(retry_at=None)
+    if not claimed:
+        return
+    entry = EmailLog.objects.select_related("edition").get(pk=log_id)
+    email_kind = KINDS.get(entry.kind)
+    payload = entry.payload
+    if email_kind is None:  # a kind no longer registered: nothing can render it
+        entry.payload = None
+        entry.save(update_fields=["payload"])
+        return
+    error = _deliver(
+        email_kind=email_kind,
+        entry=entry,
+        to=payload["to"],
+        values=payload["values"],
+        attachments=[(name, base64.b64decode(data), mime) for name, data, mime in payload["attachments"]],
+        count=payload["count"],
+        site_url=payload["site_url"],
+    )
+    entry.attempts += 1
+    entry.retry_at = None
+    entry.payload_expires_at = None
+    if error is None:
+        entry.payload = None
+    elif entry.attempts <= len(RETRY_DELAYS):
+        entry.retry_at = now + RETRY_DELAYS[entry.attempts - 1]
+    elif email_kind.keeps_address:
+        entry.payload_expires_at = now + RESEND_KEEP
+    else:
+        entry.payload = None
+    entry.save(update_fields=["subject", "status", "error", "attempts", "retry_at", "payload", "payload_expires_at"])
+    if entry.retry_at is not None:
+        _later(email_retry, entry.retry_at, log_id=entry.pk)
+    elif entry.payload_expires_at is not None:
+        _later(email_payload_expire, entry.payload_expires_at, log_id=entry.pk)
+
+
+@task()
+def email_payload_expire(*, log_id: int) -> None:
+    """The organisers' window to send a failed email again has passed: forget its data."""
+    EmailLog.objects.filter(pk=log_id, retry_at__isnull=True, payload_expires_at__lte=timezone.now()).update(
+        payload=None, payload_expires_at=None
+    )
+
+
+def resend_refusal(entry: EmailLog, *, payload_kept: bool, now: datetime | None = None) -> str:
+    """Why a failed email cannot be sent again ("" when it can). `payload_kept`: whether its
+    data is still there (the log's page asks the database, without loading it)."""
+    now = now or timezone.now()
+    if entry.status != EmailStatus.FAILED or entry.retry_at is not None:
+        return _("It is still being tried.") if entry.retry_at is not None else _("It was sent.")
+    if entry.is_test:
+        return _("A test email is not sent again; send a new test from the editor.")
+    kind = KINDS.get(entry.kind)
+    if kind is not None and not kind.keeps_address:
+        return _("Its address is not kept (privacy), so it cannot be sent again.")
+    if not payload_kept or kind is None or (entry.payload_expires_at and entry.payload_expires_at <= now):
+        return _("What it needs is no longer kept (privacy), so it cannot be sent again.")
+    return ""
+
+
+def email_resend(*, actor: User, entry: EmailLog) -> None:
+    """The organisers' "Send again" of an email that finally failed, while its data is kept."""
+    from award.rules import require_organiser
+    from award.services import audit_log
+
+    if entry.edition is None:
+        raise PermissionDenied
+    require_organiser(actor, entry.edition)
+    with transaction.atomic():
+        entry = EmailLog.objects.select_for_update().get(pk=entry.pk)
+        refusal = resend_refusal(entry, payload_kept=entry.payload is not None)
+        if refusal:
+            raise ValidationError(refusal, code="resend")
+        entry.retry_at = timezone.now()
+        entry.payload_expires_at = None
+        entry.save(update_fields=["retry_at", "payload_expires_at"])
+        audit_log(
+            actor=actor,
+            action="email.resend",
+            target=entry.edition,
+            edition=entry.edition,
+            data={"kind": entry.kind, "log_id": entry.pk, "attempts": entry.attempts},
+        )
+        log_id = entry.pk
+        transaction.on_commit(lambda: email_retry.enqueue(log_id=log_id))
 
 
 # --- The organisers' side --------------------------------------------------------------------

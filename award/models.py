@@ -383,7 +383,7 @@ class EmailTemplate(models.Model):
 class EmailLog(models.Model):
     """One email the task worker tried to send: to whom, which kind, and whether it went out.
     Deliberately not the text: the address, the subject and the error are all the organisers
-    need to answer "did they get it?"."""
+    need to answer "did they get it?". (A kind that keeps no address logs only its domain.)"""
 
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, null=True, blank=True, related_name="email_log", verbose_name=_("edition")
@@ -396,6 +396,15 @@ class EmailLog(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=EmailStatus.choices)
     error = models.CharField(_("error"), max_length=500, blank=True)
     is_test = models.BooleanField(_("test"), default=False)
+    # Retries (award/emails.py RETRY_DELAYS): how many times it was tried, when the next
+    # automatic try is due (empty when sent or given up), and what rebuilds the message (the
+    # address, the placeholders' values, the attachments) only while it may still be sent:
+    # cleared on success, and after giving up once the organisers' window to send it again
+    # (payload_expires_at) has passed, or at once for a kind that keeps no address.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    retry_at = models.DateTimeField(_("next retry"), null=True, blank=True)
+    payload = models.JSONField(null=True, blank=True, editable=False)
+    payload_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]

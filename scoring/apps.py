@@ -9,6 +9,7 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         import scoring.emails  # noqa: F401  (registers the app's kinds of email)
+        import scoring.vote.emails  # noqa: F401
         from award.home import panel_register
         from scoring.home import juror_panel, organiser_panel
 

@@ -9,14 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from award.emails import (
     email_languages,
     email_render,
+    email_resend,
     email_template_check,
     email_template_reset,
     email_template_save,
@@ -24,6 +28,7 @@ from award.emails import (
     email_texts,
     kind_get,
     kinds_all,
+    resend_refusal,
     sample_values,
 )
 from award.enums import EmailStatus
@@ -150,12 +155,49 @@ def email_log(request, slug: str):
     edition = _edition(request, slug)
     failed_only = request.GET.get("status") == EmailStatus.FAILED
     entries = EmailLog.objects.filter(edition=edition).only(
-        "at", "recipient", "kind", "language", "subject", "status", "error", "is_test"
+        "at",
+        "recipient",
+        "kind",
+        "language",
+        "subject",
+        "status",
+        "error",
+        "is_test",
+        "attempts",
+        "retry_at",
+        "payload_expires_at",
     )
+    # Whether the data to send it again is kept, without loading it.
+    entries = entries.annotate(payload_kept=Q(payload__isnull=False))
     if failed_only:
         entries = entries.filter(status=EmailStatus.FAILED)
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {kind.key: kind.label for kind in kinds_all()}
-    rows = [{"entry": entry, "kind": labels.get(entry.kind, entry.kind)} for entry in page.object_list]
+    now = timezone.now()
+    rows = []
+    for entry in page.object_list:
+        gave_up = entry.status == EmailStatus.FAILED and entry.retry_at is None
+        rows.append(
+            {
+                "entry": entry,
+                "kind": labels.get(entry.kind, entry.kind),
+                "gave_up": gave_up,
+                "refusal": resend_refusal(entry, payload_kept=entry.payload_kept, now=now) if gave_up else "",
+            }
+        )
     context = {"edition": edition, "page": page, "rows": rows, "failed_only": failed_only}
     return render(request, "award/setup/email_log.html", context)
+
+
+@login_required
+@require_POST
+def email_log_resend(request, slug: str, pk: int):
+    edition = _edition(request, slug)
+    entry = get_object_or_404(EmailLog, edition=edition, pk=pk)
+    try:
+        email_resend(actor=request.user, entry=entry)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The email is on its way again to %(email)s.") % {"email": entry.recipient})
+    return redirect("setup:email_log", slug=edition.slug)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/logo/", views.edition_logo, name="logo"),
     path("<slug:slug>/emails/", emails.emails, name="emails"),
     path("<slug:slug>/emails/log/", emails.email_log, name="email_log"),
+    path("<slug:slug>/emails/log/<int:pk>/resend/", emails.email_log_resend, name="email_log_resend"),
     path("<slug:slug>/emails/<slug:kind>/<str:language>/", emails.email_edit, name="email_edit"),
     path("<slug:slug>/checklist/", views.checklist, name="checklist"),
     path("<slug:slug>/open/", views.call_open, name="open"),

@@ -3,7 +3,8 @@
 Privacy by construction: the email address is not kept. A vote request holds it only until its
 confirmation email is sent (`email_pending`, blanked by the task that sends it; an unconfirmed
 request is deleted after a day), so that the task queue's table never holds it: the task gets the
-vote's id. A vote keeps a keyed hash of it
+vote's id. (If the email fails, the email log keeps the address only until its retries end, and
+its row shows only the domain.) A vote keeps a keyed hash of it
 (HMAC-SHA256 with the vote's own secret, so the same address always gives the same hash within
 this vote and nothing outside it), the address's domain (for the fraud report), and the network
 and browser signature, which the purge (scoring/vote/privacy.py) deletes on schedule."""

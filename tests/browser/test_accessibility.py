@@ -56,6 +56,7 @@ NOT_WALKED = {
     "submissions:screening_dossier": "POST target on the screening page: starts the dossier job",
     "reports:export_rerun": "POST target of Run again on a failed export's page (walked as the job page)",
     "reports:batch_email": "POST target of the email button on a finished certificate batch's page",
+    "setup:email_log_resend": "POST target of Send again on a failed row of the email log (walked as the log)",
     "reports:batch_rerun": "POST target of Run again on a failed certificate batch's page (walked as the job page)",
     "scoring:attachment": "file download",
     "scoring:juror_chair": "POST target on the jurors page (appoint or remove the jury chair)",

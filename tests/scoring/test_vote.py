@@ -479,3 +479,78 @@ def test_privacy_notice_has_a_section_on_the_public_vote(client):
     body = client.get(reverse("privacy")).content.decode()
     assert 'data-testid="privacy-public-vote"' in body
     assert "deleted as soon as that email is sent" in body and "keyed hash" in body
+
+
+def test_organisers_slovak_text_is_the_slovak_voters_confirmation_email(
+    client, client_for, organiser, edition, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    from award.enums import EmailStatus
+    from award.models import EmailLog
+    from scoring.vote.checks import pow_solve
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    poll, (a, _b) = open_vote(edition)
+    edit = reverse("setup:email_edit", args=[edition.slug, "vote_confirmation", "sk"])
+    organising = client_for(organiser)
+    page = organising.get(edit).content.decode()
+    assert "{validity}" in page and "Hlasovali ste za" in page  # the default Slovak text
+    body = "Ďakujeme za hlas pre {project_title} ({edition_name}).\n\nOdkaz platí {validity}:\n{link}"
+    data = {"subject": "Potvrdenie hlasu: {edition_name}", "body": body}
+    preview = organising.post(edit, {**data, "action": "preview"}).content.decode()
+    assert "Ďakujeme za hlas pre Smart benches" in preview.split('data-testid="email-preview"')[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        organising.post(edit, {**data, "action": "test"})
+    (test_send,) = default_task_backend.results
+    test_send.task.call(*test_send.args, **test_send.kwargs)
+    assert [m.to for m in mail.outbox] == [[organiser.email]] and "Smart benches" in mail.outbox[0].body
+    assert organising.post(edit, {**data, "action": "save"}).status_code == 302
+    default_task_backend.clear()
+    mail.outbox.clear()
+    client.logout()
+
+    page = reverse("vote:page", args=[edition.slug])
+    challenge = re.search(r'name="challenge" value="([^"]+)"', client.get(page).content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            page,
+            {"email": "eva@example.sk", "project": a.pk, "challenge": challenge, "solution": pow_solve(challenge, 4)},
+            HTTP_ACCEPT_LANGUAGE="sk",
+        )
+    (queued,) = default_task_backend.results
+    queued.task.call(*queued.args, **queued.kwargs)
+    (message,) = mail.outbox
+    assert message.to == ["eva@example.sk"] and message.subject == f"Potvrdenie hlasu: {edition.name}"
+    link = re.search(r"https?://\S+/confirm/\S+", message.body).group(0)
+    assert message.body == (f"Ďakujeme za hlas pre {a.title} ({edition.name}).\n\nOdkaz platí 1\xa0deň:\n{link}\n")
+    assert edition.name in message.alternatives[0][0]  # the HTML part in the edition's branding
+    assert Vote.objects.get().email_pending == ""
+    client.post(link)
+    assert vote_counts(poll) == {a.pk: 1}
+    log = EmailLog.objects.get(kind="vote_confirmation", is_test=False)
+    assert (log.recipient, log.language, log.status, log.payload) == ("*@example.sk", "sk", EmailStatus.SENT, None)
+    assert "eva" not in repr(list(EmailLog.objects.values())).lower()
+
+
+def test_failed_vote_email_keeps_the_address_only_while_it_is_retried(edition, settings):
+    import smtplib
+    from unittest import mock
+
+    from award.emails import RETRY_DELAYS, email_retry
+    from award.models import EmailLog
+    from scoring.vote.tasks import vote_confirmation_email_send
+
+    poll, (a, _b) = open_vote(edition)
+    vote = vote_request(poll=poll, request=request_for(poll, a, "eva@example.sk"))
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPException("down")):
+        with pytest.raises(smtplib.SMTPException):
+            vote_confirmation_email_send.call(vote_id=vote.pk, site_url="https://vote.test/", language="en")
+        vote.refresh_from_db()
+        log = EmailLog.objects.get(kind="vote_confirmation")
+        assert vote.email_pending == "" and log.payload["to"] == "eva@example.sk"  # one place only, for the retries
+        for _i in RETRY_DELAYS:
+            email_retry.call(log_id=log.pk)
+    log.refresh_from_db()
+    assert (log.attempts, log.retry_at, log.payload, log.recipient) == (4, None, None, "*@example.sk")
+    assert "eva" not in repr(list(EmailLog.objects.values())).lower()
