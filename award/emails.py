@@ -274,11 +274,18 @@ def email_send(
     subject: str | None = None,
     body: str | None = None,
     is_test: bool = False,
+    after_sent: tuple[str, dict] | None = None,
 ) -> EmailLog:
     """Render and send one email (HTML with a text part) and log it. A failure is logged,
     retried later (RETRY_DELAYS; not a test send, whose text is the organiser's draft) and
-    raised again, so that the task is marked failed too."""
+    raised again, so that the task is marked failed too.
+
+    `after_sent` is (dotted path of a function, its keyword arguments): called once the email
+    has gone out, now or on a later try (the certificate's "emailed" mark, so a batch emailed
+    again does not send a certificate a retry already delivered)."""
     email_kind = KINDS[kind]
+    if after_sent and after_sent[0] not in AFTER_SENT:
+        raise ValueError(f"{after_sent[0]} is not registered with after_sent_register")
     attachments = list(attachments)
     values = {name: ("" if value is None else str(value)) for name, value in values.items()}
     entry = EmailLog(
@@ -301,9 +308,11 @@ def email_send(
     )
     if error is None:
         entry.save()
+        _after_sent(after_sent)
         return entry
     if not is_test:
         entry.payload = {
+            "after_sent": list(after_sent) if after_sent else None,
             "to": to,
             "values": values,
             "count": count,
@@ -315,6 +324,22 @@ def email_send(
     if entry.retry_at is not None:
         _later(email_retry, entry.retry_at, log_id=entry.pk)
     raise error
+
+
+AFTER_SENT: dict[str, Callable[..., None]] = {}
+
+
+def after_sent_register(function: Callable[..., None]) -> Callable[..., None]:
+    """Let `function` be named as an email's `after_sent` (only registered ones are called: the
+    name is read back from the log's row)."""
+    AFTER_SENT[f"{function.__module__}.{function.__qualname__}"] = function
+    return function
+
+
+def _after_sent(after_sent) -> None:
+    if after_sent:
+        path, kwargs = after_sent
+        AFTER_SENT[path](**kwargs)
 
 
 def _later(job, when, **kwargs) -> None:
@@ -366,6 +391,8 @@ def email_retry(*, log_id: int) -> None:
     else:
         entry.payload = None
     entry.save(update_fields=["subject", "status", "error", "attempts", "retry_at", "payload", "payload_expires_at"])
+    if error is None:
+        _after_sent(payload.get("after_sent"))
     if entry.retry_at is not None:
         _later(email_retry, entry.retry_at, log_id=entry.pk)
     elif entry.payload_expires_at is not None:

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django_tasks import task
 
-from award.emails import email_send
+from award.emails import after_sent_register, email_send
 from award.models import Round
 from reports.applications import application_dossier_pdf
 from reports.certificates import (
@@ -114,8 +114,14 @@ def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
         },
         attachments=[(certificate_filename(certificate), pdf, "application/pdf")],
         site_url=base_url,
+        # Marked as emailed once it went out, now or on a later try (award/emails.py retries).
+        after_sent=("reports.tasks.certificate_emailed", {"certificate_id": certificate.pk}),
     )
-    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
+
+
+@after_sent_register
+def certificate_emailed(*, certificate_id: int) -> None:
+    Certificate.objects.filter(pk=certificate_id).update(emailed_at=timezone.now())
 
 
 @task()

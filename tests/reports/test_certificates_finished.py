@@ -116,3 +116,42 @@ def test_certificates_are_emailed_only_from_a_finished_batch_of_the_organisers_e
     assert response.status_code == 200 and mail.outbox == []
     response = client_for(juror).post(reverse("reports:batch_email", args=[edition.slug, batch.pk]))
     assert response.status_code == 404 and mail.outbox == []
+
+
+def test_certificate_delivered_by_a_later_try_is_marked_emailed_so_it_is_not_sent_twice(
+    settings, client_for, edition, scored, organiser, django_capture_on_commit_callbacks
+):
+    from tests.award.test_email_retries import FlakyBackend
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = certificate_batch_start(edition=edition, kinds=LADDER, actor=organiser, base_url=BASE)
+    settings.EMAIL_BACKEND = "tests.award.test_email_retries.FlakyBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    from django_tasks import default_task_backend
+
+    FlakyBackend.failures = 1  # the mail server refuses the first certificate's email
+    try:
+        client = client_for(organiser)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("reports:batch_email", args=[edition.slug, batch.pk]))
+        for result in list(default_task_backend.results):  # the worker sends the certificates
+            if result.task.name == "certificate_email_send":
+                with django_capture_on_commit_callbacks(execute=True):
+                    try:
+                        result.task.call(*result.args, **result.kwargs)
+                    except Exception:  # noqa: BLE001, S110  (the refused one fails, as on the worker)
+                        pass
+        assert len(mail.outbox) == 1 and Certificate.objects.filter(emailed_at__isnull=False).count() == 1
+        retries = [r for r in default_task_backend.results if r.task.name == "email_retry"]
+        assert len(retries) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            retries[0].task.call(*retries[0].args, **retries[0].kwargs)  # the try a minute later goes out
+    finally:
+        FlakyBackend.failures = 0
+    assert len(mail.outbox) == 2
+    assert Certificate.objects.filter(emailed_at__isnull=False).count() == 2
+    # Emailing the batch again sends nobody a second copy.
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:batch_email", args=[edition.slug, batch.pk]))
+    assert not [r for r in default_task_backend.results if r.task.name == "certificate_email_send"]
