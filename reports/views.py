@@ -22,6 +22,8 @@ from reports.certificates import (
     certificate_filename,
     certificate_language,
     certificates_render,
+    is_audience_prize,
+    special_award_titles,
 )
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
@@ -280,9 +282,17 @@ def certificate_verify(request, code: str):
     )
     status = 200 if certificate is not None else 404
     # The award's title as the certificate prints it (a special award's, in the recipient's language).
-    award = certificate_award_title(certificate, certificate_language(certificate)) if certificate else ""
+    award = audience = ""
+    if certificate is not None:
+        titles = special_award_titles([certificate])
+        award = certificate_award_title(certificate, certificate_language(certificate), titles)
+        # The audience prize's certificate is headed by its title, not by "Special award".
+        audience = is_audience_prize(certificate, titles)
     return render(
-        request, "reports/verify.html", {"certificate": certificate, "code": code[:40], "award": award}, status=status
+        request,
+        "reports/verify.html",
+        {"certificate": certificate, "code": code[:40], "award": award, "audience_prize": audience},
+        status=status,
     )
 
 
