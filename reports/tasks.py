@@ -96,6 +96,16 @@ def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
     recipient = certificate.project.owner if certificate.project_id else certificate.juror
     if not recipient.email:
         return
+    try:
+        _certificate_email(certificate, recipient, base_url)
+    except Exception:
+        # Not sent: the next press of "email the certificates" queues it again.
+        Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(email_queued_at=None)
+        raise
+    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
+
+
+def _certificate_email(certificate: Certificate, recipient, base_url: str) -> None:
     pdf = certificates_render([certificate], base_url=base_url)
     language = certificate_language(certificate)
     with translation.override(language):
@@ -115,7 +125,6 @@ def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
         attachments=[(certificate_filename(certificate), pdf, "application/pdf")],
         site_url=base_url,
     )
-    Certificate.objects.filter(pk=certificate.pk).update(emailed_at=timezone.now())
 
 
 @task()

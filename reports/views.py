@@ -41,6 +41,7 @@ from reports.selectors import (
 )
 from reports.services import (
     CertificateEmailError,
+    CertificateEmailing,
     certificate_batch_start,
     certificate_revoke,
     certificates_email,
@@ -201,25 +202,34 @@ def batch_rerun(request, slug: str, pk: int):
     return _job_rerun(request, edition, get_object_or_404(batches_of(edition), pk=pk))
 
 
+def certificates_email_message(emailing: CertificateEmailing) -> str:
+    """What a press of "email the certificates" did, for the page and the API."""
+    if emailing.queued:
+        return ngettext(
+            "%(count)s certificate is being emailed to its recipient.",
+            "%(count)s certificates are being emailed to their recipients.",
+            emailing.queued,
+        ) % {"count": emailing.queued}
+    if emailing.waiting:
+        return ngettext(
+            "%(count)s certificate is already on its way to its recipient; it is not emailed twice.",
+            "%(count)s certificates are already on their way to their recipients; none is emailed twice.",
+            emailing.waiting,
+        ) % {"count": emailing.waiting}
+    return _("Every certificate of this batch has been emailed already.")
+
+
 @login_required
 @require_POST
 def batch_email(request, slug: str, pk: int):
     edition = edition_for_organiser(request.user, slug)
     batch = get_object_or_404(batches_of(edition), pk=pk)
     try:
-        count = certificates_email(batch=batch, actor=request.user)
+        emailing = certificates_email(batch=batch, actor=request.user)
     except CertificateEmailError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s certificate is being emailed to its recipient.",
-                "%(count)s certificates are being emailed to their recipients.",
-                count,
-            )
-            % {"count": count},
-        )
+        messages.success(request, certificates_email_message(emailing))
     return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
 
 

@@ -116,3 +116,17 @@ def test_certificates_are_emailed_only_from_a_finished_batch_of_the_organisers_e
     assert response.status_code == 200 and mail.outbox == []
     response = client_for(juror).post(reverse("reports:batch_email", args=[edition.slug, batch.pk]))
     assert response.status_code == 404 and mail.outbox == []
+
+
+def test_certificates_pressed_twice_before_the_worker_runs_are_queued_once(
+    client_for, edition, scored, organiser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = certificate_batch_start(edition=edition, kinds=LADDER, actor=organiser, base_url=BASE)
+    client = client_for(organiser)
+    url = reverse("reports:batch_email", args=[edition.slug, batch.pk])
+    first = client.post(url, follow=True).text  # the worker has not run: nothing sent yet
+    assert "2 certificates are being emailed to their recipients." in first
+    second = client.post(url, follow=True).text
+    assert "2 certificates are already on their way to their recipients; none is emailed twice." in second
+    assert Certificate.objects.filter(email_queued_at__isnull=False).count() == 2 and mail.outbox == []
