@@ -25,14 +25,22 @@ from reports.selectors import certificates_visible_to
 from reports.serializers import (
     CertificateBatchSerializer,
     CertificateBatchStartSerializer,
+    CertificateEmailingSerializer,
     CertificateRevokeSerializer,
     CertificateSerializer,
     CertificateVerificationSerializer,
     ExportJobSerializer,
     ExportStartSerializer,
 )
-from reports.services import certificate_batch_start, certificate_revoke, dossier_start, export_start
-from reports.views import certificate_pdf_response, site_base_url
+from reports.services import (
+    CertificateEmailError,
+    certificate_batch_start,
+    certificate_revoke,
+    certificates_email,
+    dossier_start,
+    export_start,
+)
+from reports.views import certificate_pdf_response, certificates_email_message, site_base_url
 
 BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
 
@@ -141,9 +149,10 @@ class ExportViewSet(_JobViewSet):
 
 class CertificateBatchViewSet(_JobViewSet):
     """Certificate batches: issue the certificates of the chosen kinds and print them in the
-    background (one merged PDF and a zip of single PDFs); poll, then download."""
+    background (one merged PDF and a zip of single PDFs); poll, then download; email them."""
 
     serializer_class = CertificateBatchSerializer
+    action_rules = {**_JobViewSet.action_rules, "email": organises_any}
 
     def get_queryset(self):
         return (
@@ -176,6 +185,38 @@ class CertificateBatchViewSet(_JobViewSet):
         if not batch.merged_pdf:
             raise exceptions.NotFound
         return stored_file_response(batch.merged_pdf, content_type="application/pdf")
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: CertificateEmailingSerializer,
+            200: OpenApiResponse(CertificateEmailingSerializer, description="Nothing left to queue."),
+            409: OpenApiResponse(description="The batch is not ready yet: nothing was queued."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def email(self, request, pk=None):
+        """Email each certificate of a finished batch to its recipient, as the batch's page does:
+        in the recipient's language, PDF attached, with the verification link, in the background.
+        Each certificate is emailed once: calling again queues only what is neither sent nor
+        already queued (200 with `queued` 0 when nothing is left)."""
+        batch = self.get_object()
+        try:
+            emailing = certificates_email(batch=batch, actor=request.user)
+        except CertificateEmailError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        data = {
+            "batch": batch.pk,
+            "emails_queued_at": batch.emails_queued_at,
+            "queued": emailing.queued,
+            "waiting": emailing.waiting,
+            "sent": emailing.sent,
+            "detail": certificates_email_message(emailing),
+        }
+        return Response(
+            CertificateEmailingSerializer(data).data,
+            status=status.HTTP_202_ACCEPTED if emailing.queued else status.HTTP_200_OK,
+        )
 
     @extend_schema(responses={**BINARY, 404: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])

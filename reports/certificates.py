@@ -26,7 +26,7 @@ from award.models import Edition
 from reports.enums import CertificateKind
 from reports.models import Certificate
 from reports.pdf import SafeURLFetcher, pdf_render
-from reports.pdfdraw import LATIN, Canvas, Composed, FontSet, Style, pdf_compose, qr_matrix, wrap
+from reports.pdfdraw import LATIN, Canvas, Composed, FontSet, Style, glyphs, pdf_compose, qr_matrix, wrap
 from scoring.enums import ResultKind
 from scoring.models import Result, title_in
 
@@ -119,26 +119,46 @@ def certificate_language(certificate: Certificate) -> str:
 _language = certificate_language
 
 
-def special_award_titles(certificates: Sequence[Certificate]) -> dict[tuple[int, str], dict]:
-    """(project, default title) -> the special award's titles per language, in one query.
-    The certificate keeps the default title (its identity, and what the verification page
-    shows); the title printed is the award's in the certificate's language."""
+def special_award_titles(certificates: Sequence[Certificate]) -> dict[tuple[int, str], tuple[dict, bool]]:
+    """(project, default title) -> (the special award's titles per language, whether it is the
+    audience prize), in one query. The certificate keeps the default title (its identity); the
+    title printed is the award's in the certificate's language."""
     projects = {c.project_id for c in certificates if c.kind == CertificateKind.SPECIAL and c.award_title}
     if not projects:
         return {}
     rows = Result.objects.filter(kind=ResultKind.SPECIAL, project_id__in=projects).values_list(
-        "project_id", "title", "titles"
+        "project_id", "title", "titles", "audience_prize"
     )
-    return {(project, title[:200]): titles for project, title, titles in rows}
+    return {(project, title[:200]): (titles, audience) for project, title, titles, audience in rows}
+
+
+def _special_award(certificate: Certificate, titles: dict | None) -> tuple[dict, bool]:
+    if certificate.kind != CertificateKind.SPECIAL or not certificate.award_title:
+        return {}, False
+    if titles is None:
+        titles = special_award_titles([certificate])
+    return titles.get((certificate.project_id, certificate.award_title), ({}, False))
 
 
 def certificate_award_title(certificate: Certificate, language: str, titles: dict | None = None) -> str:
     """The award line in `language`: a special award's translated title when it has one."""
     if certificate.kind != CertificateKind.SPECIAL or not certificate.award_title:
         return certificate.award_title
-    if titles is None:
-        titles = special_award_titles([certificate])
-    return title_in(certificate.award_title, titles.get((certificate.project_id, certificate.award_title)), language)
+    return title_in(certificate.award_title, _special_award(certificate, titles)[0], language)
+
+
+def is_audience_prize(certificate: Certificate, titles: dict | None = None) -> bool:
+    """Whether the certificate is of the audience prize that the public vote gave."""
+    return _special_award(certificate, titles)[1]
+
+
+def certificate_heading(certificate: Certificate, language: str, titles: dict | None = None) -> tuple[str, str]:
+    """(heading, "presented to" line) in the active language. The audience prize is headed by
+    its own title (in `language`, as the organisers gave it) and says that the public chose it;
+    every other certificate by its kind."""
+    if is_audience_prize(certificate, titles):
+        return certificate_award_title(certificate, language, titles), _("Awarded by the votes of the public to")
+    return _heading(certificate.kind)
 
 
 # The artwork's colours when the edition has no branding: the award's blue and gold.
@@ -164,17 +184,16 @@ def _tint(colour: str, amount: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * amount):02x}" for c in _rgb(colour))
 
 
-def _artwork_pages(representatives: Sequence[Certificate]) -> list[str]:
-    """One HTML page of artwork per (edition, kind, language), each in its language."""
+def _artwork_pages(representatives: Sequence[tuple[Certificate, str]]) -> list[str]:
+    """One HTML page of artwork per (edition, kind, language, heading), each in its language."""
     logos: dict[int, str] = {}
     pages = []
-    for certificate in representatives:
+    for certificate, heading in representatives:
         edition = certificate.edition
         if edition.pk not in logos:
             logos[edition.pk] = _logo_data_url(edition)
         primary, secondary = brand_colours(edition)
         with translation.override(_language(certificate)):
-            heading, _presented = _heading(certificate.kind)
             pages.append(
                 render_to_string(
                     "reports/certificate_page.html",
@@ -184,6 +203,7 @@ def _artwork_pages(representatives: Sequence[Certificate]) -> list[str]:
                         "logo": logos[edition.pk],
                         "signatories": _signatories(edition),
                         "heading": heading,
+                        "heading_size": f"{heading_size(heading):g}",
                         "primary": primary,
                         "secondary": secondary,
                         "wash": _tint(primary, 0.045),
@@ -210,6 +230,25 @@ QR_SIZE = 26 * MM
 BAND_TOP = 60 * MM  # the heading ends at 56 mm
 BAND_BOTTOM = 154 * MM  # the signatures start at 158 mm
 AWARD_BOX = 11 * MM  # the award's title: one line, or two smaller ones
+HEADING = NAME  # .kind is "Award Serif" bold: DejaVu Serif Bold
+
+
+# The heading: 30 pt on one line of the page's 257 mm, smaller for a longer award title.
+HEADING_SIZE = 30.0
+HEADING_SMALLEST = 12.0
+HEADING_WIDTH = 250 * MM
+HEADING_SPACING = 2.0  # the letter-spacing of .kind, in points
+
+
+def heading_size(heading: str) -> float:
+    """The heading's font size in points: the largest up to 30 pt at which it fits its line
+    (an organiser's title for the audience prize may be long)."""
+    chars = glyphs(heading, HEADING)
+    em = sum(g[2] for g in chars)
+    if not em:
+        return HEADING_SIZE
+    size = (HEADING_WIDTH - HEADING_SPACING * len(chars)) / em
+    return max(HEADING_SMALLEST, min(HEADING_SIZE, int(size * 2) / 2))
 
 
 def _line(canvas: Canvas, line, *, style: Style, size: float, top: float, centre: float = CENTRE) -> float:
@@ -265,12 +304,13 @@ def _styles(primary: str, secondary: str) -> tuple[Style, Style]:
     return award, replace(NAME, colour=_rgb(primary))
 
 
-def _recipient_lines(canvas: Canvas, certificate: Certificate, ceremony_at, url: str, award_title: str) -> None:
+def _recipient_lines(
+    canvas: Canvas, certificate: Certificate, ceremony_at, url: str, award_title: str, presented: str
+) -> None:
     """Award, "presented to", name, project, category and date, centred as one block in the band
     between the heading and the signatures; then the QR code and the link to verify."""
     edition = certificate.edition
     award_style, name_style = _styles(*brand_colours(edition))
-    _heading_text, presented = _heading(certificate.kind)
     # The name on one line if it fits at 20 pt or more, else wrapped.
     name_size = _fitting(certificate.recipient_name, name_style, 30.0, 20.0)
     blocks = [(presented, GREY, 11.5, 0.0), (certificate.recipient_name, name_style, name_size, 2.5 * MM)]
@@ -339,23 +379,28 @@ def certificates_document(
 
     A batch's fonts are subset once, to the glyphs it draws; a single certificate's to its
     language's alphabet, which the next download in that alphabet reuses."""
+    titles = special_award_titles(certificates)
     keys: dict[tuple, int] = {}
     representatives = []
+    headings = []
     for certificate in certificates:
-        key = (certificate.edition_id, certificate.kind, _language(certificate))
+        language = _language(certificate)
+        with translation.override(language):
+            heading, presented = certificate_heading(certificate, language, titles)
+        headings.append((heading, presented))
+        key = (certificate.edition_id, certificate.kind, language, heading)
         if key not in keys:
             keys[key] = len(representatives)
-            representatives.append(certificate)
+            representatives.append((certificate, heading))
     html = render_to_string("reports/certificate_document.html", {"pages": _artwork_pages(representatives)})
     artwork = pdf_render(html, fetcher=fetcher or SafeURLFetcher())
 
     # reverse() once: codes are URL-safe as they are.
     prefix, suffix = verify_url_parts(base_url)
     ceremonies: dict[int, object] = {}
-    titles = special_award_titles(certificates)
     fonts = FontSet(alphabet=ALPHABETS[_language(certificates[0])] if len(certificates) == 1 else None)
     pages = []
-    for certificate in certificates:
+    for certificate, (heading, presented) in zip(certificates, headings, strict=True):
         edition = certificate.edition
         if edition.pk not in ceremonies:
             ceremonies[edition.pk] = (
@@ -363,16 +408,21 @@ def certificates_document(
             )
         canvas = Canvas()
         language = _language(certificate)
+        # The audience prize's title is its heading: not printed a second time as the award line.
+        award_title = (
+            "" if is_audience_prize(certificate, titles) else certificate_award_title(certificate, language, titles)
+        )
         with translation.override(language):
             _recipient_lines(
                 canvas,
                 certificate,
                 ceremonies[edition.pk],
                 prefix + certificate.code + suffix,
-                certificate_award_title(certificate, language, titles),
+                award_title,
+                presented,
             )
         fonts.add(canvas)
-        pages.append((keys[(certificate.edition_id, certificate.kind, _language(certificate))], canvas))
+        pages.append((keys[(certificate.edition_id, certificate.kind, language, heading)], canvas))
     return pdf_compose(artwork, pages, fonts)
 
 

@@ -148,6 +148,9 @@ class Certificate(models.Model):
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # When its email was queued (reports.services.certificates_email): a second press, or the API
+    # while the page's emails are still on their way, does not queue it again.
+    email_queued_at = models.DateTimeField(_("email queued at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), max_length=MEDIUM_TEXT, blank=True)
 
     class Meta:

@@ -151,6 +151,19 @@ class CertificateBatchSerializer(JobSerializer):
         return self._url(batch, batch.zip_file, "certificate-batch-zip")
 
 
+class CertificateEmailingSerializer(serializers.Serializer):
+    """What POST /certificate-batches/{id}/email/ did; each certificate is emailed once."""
+
+    batch = serializers.IntegerField(read_only=True)
+    emails_queued_at = serializers.DateTimeField(read_only=True)
+    queued = serializers.IntegerField(read_only=True, help_text="Emails this call queued: how many will go out.")
+    waiting = serializers.IntegerField(
+        read_only=True, help_text="Emails an earlier call queued that are not sent yet (not queued again)."
+    )
+    sent = serializers.IntegerField(read_only=True, help_text="Certificates of the batch emailed before.")
+    detail = serializers.CharField(read_only=True, help_text="The same sentence as the page shows.")
+
+
 class ExportStartSerializer(serializers.Serializer):
     edition = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     kind = serializers.ChoiceField(choices=ExportKind.choices)

@@ -1,6 +1,8 @@
 """Writes of the reports app: issuing and revoking certificates, starting background jobs."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -167,21 +169,44 @@ class CertificateEmailError(Exception):
     pass
 
 
-def certificates_email(*, batch: CertificateBatch, actor: User) -> int:
+# A certificate whose email was queued this long ago and is still not sent (its worker died)
+# is queued again by the next press; a failed send clears the mark at once (reports.tasks).
+EMAIL_REQUEUE_AFTER = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class CertificateEmailing:
+    """What a press of "email the certificates" did: emails it queued, emails an earlier press
+    queued that are still on their way (not queued twice), certificates emailed before."""
+
+    queued: int
+    waiting: int
+    sent: int
+
+
+def certificates_email(*, batch: CertificateBatch, actor: User) -> CertificateEmailing:
     """Queue one email per certificate of a finished batch (revoked ones left out) to its
     recipient, in the recipient's language, with the PDF attached and the verification link.
-    Certificates already emailed are not sent again. Returns the number queued."""
+    Certificates already emailed, or whose email is already queued, are not queued again, so
+    pressing twice (or the page and the API at once) sends each certificate once."""
     from reports.tasks import certificate_email_send
 
     if batch.status != JobStatus.DONE:
         raise CertificateEmailError(_("The certificates can be emailed once the batch is ready."))
+    now = timezone.now()
     with transaction.atomic():
+        # Two presses at once: the second waits here for the first's marks (PostgreSQL).
+        CertificateBatch.objects.select_for_update().filter(pk=batch.pk).first()
         # The batch's certificates as it issued them (issuing again creates nothing new).
         certificates = certificates_issue(
             edition=batch.edition, kinds=batch.kinds, actor=actor, every_level=batch.every_level
         )
-        pending = [c.pk for c in certificates if c.emailed_at is None]
-        batch.emails_queued_at = timezone.now()
+        unsent = [c for c in certificates if c.emailed_at is None]
+        # Marks read under the lock: certificates_issue read them before it.
+        queued_at = dict(Certificate.objects.filter(pk__in=[c.pk for c in unsent]).values_list("pk", "email_queued_at"))
+        pending = [c.pk for c in unsent if queued_at.get(c.pk) is None or queued_at[c.pk] < now - EMAIL_REQUEUE_AFTER]
+        Certificate.objects.filter(pk__in=pending).update(email_queued_at=now)
+        batch.emails_queued_at = now
         batch.save(update_fields=["emails_queued_at"])
         audit_log(
             actor=actor,
@@ -194,7 +219,9 @@ def certificates_email(*, batch: CertificateBatch, actor: User) -> int:
         transaction.on_commit(
             lambda: [certificate_email_send.enqueue(certificate_id=pk, base_url=base_url) for pk in pending]
         )
-    return len(pending)
+    return CertificateEmailing(
+        queued=len(pending), waiting=len(unsent) - len(pending), sent=len(certificates) - len(unsent)
+    )
 
 
 def export_start(

@@ -96,6 +96,13 @@ def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
     recipient = certificate.project.owner if certificate.project_id else certificate.juror
     if not recipient.email:
         return
+    # Marked emailed when it goes out, now or on a later try of the email (award/emails.py
+    # retries a refused one for about half an hour); one still not sent an hour after it was
+    # queued is queued again by the next press of "email the certificates".
+    _certificate_email(certificate, recipient, base_url)
+
+
+def _certificate_email(certificate: Certificate, recipient, base_url: str) -> None:
     pdf = certificates_render([certificate], base_url=base_url)
     language = certificate_language(certificate)
     with translation.override(language):

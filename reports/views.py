@@ -22,6 +22,8 @@ from reports.certificates import (
     certificate_filename,
     certificate_language,
     certificates_render,
+    is_audience_prize,
+    special_award_titles,
 )
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
@@ -39,6 +41,7 @@ from reports.selectors import (
 )
 from reports.services import (
     CertificateEmailError,
+    CertificateEmailing,
     certificate_batch_start,
     certificate_revoke,
     certificates_email,
@@ -199,25 +202,34 @@ def batch_rerun(request, slug: str, pk: int):
     return _job_rerun(request, edition, get_object_or_404(batches_of(edition), pk=pk))
 
 
+def certificates_email_message(emailing: CertificateEmailing) -> str:
+    """What a press of "email the certificates" did, for the page and the API."""
+    if emailing.queued:
+        return ngettext(
+            "%(count)s certificate is being emailed to its recipient.",
+            "%(count)s certificates are being emailed to their recipients.",
+            emailing.queued,
+        ) % {"count": emailing.queued}
+    if emailing.waiting:
+        return ngettext(
+            "%(count)s certificate is already on its way to its recipient; it is not emailed twice.",
+            "%(count)s certificates are already on their way to their recipients; none is emailed twice.",
+            emailing.waiting,
+        ) % {"count": emailing.waiting}
+    return _("Every certificate of this batch has been emailed already.")
+
+
 @login_required
 @require_POST
 def batch_email(request, slug: str, pk: int):
     edition = edition_for_organiser(request.user, slug)
     batch = get_object_or_404(batches_of(edition), pk=pk)
     try:
-        count = certificates_email(batch=batch, actor=request.user)
+        emailing = certificates_email(batch=batch, actor=request.user)
     except CertificateEmailError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s certificate is being emailed to its recipient.",
-                "%(count)s certificates are being emailed to their recipients.",
-                count,
-            )
-            % {"count": count},
-        )
+        messages.success(request, certificates_email_message(emailing))
     return redirect("reports:batch", slug=edition.slug, pk=batch.pk)
 
 
@@ -280,9 +292,17 @@ def certificate_verify(request, code: str):
     )
     status = 200 if certificate is not None else 404
     # The award's title as the certificate prints it (a special award's, in the recipient's language).
-    award = certificate_award_title(certificate, certificate_language(certificate)) if certificate else ""
+    award = audience = ""
+    if certificate is not None:
+        titles = special_award_titles([certificate])
+        award = certificate_award_title(certificate, certificate_language(certificate), titles)
+        # The audience prize's certificate is headed by its title, not by "Special award".
+        audience = is_audience_prize(certificate, titles)
     return render(
-        request, "reports/verify.html", {"certificate": certificate, "code": code[:40], "award": award}, status=status
+        request,
+        "reports/verify.html",
+        {"certificate": certificate, "code": code[:40], "award": award, "audience_prize": audience},
+        status=status,
     )
 
 

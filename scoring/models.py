@@ -139,6 +139,9 @@ class Result(models.Model):
     # typed it; `title` is the default that every language without one falls back to.
     titles = models.JSONField(_("award title in other languages"), default=dict, blank=True)
     citation = models.TextField(_("citation"), max_length=CITATION_TEXT, blank=True)
+    # The special award that the public vote gave (scoring/vote): its certificate is headed by
+    # the award's title and says the public chose it, where another special award's says so.
+    audience_prize = models.BooleanField(_("audience prize"), default=False)
     override_reason = models.TextField(_("reason for overriding the ranking"), max_length=MEDIUM_TEXT, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

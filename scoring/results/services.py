@@ -376,9 +376,12 @@ def winner_override(
 
 
 @transaction.atomic
-def special_award_set(*, project: Project, title: str, citation: str, actor: User, meeting: bool = False) -> Result:
+def special_award_set(
+    *, project: Project, title: str, citation: str, actor: User, meeting: bool = False, audience_prize: bool = False
+) -> Result:
     """A special award (e.g. the jury's special prize), given by hand with a citation.
-    ``meeting``: given at the jury meeting, where the jury chair decides too."""
+    ``meeting``: given at the jury meeting, where the jury chair decides too. ``audience_prize``:
+    the public vote gives it (scoring.vote); set again by hand, it stays the audience prize."""
     edition = project.edition
     _require_decider(actor, edition, project.category, project, meeting)
     title, citation = (title or "").strip(), (citation or "").strip()
@@ -386,11 +389,11 @@ def special_award_set(*, project: Project, title: str, citation: str, actor: Use
         raise ResultsError(_("A special award needs a title and a citation."), code="required")
     if project.status in {ProjectStatus.WITHDRAWN, ProjectStatus.INELIGIBLE, ProjectStatus.DRAFT}:
         raise ResultsError(_("Only an eligible project can receive an award."), code="wrong_project")
+    defaults = {"edition": edition, "category": project.category, "citation": citation, "created_by": actor}
+    if audience_prize:
+        defaults["audience_prize"] = True
     result, created = Result.objects.update_or_create(
-        project=project,
-        kind=ResultKind.SPECIAL,
-        title=title,
-        defaults={"edition": edition, "category": project.category, "citation": citation, "created_by": actor},
+        project=project, kind=ResultKind.SPECIAL, title=title, defaults=defaults
     )
     audit_log(
         actor=actor,

@@ -401,10 +401,16 @@ def public(request, edition: str):
     # Special awards under their own heading (some are not of one category), each title in the
     # reader's language where the organisers gave one.
     special = [(group.category, r) for group in groups for r in group.special]
-    titles = dict(Result.objects.filter(pk__in=[r.pk for _c, r in special]).values_list("pk", "titles"))
+    live = {
+        pk: (titles, audience)
+        for pk, titles, audience in Result.objects.filter(pk__in=[r.pk for _c, r in special]).values_list(
+            "pk", "titles", "audience_prize"
+        )
+    }
     language = get_language()
     for _category, result in special:
-        result.display_title = title_in(result.title, titles.get(result.pk), language)
+        titles, result.audience_prize = live.get(result.pk, (None, False))
+        result.display_title = title_in(result.title, titles, language)
     return render(
         request,
         "scoring/results/public.html",

@@ -304,7 +304,7 @@ def audience_prize_award(*, poll: PublicVote, actor: User, now: datetime | None 
         with translation.override(django_settings.LANGUAGE_CODE):
             title = str(_("Audience prize"))
             citation = str(_("Chosen by the public: %(votes)s confirmed votes.") % {"votes": top})
-        result = special_award_set(project=first[0], title=title, citation=citation, actor=actor)
+        result = special_award_set(project=first[0], title=title, citation=citation, actor=actor, audience_prize=True)
         titles = {}
         for code, _name in django_settings.LANGUAGES:
             with translation.override(code):

@@ -588,6 +588,15 @@ MATRIX = [
     ),
     (
         "certificate-batch",
+        "email",
+        "post",
+        lambda w: f"/api/v1/certificate-batches/{w.batch.pk}/email/",
+        None,
+        _batch,
+        _organiser_only(202),
+    ),
+    (
+        "certificate-batch",
         "zip",
         "get",
         lambda w: f"/api/v1/certificate-batches/{w.batch.pk}/zip/",

@@ -155,6 +155,70 @@ def test_api_certificate_batch_for_another_edition_is_refused(world, api):
     assert not CertificateBatch.objects.exists()
 
 
+def test_api_certificate_batch_email_queues_each_certificate_once(world, api, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from reports.certificates import verify_url
+
+    world.project.status = ProjectStatus.ELIGIBLE
+    world.project.save()
+    world.project.owner.language = "sk"
+    world.project.owner.save()
+    client = api(world.personas["organiser"])
+    not_ready = client.post(
+        "/api/v1/certificate-batches/", {"edition": world.edition.pk, "kinds": ["participant"]}
+    ).json()["id"]
+    refused = client.post(f"/api/v1/certificate-batches/{not_ready}/email/")
+    assert (refused.status_code, refused.json()) == (
+        409,
+        {"detail": "The certificates can be emailed once the batch is ready."},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = client.post(
+            "/api/v1/certificate-batches/", {"edition": world.edition.pk, "kinds": ["participant", "juror"]}
+        ).json()["id"]
+    url = f"/api/v1/certificate-batches/{batch}/email/"
+    # Queued, not yet sent (the worker has not run): the answer says how many will go out.
+    response = client.post(url)
+    assert response.status_code == 202, response.content
+    body = response.json()
+    jurors = 4  # juror, other_juror, the conflicted juror and the chair
+    assert (body["batch"], body["queued"], body["waiting"], body["sent"]) == (batch, 1 + jurors, 0, 0)
+    assert body["detail"] == f"{1 + jurors} certificates are being emailed to their recipients."
+    assert body["emails_queued_at"] is not None and mail.outbox == []
+    # A second call while they are on their way queues nothing twice.
+    again = client.post(url)
+    assert again.status_code == 200
+    assert (again.json()["queued"], again.json()["waiting"]) == (0, 1 + jurors)
+    # Sent by the worker (tasks run at once here): one email each, in the recipient's language.
+    Certificate.objects.update(email_queued_at=None)  # as if the worker lost the earlier queue
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(url)
+    assert sent.status_code == 202 and sent.json()["queued"] == 1 + jurors
+    assert len(mail.outbox) == 1 + jurors
+    team = next(m for m in mail.outbox if m.to == [world.project.owner.email])
+    certificate = Certificate.objects.get(project=world.project, kind="participant")
+    assert verify_url(certificate, "http://testserver") in team.body
+    assert "Tím V4 Smart Project Award" in team.body  # Slovak
+    ((name, pdf, mimetype),) = team.attachments
+    assert mimetype == "application/pdf" and name.endswith(".pdf") and "Bus stops" in _pdf_text(pdf)
+    # Everything sent: calling again mails nobody.
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url)
+    assert (done.status_code, done.json()["queued"], done.json()["sent"]) == (200, 0, 1 + jurors)
+    assert done.json()["detail"] == "Every certificate of this batch has been emailed already."
+    assert len(mail.outbox) == 1 + jurors
+
+
+def test_api_certificate_batch_email_is_refused_to_others(world, api):
+    batch = CertificateBatch.objects.create(edition=world.edition, kinds=["juror"], status=JobStatus.DONE)
+    url = f"/api/v1/certificate-batches/{batch.pk}/email/"
+    for persona, expected in (("juror", 403), ("applicant", 403), ("other_organiser", 404), ("anonymous", 401)):
+        assert api(world.personas[persona]).post(url).status_code == expected
+    batch.refresh_from_db()
+    assert batch.emails_queued_at is None and not Certificate.objects.exists()
+
+
 def test_api_export_start_poll_download(world, api, django_capture_on_commit_callbacks):
     world.other_project.title = "Other lights"
     client = api(world.personas["organiser"])

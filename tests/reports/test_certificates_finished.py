@@ -155,3 +155,17 @@ def test_certificate_delivered_by_a_later_try_is_marked_emailed_so_it_is_not_sen
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:batch_email", args=[edition.slug, batch.pk]))
     assert not [r for r in default_task_backend.results if r.task.name == "certificate_email_send"]
+
+
+def test_certificates_pressed_twice_before_the_worker_runs_are_queued_once(
+    client_for, edition, scored, organiser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = certificate_batch_start(edition=edition, kinds=LADDER, actor=organiser, base_url=BASE)
+    client = client_for(organiser)
+    url = reverse("reports:batch_email", args=[edition.slug, batch.pk])
+    first = client.post(url, follow=True).text  # the worker has not run: nothing sent yet
+    assert "2 certificates are being emailed to their recipients." in first
+    second = client.post(url, follow=True).text
+    assert "2 certificates are already on their way to their recipients; none is emailed twice." in second
+    assert Certificate.objects.filter(email_queued_at__isnull=False).count() == 2 and mail.outbox == []
