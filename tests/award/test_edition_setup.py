@@ -137,6 +137,23 @@ def test_rubric_page_shows_which_language_misses_which_text(client, draft, sette
     assert "EN ✓" in page
 
 
+def test_set_up_pages_name_criteria_categories_and_rounds_in_the_organisers_language(client, draft, setter):
+    draft.languages = ["en", "sk"]
+    draft.save()
+    CriterionFactory(edition=draft, name="Impact", name_sk="Dopad na občanov")
+    CategoryFactory(edition=draft, name="Smart City", name_sk="Inteligentné mesto", slug="smart-city")
+    RoundFactory(edition=draft, number=1, name="Shortlist", name_sk="Užší výber")
+    CriterionFactory(edition=draft, name="Partnership", position=1)  # no Slovak name: the English one
+    setter.language = "sk"
+    setter.save()
+    client.force_login(setter)
+    rubric = client.get(reverse("setup:rubric", args=[draft.slug])).content.decode()
+    assert '<strong class="rubric-name">Dopad na občanov</strong>' in rubric
+    assert '<strong class="rubric-name">Partnership</strong>' in rubric
+    assert "Inteligentné mesto</h3>" in client.get(reverse("setup:categories", args=[draft.slug])).content.decode()
+    assert "Užší výber</h4>" in client.get(reverse("setup:rounds", args=[draft.slug])).content.decode()
+
+
 # --- Opening the call ------------------------------------------------------------------------
 
 
