@@ -254,3 +254,23 @@ def finalist_ballot_rows(round: Round, rows: list[dict]) -> list[dict]:
             marks.append({"juror": a.juror, "state": state})
         row.update(ballot_marks=marks, ballot_ranked=done, ballot_expected=expected)
     return rows
+
+
+def ballot_jurors(round: Round, category: Category):
+    """The panel members expected to cast a ballot in the category (as ``ballots_progress``
+    counts them: assigned there, not recused, to a finalist without a recorded conflict), each
+    with ``cast``: whether their ballot exists. Never the ballot's places."""
+    from django.db.models import Exists, OuterRef
+
+    expected = (
+        Assignment.objects.filter(round=round, project__category=category)
+        .exclude(status=AssignmentStatus.RECUSED)
+        .exclude(Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project"))))
+    )
+    cast = Ballot.objects.filter(round=round, category=category, juror=OuterRef("pk"))
+    return (
+        User.objects.filter(pk__in=expected.values("juror_id"))
+        .annotate(cast=Exists(cast))
+        .order_by("last_name", "first_name", "email", "pk")
+        .only("pk", "first_name", "last_name", "email")
+    )
