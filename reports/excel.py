@@ -26,8 +26,9 @@ from openpyxl.xml import LXML
 from award.enums import AggregationMethod, Country, Role, RoundKind
 from award.i18n import localized
 from award.models import Category, Criterion, Edition, EditionRole, Round
-from scoring.enums import AssignmentStatus
-from scoring.models import Assignment, Score
+from scoring.ballot.selectors import ballot_count, is_ranked
+from scoring.enums import AssignmentStatus, ResultKind
+from scoring.models import Assignment, Result, Score
 from scoring.ranking.engine import ranking_for
 from scoring.ranking.presenter import AGREEMENT_VERDICTS, ranking_rows
 from submissions.models import Project, TeamMember
@@ -520,6 +521,8 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
     plan's connectivity and the decision band. The numbers are the presenter's rows, the same as
     the page's and the API's; no juror is named (the jury may read it). ``bootstrap`` is kept for
     older callers: the probabilities come from the model's posterior and are always included."""
+    if is_ranked(round):
+        return _workbook_ballots(out, edition=edition, round=round)
     method_labels = dict(AggregationMethod.choices)
     wb = _new_workbook()
     used: set[str] = set()
@@ -634,6 +637,111 @@ def workbook_ranking(out: IO[bytes], *, edition: Edition, round: Round, bootstra
                 f"A2:{last_col}{sheet.rows + 1}",
                 FormulaRule(formula=[f"LEN(${flags_col}2)>0"], fill=FLAG_FILL),
             )
+        rows_written += sheet.rows
+    wb.save(out)
+    return rows_written
+
+
+def _workbook_ballots(out: IO[bytes], *, edition: Edition, round: Round) -> int:
+    """The ranking workbook of a ranked final round: a summary with each category's turnout and
+    outcome, then a sheet per category with one row per finalist in Schulze order: its place,
+    Borda points, the place each ballot gives it and the pairwise preferences. Ballots are
+    headed by the jurors' pseudonyms, as in the jurors' copy of the score matrix: like the rest
+    of this workbook, which the jury may read, it names no juror."""
+    wb = _new_workbook()
+    used: set[str] = set()
+    summary = Sheet(wb, _sheet_title(_("Summary"), used), [(_("Item"), 34, None), (_("Value"), 60, None)])
+    summary.append([_("Edition"), edition.name])
+    summary.append([_("Round"), round.name])
+    summary.append(
+        [
+            _("Official method"),
+            _("Ranked ballots, Schulze method on margins (Borda points for comparison only)"),
+        ]
+    )
+    summary.append(
+        [
+            _("Exported at (%(zone)s)") % {"zone": edition.timezone},
+            timezone.localtime(timezone.now(), edition.tz).strftime("%Y-%m-%d %H:%M"),
+        ]
+    )
+    category_ids = set(
+        Assignment.objects.filter(round=round).values_list("project__category_id", flat=True).distinct().order_by()
+    )
+    categories = [c for c in edition.categories.order_by("position", "name", "id") if c.pk in category_ids]
+    counts = [ballot_count(round=round, category=category) for category in categories]
+    winners = {
+        r.category_id: r
+        for r in Result.objects.filter(category__in=categories, kind=ResultKind.WINNER).select_related("project")
+    }
+    pseudonyms = juror_pseudonyms(edition)
+    for count in counts:
+        name, tally = count.category.name, count.tally
+        by_id = count.by_id
+        summary.append(
+            [
+                _("Ballots in %(category)s") % {"category": name},
+                _("%(cast)s of %(eligible)s panel members have cast their ballot.")
+                % {"cast": count.cast, "eligible": count.eligible_jurors},
+            ]
+        )
+        if not count.cast:
+            outcome = _("No ballot has been cast in this category yet.")
+        elif tally.tie:
+            outcome = _("Tie for first place, left for the jury chair to decide with a reason: %(projects)s") % {
+                "projects": ", ".join(by_id[pk].title for pk in tally.winners)
+            }
+        else:
+            outcome = _("Schulze winner: %(project)s.") % {"project": by_id[tally.winner].title}
+        summary.append([_("Outcome in %(category)s") % {"category": name}, outcome])
+        recorded = winners.get(count.category.pk)
+        if recorded is not None:
+            text = _("Winner recorded: %(project)s.") % {"project": recorded.project.title}
+            if recorded.override_reason:
+                text += " " + _("Reason: %(reason)s") % {"reason": recorded.override_reason}
+            summary.append([_("Recorded winner in %(category)s") % {"category": name}, text])
+    summary.finish()
+
+    rows_written = 0
+    for count in counts:
+        tally = count.tally
+        ids = tally.candidates
+        by_id = count.by_id
+        jurors = sorted(count.ballots, key=lambda j: natural_key(pseudonyms.get(j, "")))
+        columns = [
+            (_("Place"), 7, None),
+            (_("Tie"), 7, None),
+            (_("Reference"), 16, None),
+            (_("Project"), 40, None),
+            (_("Organisation"), 30, None),
+            (_("Borda points"), 10, None),
+            (_("First places"), 10, None),
+        ]
+        columns += [
+            (_("Place on the ballot of %(juror)s") % {"juror": pseudonyms.get(j, _("Juror"))}, 12, None) for j in jurors
+        ]
+        columns += [
+            (_("Preferred to %(reference)s") % {"reference": by_id[pk].reference or by_id[pk].title}, 14, None)
+            for pk in ids
+        ]
+        sheet = Sheet(wb, _sheet_title(count.category.name, used), columns)
+        index = {pk: i for i, pk in enumerate(ids)}
+        for group in tally.order:
+            for pk in sorted(group, key=lambda pk: (by_id[pk].reference, pk)):
+                project = by_id[pk]
+                values = [
+                    tally.rank_of(pk),
+                    _("yes") if len(group) > 1 else "",
+                    project.reference,
+                    project.title,
+                    project.organisation_name,
+                    tally.borda[pk],
+                    tally.first_places[pk],
+                ]
+                values += [count.ballots[j].get(pk) for j in jurors]
+                values += [None if other == pk else tally.d[index[pk]][index[other]] for other in ids]
+                sheet.append(values)
+        sheet.finish()
         rows_written += sheet.rows
     wb.save(out)
     return rows_written

@@ -34,6 +34,7 @@ from reports.excel import (
 )
 from reports.jobs import JobLease, LeaseLost, job_claim, job_fail, job_finish
 from reports.models import Certificate, CertificateBatch, ExportJob
+from scoring.ballot.selectors import is_ranked
 from submissions.selectors import projects_for_dossier
 
 logger = logging.getLogger(__name__)
@@ -188,9 +189,11 @@ def export_write(out, *, kind: str, edition, progress=None) -> int:
     if kind == ExportKind.RANKING:
         round_ = Round.objects.filter(edition=edition).order_by("-number").first()
         rounds = [r for r in Round.objects.filter(edition=edition).order_by("number")]
-        # The ranking of the latest round that has any finalised review.
+        # The ranking of the latest round that has any finalised review (a ranked round: a ballot).
         for candidate in reversed(rounds):
-            if candidate.assignments.filter(finalised_at__isnull=False).exists():
+            if candidate.assignments.filter(finalised_at__isnull=False).exists() or (
+                is_ranked(candidate) and candidate.ballots.exists()
+            ):
                 round_ = candidate
                 break
         if round_ is None:

@@ -222,3 +222,55 @@ def ballots_progress(rounds, *, juror: User | None = None) -> BallotProgress:
         progress.expected.setdefault((round_id, category_id), set()).add(juror_id)
     progress.cast = set(ballots.values_list("round_id", "category_id", "juror_id").order_by())
     return progress
+
+
+def finalist_ballot_rows(round: Round, rows: list[dict]) -> list[dict]:
+    """The ballot state of each finalist on a page of the progress board (rows of
+    ``scoring.selectors.round_project_rows``): per live assignment whether the juror's cast ballot
+    ranks the finalist, or that a recorded conflict leaves the pair out; per row how many of the
+    panel members who may rank it have ranked it. Two queries whatever the page's size."""
+    ids = [row["project"].pk for row in rows]
+    ranked = set(
+        BallotEntry.objects.filter(ballot__round=round, project_id__in=ids)
+        .values_list("ballot__juror_id", "project_id")
+        .order_by()
+    )
+    jurors = {a.juror_id for row in rows for a in row["assignments"]}
+    conflicts = set(
+        ConflictOfInterest.objects.filter(juror_id__in=jurors, project_id__in=ids)
+        .values_list("juror_id", "project_id")
+        .order_by()
+    )
+    for row in rows:
+        marks, done, expected = [], 0, 0
+        for a in row["assignments"]:
+            pair = (a.juror_id, a.project_id)
+            if pair in conflicts:
+                state = "conflict"
+            else:
+                expected += 1
+                state = "ranked" if pair in ranked else "not_ranked"
+                done += state == "ranked"
+            marks.append({"juror": a.juror, "state": state})
+        row.update(ballot_marks=marks, ballot_ranked=done, ballot_expected=expected)
+    return rows
+
+
+def ballot_jurors(round: Round, category: Category):
+    """The panel members expected to cast a ballot in the category (as ``ballots_progress``
+    counts them: assigned there, not recused, to a finalist without a recorded conflict), each
+    with ``cast``: whether their ballot exists. Never the ballot's places."""
+    from django.db.models import Exists, OuterRef
+
+    expected = (
+        Assignment.objects.filter(round=round, project__category=category)
+        .exclude(status=AssignmentStatus.RECUSED)
+        .exclude(Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project"))))
+    )
+    cast = Ballot.objects.filter(round=round, category=category, juror=OuterRef("pk"))
+    return (
+        User.objects.filter(pk__in=expected.values("juror_id"))
+        .annotate(cast=Exists(cast))
+        .order_by("last_name", "first_name", "email", "pk")
+        .only("pk", "first_name", "last_name", "email")
+    )

@@ -20,6 +20,7 @@ from award.selectors import (
     rounds_organised_by,
 )
 from award.views_helpers import run_service
+from scoring.ballot.selectors import finalist_ballot_rows, is_ranked
 from scoring.enums import AssignmentStatus
 from scoring.jury.assignments import (
     assignment_add,
@@ -304,12 +305,13 @@ def _int_param(value) -> int | None:
         return None
 
 
-def _round_board(request, rnd) -> dict:
+def _round_board(request, rnd, *, review_statuses: bool = True) -> dict:
     """The summary, the filter and one page of projects of the organiser's round pages: the
-    pages stay small and fast however many projects the round has."""
+    pages stay small and fast however many projects the round has. Without ``review_statuses``
+    (the progress of a ranked round) the page is not filtered by a review's status."""
     params = request.GET
     status = params.get("status") or ""
-    if status not in AssignmentStatus.values:
+    if status not in AssignmentStatus.values or not review_statuses:
         status = ""
     filters = {
         "status": status,
@@ -325,7 +327,7 @@ def _round_board(request, rnd) -> dict:
         "overview": round_summary(rnd),
         "filters": filters,
         "filtered": any(filters.values()),
-        "statuses": AssignmentStatus.choices,
+        "statuses": AssignmentStatus.choices if review_statuses else [],
         "categories": list(rnd.edition.categories.order_by("position", "pk")),
         "page_obj": page,
         "rows": round_project_rows(rnd, page.object_list),
@@ -433,7 +435,12 @@ def progress(request, pk: int):
     if request.method == "POST":
         # Reminders are sent from their preview only.
         return redirect("scoring:reminders", pk=rnd.pk)
-    context = {"round": rnd, "edition": rnd.edition, **_round_board(request, rnd)}
+    ranked = is_ranked(rnd)
+    board = _round_board(request, rnd, review_statuses=not ranked)
+    if ranked:
+        # A ballot ranks every finalist of a category at once: a finalist has no review state.
+        finalist_ballot_rows(rnd, board["rows"])
+    context = {"round": rnd, "edition": rnd.edition, **board}
     return render(request, "scoring/progress.html", context)
 
 

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award.formatting import decimal_plain
 from award.limits import length_errors
-from award.models import User
+from award.models import Round, User
 from award.rules import require_organiser
 from award.services import audit_log, transition_check
 from scoring.ballot.selectors import is_ranked
@@ -55,6 +55,24 @@ def _check_scoring_allowed(*, actor: User, assignment: Assignment, now) -> None:
     if is_ranked(assignment.round):
         raise ScoringError(_("This final round is decided by ranked ballots, not by scores."), code="ranked")
     require_briefing(actor, assignment.round.edition)
+
+
+def _require_still_scored(assignment: Assignment) -> None:
+    """Inside the save's transaction: the round is still decided by scores, read under a shared
+    lock on its row. The set-up (award.setup.services.rounds_save) locks the row FOR UPDATE,
+    refuses to switch to a ranked ballot once a score exists, then switches: without this lock a
+    score could be written after that check and before the switch commits, leaving a ranked
+    round with scores. A shared lock lets the jurors' saves in a round run side by side and wait
+    only for a switch being saved (Django has no FOR SHARE; SQLite has one writer at a time)."""
+    table = connection.ops.quote_name(Round._meta.db_table)
+    sql = f"SELECT kind, final_mode FROM {table} WHERE id = %s"  # noqa: S608 - the table's name only
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [assignment.round_id])
+        row = cursor.fetchone()
+    if row is None or is_ranked(Round(kind=row[0], final_mode=row[1])):
+        raise ScoringError(_("This final round is decided by ranked ballots, not by scores."), code="ranked")
 
 
 def _validate_values(
@@ -124,6 +142,7 @@ def score_save(
     if overall_comment is not None:
         changes["overall_comment"] = overall_comment.strip()
     with transaction.atomic():
+        _require_still_scored(assignment)
         updated = Assignment.objects.filter(
             pk=assignment.pk, version=expected_version, status__in=OPEN_STATUSES
         ).update(**changes)
@@ -193,6 +212,7 @@ def assignment_finalise(
             expected_version = assignment.version
         else:
             _check_scoring_allowed(actor=actor, assignment=assignment, now=now)
+            _require_still_scored(assignment)
         scored = set(Score.objects.filter(assignment=assignment).values_list("criterion_id", flat=True))
         missing = [c for c in edition.criteria.all() if c.pk not in scored]
         errors: dict[str, list] = {}

@@ -93,6 +93,16 @@ def _final_round(w):
     AssignmentFactory(round=w.final_round, project=w.other_project, juror=w.personas["other_juror"])
 
 
+def _ranked_round(w):
+    """The world's round becomes a ranked final round with the juror's ballot cast."""
+    from award.enums import FinalMode
+    from award.models import Round
+    from scoring.ballot.models import Ballot
+
+    Round.objects.filter(pk=w.round.pk).update(kind=RoundKind.FINAL, final_mode=FinalMode.RANKED)
+    Ballot.objects.create(round=w.round, category=w.category, juror=w.personas["juror"])
+
+
 def _special_award(w):
     _eligible_other(w)
     w.result = Result.objects.create(
@@ -294,6 +304,24 @@ MATRIX = [
         None,
         None,
         _only({"organiser": 200, "chair": 200}, 404),  # the ranking exists for no one else
+    ),
+    (
+        "ballot-count",
+        "list",
+        "get",
+        lambda w: f"/api/v1/ballot-counts/?round={w.round.pk}&category={w.category.pk}",
+        None,
+        _ranked_round,
+        _only({"organiser": 200, "chair": 200}, 404),  # as the count's page
+    ),
+    (
+        "ballot-juror",
+        "list",
+        "get",
+        lambda w: f"/api/v1/ballot-jurors/?round={w.round.pk}&category={w.category.pk}",
+        None,
+        _ranked_round,
+        _only({"organiser": 200, "chair": 403}, 404),  # who has voted: the progress page, organisers only
     ),
     ("result", "list", "get", lambda w: "/api/v1/results/", None, None, _everyone(200, 200)),
     # --- Team's own actions on an application

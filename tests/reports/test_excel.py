@@ -150,3 +150,74 @@ def test_ranking_workbook(edition, open_round, scored):
     assert ws.freeze_panes == "A2"
     assert ws.conditional_formatting
     _no_formulas(wb)
+
+
+def test_ranking_workbook_of_a_ranked_round_has_the_ballots_order_and_pairs(edition, organiser):
+    from tests.factories import ConflictFactory
+    from tests.scoring.test_ballot import cast, make_final
+
+    final, category, projects, panel = make_final(edition, finalists=3, jurors=3)
+    ConflictFactory(juror=panel[2], project=projects[2])
+    for juror, order in zip(panel, ("012", "102", "01"), strict=True):
+        cast(juror, final, category, projects, order)
+    wb = _load(workbook_ranking, edition=edition, round=final)
+    assert wb.sheetnames == ["Summary", category.name]
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True)}
+    assert summary["Round"] == final.name
+    assert summary[f"Ballots in {category.name}"] == "3 of 3 panel members have cast their ballot."
+    assert summary[f"Outcome in {category.name}"] == "Schulze winner: Fin 0."
+    rows = list(wb[category.name].iter_rows(values_only=True))
+    refs = [p.reference for p in projects]
+    assert rows[0] == (
+        "Place", "Tie", "Reference", "Project", "Organisation", "Borda points", "First places",
+        "Place on the ballot of Juror 1", "Place on the ballot of Juror 2", "Place on the ballot of Juror 3",
+        *(f"Preferred to {ref}" for ref in refs),
+    )  # fmt: skip
+    body = [(r[0], r[2], r[5], r[6], r[7:10], r[10:13]) for r in rows[1:]]
+    assert body == [
+        (1, refs[0], 4, 2, (1, 2, 1), (None, 2, 2)),
+        (2, refs[1], 3, 1, (2, 1, 2), (1, None, 2)),
+        (3, refs[2], 0, 0, (3, 3, None), (0, 0, None)),  # the conflicted juror's pair is left out
+    ]
+    cells = {str(v) for row in rows for v in row} | {str(v) for v in summary.values()}
+    assert not any(juror.last_name in cell or juror.email in cell for juror in panel for cell in cells)
+    _no_formulas(wb)
+
+
+def test_ranking_workbook_of_a_ranked_round_names_the_tie_and_the_decision(edition, organiser):
+    from scoring.ballot.services import ballot_tie_decide
+    from tests.factories import UserFactory
+    from tests.scoring.test_ballot import cast, make_final
+
+    chair = UserFactory(last_name="Chair")
+    final, category, projects, panel = make_final(edition, finalists=2, jurors=1, chair=chair)
+    cast(panel[0], final, category, projects, "01")
+    cast(chair, final, category, projects, "10")
+    wb = _load(workbook_ranking, edition=edition, round=final)
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True)}
+    assert summary[f"Outcome in {category.name}"] == (
+        "Tie for first place, left for the jury chair to decide with a reason: Fin 0, Fin 1"
+    )
+    rows = list(wb[category.name].iter_rows(values_only=True))
+    assert [(r[0], r[1]) for r in rows[1:]] == [(1, "yes"), (1, "yes")]
+    ballot_tie_decide(round=final, category=category, project=projects[1], reason="Better reach", actor=chair)
+    wb = _load(workbook_ranking, edition=edition, round=final)
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True)}
+    assert summary[f"Recorded winner in {category.name}"] == "Winner recorded: Fin 1. Reason: Better reach"
+
+
+def test_ranking_workbook_of_a_ranked_round_query_count_does_not_grow(edition, organiser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.scoring.test_ballot import cast, make_final
+
+    counts = []
+    for number, (finalists, jurors) in ((2, (1, 1)), (3, (5, 4))):
+        final, category, projects, panel = make_final(edition, finalists=finalists, jurors=jurors, number=number)
+        for juror in panel:
+            cast(juror, final, category, projects, "".join(str(i) for i in range(finalists)))
+        with CaptureQueriesContext(connection) as queries:
+            workbook_ranking(io.BytesIO(), edition=edition, round=final)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

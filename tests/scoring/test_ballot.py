@@ -291,3 +291,33 @@ def test_query_counts_do_not_grow_with_finalists(client_for, edition, organiser,
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_score_saved_after_the_switch_to_ranked_ballots_is_refused_inside_the_transaction(edition, juror):
+    """The page was opened while the round was still scored; the organiser switched it (no score
+    existed, so the set-up allowed it): the save reads the round again, locked, and refuses."""
+    from decimal import Decimal
+
+    from scoring.jury.errors import ScoringError
+    from scoring.jury.scores import ScoreInput, assignment_finalise, score_save
+    from scoring.models import Assignment, Score
+    from tests.scoring.jury_setup import assignment, rubric
+
+    criteria = rubric(edition, 2)
+    final = RoundFactory(edition=edition, number=2, kind=RoundKind.FINAL, final_mode=FinalMode.SCORED)
+    opened = Assignment.objects.select_related("round__edition", "project__edition").get(pk=assignment(final, juror).pk)
+    type(final).objects.filter(pk=final.pk).update(final_mode=FinalMode.RANKED)
+    values = {c.pk: ScoreInput(Decimal(5), "") for c in criteria}
+    with CaptureQueriesContext(connection) as queries, pytest.raises(ScoringError) as refused:
+        score_save(actor=juror, assignment=opened, expected_version=0, values=values)
+    assert refused.value.code == "ranked"
+    assert Score.objects.count() == 0
+    assert Assignment.objects.get(pk=opened.pk).version == 0
+    sql = [q["sql"] for q in queries]
+    read = next(i for i, s in enumerate(sql) if "final_mode" in s and "award_round" in s)
+    assert not any(s.startswith(("UPDATE", "INSERT")) for s in sql[:read])
+    if connection.vendor == "postgresql":
+        assert sql[read].endswith("FOR SHARE")
+    with pytest.raises(ScoringError) as refused:
+        assignment_finalise(actor=juror, assignment=opened, expected_version=0)
+    assert refused.value.code == "ranked"

@@ -78,3 +78,47 @@ def test_ranked_round_pages_query_count_does_not_grow(client_for, edition, organ
                 assert client.get(url).status_code == 200
             counts[-1].append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def _finalists(edition, category, projects):
+    from scoring.enums import ResultKind
+    from scoring.models import Result
+
+    for project in projects:
+        Result.objects.create(edition=edition, category=category, project=project, kind=ResultKind.FINALIST)
+
+
+def test_ranked_round_progress_shows_each_finalists_ballots_not_review_states(client_for, edition, organiser):
+    from tests.factories import ConflictFactory
+
+    final, category, projects, panel = make_final(edition, finalists=2, jurors=3)
+    _finalists(edition, category, projects)
+    cast(panel[0], final, category, projects, "01")
+    ConflictFactory(juror=panel[2], project=projects[1])
+    page = client_for(organiser).get(reverse("scoring:progress", kwargs={"pk": final.pk})).content.decode()
+    table = page[page.index('data-testid="by-project"') :]
+    rows = table.split("<tr>")[2:]
+    first, second = (next(r for r in rows if p.reference in r) for p in projects)
+    assert "<td>1/3</td>" in first and "<td>1/2</td>" in second
+    assert first.count("Not ranked yet") == 2 and first.count(">Ranked<") == 1
+    assert f'{panel[2].display_name} <span class="badge badge-recused">Left out: conflict of interest' in second
+    for review_state in ("Not started", "In progress", "Completed", "Reopen"):
+        assert review_state not in table
+    assert "each panel member ranks all the finalists of a category on one ballot" in page
+    assert "Any status" not in page  # the review-status filter means nothing here
+
+
+def test_ranked_round_progress_by_project_query_count_does_not_grow(client_for, edition, organiser):
+    client = client_for(organiser)
+    counts = []
+    for number, n in ((2, 1), (3, 5)):
+        final, category, projects, panel = make_final(edition, finalists=n, jurors=2, number=number)
+        _finalists(edition, category, projects)
+        cast(panel[0], final, category, projects, "".join(str(i) for i in range(n)))
+        url = reverse("scoring:progress", kwargs={"pk": final.pk})
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        assert page.count("Not ranked yet") == n
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]

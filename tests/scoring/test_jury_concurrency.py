@@ -136,3 +136,47 @@ def test_concurrent_saves_with_fresh_versions_and_a_finalise_lose_nothing(thread
     assert Score.objects.filter(assignment=a).count() == 3
     versions = [v for kind, v in results if kind in {"saved", "final"}]
     assert len(versions) == len(set(versions))  # every successful save had its own version
+
+
+def test_a_score_saved_while_the_round_switches_to_ranked_ballots_waits_and_is_refused(threaded_db, open_round, juror):
+    """The set-up refuses the switch once a score exists, checking under a lock on the round's
+    row; a save running meanwhile waits for that lock and then sees the round ranked."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    from award.enums import FinalMode, RoundKind
+    from award.models import Round
+    from award.setup.services import final_mode_change_refused
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: no row locks to race on")
+    criteria = rubric(open_round.edition, 2)
+    a = assignment(open_round, juror)
+    Round.objects.filter(pk=open_round.pk).update(kind=RoundKind.FINAL, final_mode=FinalMode.SCORED)
+    mine = Assignment.objects.select_related("round__edition", "project__edition", "project__owner").get(pk=a.pk)
+    switched = threading.Event()
+
+    def switch():
+        try:
+            with transaction.atomic():
+                rnd = Round.objects.select_for_update().get(pk=open_round.pk)
+                assert final_mode_change_refused(rnd, FinalMode.RANKED) is None  # no score yet
+                rnd.final_mode = FinalMode.RANKED
+                rnd.save(update_fields=["final_mode"])
+                switched.set()
+                time.sleep(0.5)  # the save below starts now and must wait for this commit
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=switch)
+    thread.start()
+    assert switched.wait(10)
+    values = {c.pk: ScoreInput(Decimal(5), "") for c in criteria}
+    with pytest.raises(ScoringError) as refused:
+        score_save(actor=juror, assignment=mine, expected_version=0, values=values)
+    thread.join(10)
+    assert refused.value.code == "ranked"
+    assert Score.objects.filter(assignment=a).count() == 0
+    assert Round.objects.get(pk=open_round.pk).final_mode == FinalMode.RANKED

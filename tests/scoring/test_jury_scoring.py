@@ -363,10 +363,10 @@ def test_scoring_page_query_count_is_fixed(client_for, juror, mine, criteria, dj
     assert len(re.findall(r'<input type="text" name="value_\d+" value="5"', body)) == len(criteria)
     assert body.count('value="5" checked') == len(criteria)
     # The autosave: session, user, assignment, team, rubric, conflict rows (view and service),
-    # savepoint, version update, upsert, release, re-read of the changed fields, the briefing's
-    # acknowledgement.
+    # savepoint, the round's mode under its lock, version update, upsert, release, re-read of the
+    # changed fields, the briefing's acknowledgement.
     data = post_data(criteria, 1, *[6] * len(criteria))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.post(url, data, headers={"X-Autosave": "1"})
     assert response.json()["version"] == 2
     assert set(rows(mine).values()) == {(Decimal(6), "")}
