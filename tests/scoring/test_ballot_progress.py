@@ -22,6 +22,9 @@ def test_ranked_round_progress_counts_ballots_not_reviews(client_for, edition, o
     client = client_for(organiser)
     page = client.get(reverse("scoring:progress", kwargs={"pk": final.pk})).content.decode()
     assert "1 of 3 ballots cast" in page and "reviews completed" not in page
+    # By juror: ballots cast and progress, no review states (a ballot is cast or not).
+    by_juror = page.split('data-testid="by-juror"', 1)[1].split("</table>", 1)[0]
+    assert "Ballots cast" in by_juror and "In progress" not in by_juror and "Not started" not in by_juror
 
     [rnd] = edition_dashboard(edition)["rounds"]
     assert (rnd.ranked, rnd.completed, rnd.assigned, rnd.percent) == (True, 1, 3, 33)
