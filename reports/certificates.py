@@ -157,8 +157,18 @@ def certificate_heading(certificate: Certificate, language: str, titles: dict | 
     its own title (in `language`, as the organisers gave it) and says that the public chose it;
     every other certificate by its kind."""
     if is_audience_prize(certificate, titles):
-        return certificate_award_title(certificate, language, titles), _("Awarded by the votes of the public to")
+        title = certificate_award_title(certificate, language, titles)
+        if not _title_is_heading(title):
+            return _("Audience prize"), _("Awarded by the votes of the public to")
+        return title, _("Awarded by the votes of the public to")
     return _heading(certificate.kind)
+
+
+def _title_is_heading(title: str) -> bool:
+    """Whether the audience prize's own title heads its certificate: it does when it fits the
+    heading's line at AUDIENCE_TITLE_SMALLEST or larger; a longer one is printed as the award's
+    line under a plain "Audience prize" heading, where it may take two lines."""
+    return heading_size(title) >= AUDIENCE_TITLE_SMALLEST
 
 
 # The artwork's colours when the edition has no branding: the award's blue and gold.
@@ -236,6 +246,7 @@ HEADING = NAME  # .kind is "Award Serif" bold: DejaVu Serif Bold
 # The heading: 30 pt on one line of the page's 257 mm, smaller for a longer award title.
 HEADING_SIZE = 30.0
 HEADING_SMALLEST = 12.0
+AUDIENCE_TITLE_SMALLEST = 18.0  # a longer audience prize title goes on the award's line
 HEADING_WIDTH = 250 * MM
 HEADING_SPACING = 2.0  # the letter-spacing of .kind, in points
 
@@ -408,10 +419,10 @@ def certificates_document(
             )
         canvas = Canvas()
         language = _language(certificate)
-        # The audience prize's title is its heading: not printed a second time as the award line.
-        award_title = (
-            "" if is_audience_prize(certificate, titles) else certificate_award_title(certificate, language, titles)
-        )
+        # The audience prize's title is its heading when it fits there: not printed a second time.
+        award_title = certificate_award_title(certificate, language, titles)
+        if is_audience_prize(certificate, titles) and _title_is_heading(award_title):
+            award_title = ""
         with translation.override(language):
             _recipient_lines(
                 canvas,

@@ -82,6 +82,12 @@ def test_audience_prize_title_given_by_the_organisers_heads_the_certificate(edit
     result = Result.objects.get(project=slovak, audience_prize=True)
     special_award_titles_set(result=result, titles={**result.titles, "sk": "Cena verejnosti ITAPA"}, actor=organiser)
     assert _heading(certificates_render([certificates[slovak.pk]], base_url=BASE)) == ["Cena verejnosti ITAPA"]
+    # A title too long for the heading's line is printed whole on the award's line instead.
+    long = "Cena verejnosti pre najobľúbenejší projekt inteligentného mesta a regiónu V4 v roku 2026"
+    special_award_titles_set(result=result, titles={**result.titles, "sk": long}, actor=organiser)
+    pdf = certificates_render([certificates[slovak.pk]], base_url=BASE)
+    assert _heading(pdf) == ["Cena publika"]
+    assert " ".join(long.split()) in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
 
 
 def test_verify_and_public_results_pages_word_the_audience_prize_as_the_certificate(client, edition, organiser):
