@@ -89,14 +89,30 @@ def can_read_ranking(user: User, edition, category=None) -> bool:
         return False
     if category is None:
         return True
+    panels = _chair_panels(user, edition)
+    return not panels or category.pk in panels
+
+
+def _chair_panels(user: User, edition) -> set[int]:
+    """The categories of the panels the user chairs (empty: the chair sits on no panel)."""
     from award.models import EditionRole
 
-    panels = set(
+    return set(
         EditionRole.objects.filter(edition=edition, user=user, role="juror", is_chair=True).values_list(
             "panels", flat=True
         )
     ) - {None}
-    return not panels or category.pk in panels
+
+
+def categories_readable(user: User, edition, categories) -> list:
+    """Those of `categories` whose ranking (and meeting) the user may read, in one query at most:
+    the organisers every one, the jury chair those of the panels chaired."""
+    if is_organiser(user, edition):
+        return list(categories)
+    if not is_jury_chair(user, edition):
+        return []
+    panels = _chair_panels(user, edition)
+    return [c for c in categories if not panels or c.pk in panels]
 
 
 # --- The jury meeting (issue 19, item 1) ----------------------------------------------------------

@@ -37,6 +37,7 @@ from scoring.rules import (
     can_run_meeting,
     can_show_juror_names,
     can_veto,
+    categories_readable,
     jurors_recused_for,
     meeting_recused,
 )
@@ -111,7 +112,7 @@ def meeting_view(request, edition: str, round: int, category: str, project: int 
         "edition": edition,
         "round": rnd,
         "category": cat,
-        "categories": list(edition.categories.order_by("position", "name")),
+        "categories": categories_readable(user, edition, edition.categories.order_by("position", "name")),
         "items": items,
         "is_final": rnd.kind == RoundKind.FINAL,
         "timer_target": TIMER_TARGET_SECONDS,

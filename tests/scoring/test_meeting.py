@@ -228,6 +228,20 @@ def test_chair_outside_the_panel_gets_404(board, edition, open_round, client_for
     assert client_for(board["chair"]).get(meeting(edition, open_round, board["category"])).status_code == 404
 
 
+def test_chair_switches_only_between_the_categories_of_the_panels_chaired(
+    board, edition, open_round, organiser, client_for
+):
+    other = CategoryFactory(edition=edition, name="Cyber security", slug="cyber")
+    EditionRole.objects.filter(user=board["chair"], edition=edition).get().panels.set([board["category"]])
+    url = meeting(edition, open_round, board["category"])
+    other_url = meeting(edition, open_round, other)
+    page = client_for(board["chair"]).get(url).content.decode()
+    assert board["category"].name in page and other_url not in page and "Cyber security" not in page
+    assert client_for(board["chair"]).get(other_url).status_code == 404
+    # The organisers switch between every category.
+    assert other_url in client_for(organiser).get(url).content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 8])
 def test_meeting_query_count_does_not_grow(
     edition, open_round, organiser, client_for, django_assert_num_queries, count
