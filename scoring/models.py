@@ -211,7 +211,8 @@ class FinalistRemoval(models.Model):
 
 class RankingAnalysisCache(models.Model):
     """The round's calibrated analysis (scoring/ranking/analysis.py), stored so that a page view
-    never refits, and each category's computed ranking rows (parameters ending in ";rows").
+    never refits, each category's computed ranking rows (parameters ending in ";rows") and the
+    cross-category award's numbers per choice of criteria (parameters starting with "cross;").
     One row per round and parameters; ``key`` is a hash of the round's fingerprint (one aggregate
     over its reviews, scores, eligibility and rubric) with the engine version: a row whose key differs
     from the current one is stale and is recomputed (scoring/ranking/cache.py). A database row,

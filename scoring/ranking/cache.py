@@ -6,9 +6,10 @@ values, the rubric and the categories' finalists counts; see its docstring), wit
 score row into Python. ``round_analysis_cached(round)`` returns the stored analysis when the key
 (the fingerprint with the engine version and the parameters: seed, draws) matches and recomputes
 otherwise; ``ranking_for`` keys a category's computed rows on it the same way
-(``stored_payloads`` / ``store_payload``). Invalidation is automatic: a score changed, a review
-finalised or reopened, a recusal, a project withdrawn or made (in)eligible, a rubric or finalists
-change all give another key; nothing has to remember to clear the cache.
+(``stored_payloads`` / ``store_payload``), and the cross-category award its numbers per choice
+of criteria (``cross.py``, through ``cached_payload``). Invalidation is automatic: a score
+changed, a review finalised or reopened, a recusal, a project withdrawn or made (in)eligible, a
+rubric or finalists change all give another key; nothing has to remember to clear the cache.
 
 Stored in the database (``RankingAnalysisCache``, one row per round and parameters), not in
 Django's cache framework: that is per process here, and each gunicorn worker would refit. (The

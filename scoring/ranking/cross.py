@@ -17,27 +17,49 @@ by the ranking engine's own rules; no extra jury work.
    by the edition's tie-break rule, with the highest-weighted *chosen* criterion.
 
 ``cross_scores`` is the pure core over arrays; ``cross_ranking`` loads and presents.
+
+**Cached** like the category rankings (``cache.py``): the per-project numbers (method, scores,
+means, medians, the chosen criteria's means, the reviews' totals) are stored under the round's
+fingerprint with the chosen criteria (their ids, weights and ranges) in the key, so a page view
+reads them and never refits; a changed score, review, eligibility, rubric or choice of criteria
+gives another key and they are recomputed. The edition's eligible projects and its tie-break rule
+are read live and the ranks are given on every view (cheap: no fit).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from threadpoolctl import threadpool_limits
 
-from award.models import Criterion, Round
+from award.models import Category, Criterion, Round
 from scoring.calibration.graph import components
 from scoring.calibration.model import fit
-from scoring.ranking.engine import CALIBRATED, MEAN, MEDIAN, RankRow
-from scoring.ranking.loader import round_inputs
+from scoring.ranking.analysis import ENGINE_VERSION
+from scoring.ranking.cache import cached_payload, round_fingerprint
+from scoring.ranking.engine import _MEMORY, CALIBRATED, MEAN, MEDIAN, RankRow
+from scoring.ranking.loader import _raw_rows, round_inputs
 from scoring.ranking.methods import _median, rank_official, top_criterion
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 
-_PROJECT_FIELDS = ("id", "reference", "title", "organisation_name", "country", "category_id", "edition_id", "status")
+
+class CrossProject(NamedTuple):
+    """What the page and the award's service read of a ranked project."""
+
+    id: int
+    reference: str
+    title: str
+    category: Category | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 @dataclass
@@ -119,14 +141,35 @@ def method_reason(method: str, n_components: int) -> str:
     ) % {"count": n_components}
 
 
-def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
-    """Every eligible project of the round's edition ranked on ``criteria`` (module docstring), in
-    a fixed number of queries: the round's inputs and the edition's eligible projects."""
-    edition = round.edition
+# Bump when the stored cross-award numbers' content or shape changes.
+CROSS_VERSION = "cross-1"
+
+
+def _cross_parameters(chosen: list[Criterion]) -> str:
+    """The cache row of one choice of criteria (``RankingAnalysisCache.parameters``, ≤ 100
+    characters): their ids, or a hash of them for a very long choice."""
+    ids = ",".join(str(c.pk) for c in chosen)
+    text = f"cross;criteria={ids}"
+    return text if len(text) <= 100 else "cross;criteria-sha256=" + hashlib.sha256(ids.encode()).hexdigest()[:64]
+
+
+def cross_key(fingerprint: str, chosen: list[Criterion]) -> str:
+    """The stored numbers' key: the round's fingerprint (its reviews, scores, eligibility and
+    whole rubric) and the chosen criteria with their weights and ranges."""
+    choice = ";".join(f"{c.pk}:{c.weight}:{c.min_value}:{c.max_value}" for c in chosen)
+    return hashlib.sha256(f"{CROSS_VERSION}|{ENGINE_VERSION}|{fingerprint}|{choice}".encode()).hexdigest()
+
+
+def _none_for_nan(values: list[float]) -> list[float | None]:
+    return [None if v != v else v for v in values]
+
+
+def _cross_payload(round: Round, chosen: list[Criterion]) -> dict:
+    """The round's per-project numbers on ``chosen`` as JSON data (lists over the round's projects
+    with a review or an assignment, ``projects`` their ids): what ``cross_ranking`` stores."""
     inputs = round_inputs(round)
     position = {int(pk): i for i, pk in enumerate(inputs.criterion_ids)}
-    chosen = [c for c in inputs.criteria if c.pk in {c.pk for c in criteria}]
-    columns = [position[c.pk] for c in chosen]
+    columns = [position[c.pk] for c in chosen if c.pk in position]
     scores = cross_scores(
         inputs.values,
         inputs.weights,
@@ -136,52 +179,87 @@ def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
         n_projects=inputs.n_projects,
         n_jurors=inputs.n_jurors,
     )
-    index = inputs.project_index
-    totals: dict[int, list[float]] = {}
     sums = np.zeros((inputs.n_projects, len(columns)))
     if len(inputs.project) and columns:
         np.add.at(sums, inputs.project, inputs.values[:, columns])
+    low = np.array([float(c.min_value) for c in chosen])
+    span = np.array([float(c.max_value - c.min_value) for c in chosen])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = low + span * sums / scores.reviews[:, None]
+    totals: list[list[float]] = [[] for _ in range(inputs.n_projects)]
     for p, t in zip(inputs.project.tolist(), scores.total.tolist(), strict=True):
-        totals.setdefault(p, []).append(t)
+        totals[p].append(t)
+    return {
+        "method": scores.method,
+        "n_components": scores.n_components,
+        "projects": inputs.project_ids.tolist(),
+        "reviews_done": scores.reviews.tolist(),
+        "reviews_assigned": inputs.project_assigned.tolist(),
+        "score": _none_for_nan(scores.score.tolist()),
+        "mean": _none_for_nan(scores.mean.tolist()),
+        "totals": totals,
+        "criterion_means": [_none_for_nan(row) for row in means.tolist()],
+    }
 
-    projects = (
+
+def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
+    """Every eligible project of the round's edition ranked on ``criteria`` (module docstring), in
+    a fixed number of queries: the round's fingerprint, the stored numbers, the rubric and the
+    edition's eligible projects (plus the round's inputs and the store when the numbers are not
+    stored for this state of the round and this choice)."""
+    edition = round.edition
+    wanted = {c.pk for c in criteria}
+    chosen = [
+        c for c in Criterion.objects.filter(edition_id=round.edition_id).order_by("position", "id") if c.pk in wanted
+    ]
+    key = cross_key(round_fingerprint(round), chosen)
+    data = _MEMORY.get(key)
+    if data is None:
+        data = _MEMORY.put(
+            key, cached_payload(round, _cross_parameters(chosen), key, lambda: _cross_payload(round, chosen))
+        )
+    method = data["method"]
+    index = {pk: i for i, pk in enumerate(data["projects"])}
+
+    # The edition's few categories read once and shared, and each project as the plain values the
+    # page shows: a model instance per project (and a Category per project by select_related)
+    # was half of a page view's CPU at 2,000 projects once the numbers were stored.
+    categories = {c.pk: c for c in Category.objects.filter(edition_id=round.edition_id)}
+    projects = _raw_rows(
         Project.objects.filter(edition_id=round.edition_id, status=ProjectStatus.ELIGIBLE)
-        .select_related("category")
-        .only(*_PROJECT_FIELDS, "category")
         .order_by("reference", "id")
+        .values_list("id", "reference", "title", "category_id")
     )
     rows: list[RankRow] = []
-    for project in projects:
+    for pk, reference, title, category_id in projects:
+        project = CrossProject(pk, reference, title, categories.get(category_id))
         i = index.get(project.pk)
         row = RankRow(project=project)
-        done = int(scores.reviews[i]) if i is not None else 0
+        done = data["reviews_done"][i] if i is not None else 0
         row.reviews_done = done
-        row.reviews_assigned = int(inputs.project_assigned[i]) if i is not None else 0
+        row.reviews_assigned = data["reviews_assigned"][i] if i is not None else 0
         if done:
-            mine = totals[i]
-            score = float(scores.score[i])
-            row.scores = {scores.method: score, MEAN: float(scores.mean[i]), MEDIAN: _median(mine)}
-            row.official_score = score if score == score else None
-            row.criterion_means = {
-                c.pk: float(c.min_value) + float(c.max_value - c.min_value) * sums[i, k] / done
-                for k, c in enumerate(chosen)
-            }
-            row.juror_totals = mine
+            mine = data["totals"][i]
+            score = data["score"][i]
+            row.scores = {method: score, MEAN: data["mean"][i], MEDIAN: _median(mine)}
+            row.official_score = score
+            row.criterion_means = dict(zip([c.pk for c in chosen], data["criterion_means"][i], strict=True))
+            row.juror_totals = list(mine)
         else:
-            row.scores = {scores.method: None, MEAN: None, MEDIAN: None}
+            row.scores = {method: None, MEAN: None, MEDIAN: None}
         if not done or row.reviews_done < row.reviews_assigned or row.official_score is None:
             row.flags.append("missing_reviews")
         rows.append(row)
     ranked = [row for row in rows if "missing_reviews" not in row.flags]
-    rank_official(ranked, scores.method, edition.tie_break_rule, top_criterion(chosen))
+    rank_official(ranked, method, edition.tie_break_rule, top_criterion(chosen))
     ranked.sort(key=lambda r: (r.rank, r.project.reference, r.project.pk))
     unranked = [row for row in rows if "missing_reviews" in row.flags]
     unranked.sort(key=lambda r: (r.official_score is None, -(r.official_score or 0), r.project.reference))
     return CrossRanking(
         round=round,
         criteria=chosen,
-        method=scores.method,
-        reason=method_reason(scores.method, scores.n_components),
+        method=method,
+        reason=method_reason(method, data["n_components"]),
         rows=ranked + unranked,
-        n_components=scores.n_components,
+        n_components=data["n_components"],
     )

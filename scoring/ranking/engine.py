@@ -58,10 +58,13 @@ refits and, while nothing changed, never reads a score row.
 
 from __future__ import annotations
 
+import base64
 import copy
 import gc
 import hashlib
+import itertools
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -318,7 +321,7 @@ class _Memory:
 _MEMORY = _Memory(8)
 
 # Bump when the cached rows' content or shape changes (with ENGINE_VERSION, which is in the key).
-ROWS_VERSION = "rows-1"
+ROWS_VERSION = "rows-2"
 
 
 def _rows_parameters(seed: int, category_id: int) -> str:
@@ -444,12 +447,38 @@ def ranking_for(
     )
 
 
-# The fields of a RankRow stored in the rows' payload (the project as its id; the reviews as lists).
-_STORED_FIELDS = (
-    "rank", "tie", "official_score", "scores", "ranks", "reviews_done", "reviews_assigned", "spread_sd",
-    "spread_min", "spread_max", "flags", "juror_totals", "tie_break", "score_se", "component", "p_top",
-    "expected_rank", "rank_low", "rank_high", "in_band",
+# The rows' payload is stored by column: as one JSON object per row it was 2.5 MB at 2,000
+# projects × 5 reviews, and reading and decoding it cost a fresh process (a new or another worker)
+# some 45 ms of CPU per page view; by column it is 0.53 MB and about 17 ms (bench/ranking_page.py,
+# ``fresh_ms``). Whole numbers, flags and strings are plain JSON lists; every float column is its
+# doubles packed (``_pack``), None as NaN (the rows hold no NaN: ``_rows`` turns NaN into None):
+# exact, and decoded by numpy instead of parsed digit by digit. The reviews' lines are one column
+# each over all the category's reviews, row after row (a row has ``reviews_done`` lines); a row's
+# ``juror_totals`` are its lines' totals.
+_PLAIN_FIELDS = (
+    "rank", "tie", "reviews_done", "reviews_assigned", "flags", "tie_break", "component", "rank_low", "rank_high",
+    "in_band",
 )  # fmt: skip
+_FLOAT_FIELDS = ("official_score", "spread_sd", "spread_min", "spread_max", "score_se", "p_top", "expected_rank")
+_REVIEW_FLOATS = ("total", "leniency", "scale", "adjusted_total")
+
+
+def _pack(values) -> str:
+    """Floats (None as NaN) as base64 of zlib-compressed little-endian doubles: exact, and read
+    back by numpy. (A column compresses to a third: a juror's leniency repeats on each of their
+    reviews, and means of a few whole-number scores repeat too.)"""
+    array = np.array([np.nan if v is None else v for v in values], dtype="<f8")
+    return base64.b64encode(zlib.compress(array.tobytes(), 6)).decode("ascii")
+
+
+def _unpack(text: str) -> list[float | None]:
+    values = np.frombuffer(zlib.decompress(base64.b64decode(text)), dtype="<f8")
+    missing = np.isnan(values)
+    if not missing.any():
+        return values.tolist()
+    out = values.astype(object)
+    out[missing] = None
+    return out.tolist()
 
 
 def _rows_payload(inputs: RoundInputs, analysis: RoundAnalysis, category: Category, method: str, edition, top_n: int,
@@ -491,31 +520,77 @@ def _rows_payload(inputs: RoundInputs, analysis: RoundAnalysis, category: Catego
             row.flags.append("outlier_review")
         if "missing_reviews" in row.flags:
             row.ranks = dict.fromkeys(METHODS_ORDER)
-    criterion_pks = [c.pk for c in criteria]
+    return _rows_encode(rows, [c.pk for c in criteria])
+
+
+def _rows_encode(rows: list[RankRow], criterion_pks: list[int]) -> dict:
+    """The rows by column (see ``_PLAIN_FIELDS``); ``project`` is each row's project id."""
+    lines = [line for row in rows for line in row.reviews]
+    if any(len(row.reviews) != row.reviews_done for row in rows):  # the layout _rows_from_payload reads
+        raise ValueError("a row's reviews_done must be its number of review lines")
     return {
         "criteria": criterion_pks,
-        "rows": [
-            {
-                "project": row.project,
-                **{name: getattr(row, name) for name in _STORED_FIELDS},
-                "criterion_means": [row.criterion_means.get(pk) for pk in criterion_pks],
-                "reviews": [list(line) for line in row.reviews],
-            }
-            for row in rows
-        ],
+        "project": [row.project for row in rows],
+        **{name: [getattr(row, name) for row in rows] for name in _PLAIN_FIELDS},
+        "ranks": {m: [row.ranks.get(m) for row in rows] for m in METHODS_ORDER},
+        "floats": {
+            **{name: _pack([getattr(row, name) for row in rows]) for name in _FLOAT_FIELDS},
+            **{f"scores.{m}": _pack([row.scores.get(m) for row in rows]) for m in METHODS_ORDER},
+            "criterion_means": _pack([row.criterion_means.get(pk) for row in rows for pk in criterion_pks]),
+            **{f"reviews.{name}": _pack([getattr(line, name) for line in lines]) for name in _REVIEW_FLOATS},
+        },
+        "reviews.juror_id": [line.juror_id for line in lines],
+        # Positions of the few outlier reviews (a list of 10,000 booleans was 70 kB of JSON).
+        "reviews.outliers": [k for k, line in enumerate(lines) if line.outlier],
     }
 
 
 def _rows_from_payload(payload: dict) -> list[RankRow]:
-    """RankRows from the stored rows; ``project`` is the project's id (``ranking_for`` copies
+    """RankRows from the stored columns; ``project`` is the project's id (``ranking_for`` copies
     each row with the project read live)."""
     criterion_pks = payload["criteria"]
+    floats = {name: _unpack(text) for name, text in payload["floats"].items()}
+    n_criteria = len(criterion_pks)
+    means = floats["criterion_means"]
+    outlier = [False] * len(payload["reviews.juror_id"])
+    for k in payload["reviews.outliers"]:
+        outlier[k] = True
+    # tuple.__new__ in map: the named tuples built in C (ReviewLine(…) is a Python call per line).
+    lines = list(
+        map(
+            tuple.__new__,
+            itertools.repeat(ReviewLine),
+            zip(
+                payload["reviews.juror_id"],
+                floats["reviews.total"],
+                floats["reviews.leniency"],
+                floats["reviews.scale"],
+                floats["reviews.adjusted_total"],
+                outlier,
+                strict=True,
+            ),
+        )
+    )
+    totals = floats["reviews.total"]
+    names = (*_PLAIN_FIELDS, *_FLOAT_FIELDS)
+    columns = [payload[name] for name in _PLAIN_FIELDS] + [floats[name] for name in _FLOAT_FIELDS]
+    scores = zip(*[floats[f"scores.{m}"] for m in METHODS_ORDER], strict=True)
+    ranks = zip(*[payload["ranks"][m] for m in METHODS_ORDER], strict=True)
+    by_row = zip(payload["project"], zip(*columns, strict=True), scores, ranks, strict=True)
     rows = []
-    for data in payload["rows"]:
-        row = RankRow(project=data["project"], **{name: data[name] for name in _STORED_FIELDS})
-        row.criterion_means = dict(zip(criterion_pks, data["criterion_means"], strict=True))
-        row.reviews = [ReviewLine(*line) for line in data["reviews"]]
+    start = 0
+    # Row by row over the transposed columns (zip, dict(zip(…))): the decoding is C loops, and the
+    # Python work per row is the RankRow itself.
+    for i, (project, values, row_scores, row_ranks) in enumerate(by_row):
+        row = RankRow(project, **dict(zip(names, values, strict=True)))
+        end = start + row.reviews_done
+        row.scores = dict(zip(METHODS_ORDER, row_scores, strict=True))
+        row.ranks = dict(zip(METHODS_ORDER, row_ranks, strict=True))
+        row.criterion_means = dict(zip(criterion_pks, means[i * n_criteria : (i + 1) * n_criteria], strict=True))
+        row.juror_totals = totals[start:end]
+        row.reviews = lines[start:end]
         rows.append(row)
+        start = end
     return rows
 
 

@@ -232,3 +232,60 @@ def test_cross_award_page_lists_the_best_and_every_project_on_request(
     page = client.get(url, {"round": 1, "criteria": [rubric[0].pk], "all": "1"}).content.decode()
     assert page.count('data-testid="cross-row"') == 5  # C9 has no review: listed, not ranked
     assert page.index('data-reference="B2"') < page.index('data-reference="C9"')
+
+
+def _shown(page: str) -> list[tuple[str, str]]:
+    """(reference, score) of each row on the page, in order."""
+    import re
+
+    return re.findall(r'data-reference="([^"]+)">.*?<strong>([^<]+)</strong>', page, flags=re.S)
+
+
+def test_cross_award_page_reads_the_stored_scores_without_refitting(
+    edition, open_round, rubric, organiser, client_for, monkeypatch
+):
+    from scoring.ranking import cross
+    from scoring.ranking.engine import _MEMORY
+
+    fits = []
+    real_fit = cross.fit
+    monkeypatch.setattr(cross, "fit", lambda *args, **kwargs: fits.append(1) or real_fit(*args, **kwargs))
+    build(edition, open_round, rubric, CONNECTED)
+    client = client_for(organiser)
+    url = reverse("results:cross_award", kwargs={"edition": edition.slug})
+    query = {"round": 1, "criteria": [rubric[0].pk]}
+    first = _shown(client.get(url, query).content.decode())
+    assert [reference for reference, _score in first] == ["A1", "B1", "A2", "B2"] and len(fits) == 1
+    assert _shown(client.get(url, query).content.decode()) == first
+    _MEMORY.clear()  # another worker: reads the stored numbers, does not refit either
+    assert _shown(client.get(url, query).content.decode()) == first
+    assert len(fits) == 1
+    # Another choice of criteria is another fit; going back to the first one is not.
+    whole = _shown(client.get(url, {"round": 1, "criteria": [c.pk for c in rubric]}).content.decode())
+    assert whole[0][0] == "B2" and len(fits) == 2
+    assert _shown(client.get(url, query).content.decode()) == first and len(fits) == 2
+    # A changed weight of a chosen criterion refits.
+    rubric[1].weight = Decimal("1")
+    rubric[1].save(update_fields=["weight"])
+    client.get(url, {"round": 1, "criteria": [c.pk for c in rubric]})
+    assert len(fits) == 3
+
+
+def test_cross_award_page_shows_a_changed_score_and_eligibility(edition, open_round, rubric, organiser, client_for):
+    from scoring.models import Score
+
+    projects = build(edition, open_round, rubric, SEPARATE)
+    client = client_for(organiser)
+    url = reverse("results:cross_award", kwargs={"edition": edition.slug})
+    query = {"round": 1, "criteria": [rubric[0].pk]}
+    assert _shown(client.get(url, query).content.decode()) == [
+        ("B1", "90.0"), ("A1", "75.0"), ("A2", "60.0"), ("B2", "40.0"),
+    ]  # fmt: skip
+    # J3 changes B2's innovation from 4 to 10 (even behind the services' back).
+    Score.objects.filter(assignment__project=projects["B2"], criterion=rubric[0]).update(value=Decimal(10))
+    assert _shown(client.get(url, query).content.decode()) == [
+        ("B2", "100.0"), ("B1", "90.0"), ("A1", "75.0"), ("A2", "60.0"),
+    ]  # fmt: skip
+    projects["B1"].status = "ineligible"
+    projects["B1"].save(update_fields=["status"])
+    assert _shown(client.get(url, query).content.decode()) == [("B2", "100.0"), ("A1", "75.0"), ("A2", "60.0")]

@@ -556,3 +556,32 @@ def test_final_round_gives_the_probability_of_winning(edition, category, criteri
     ]
     assert sum(row.p_top for row in ranking.rows) == pytest.approx(1.0)
     assert 0.1 < ranking.rows[0].p_top < 0.9 and "contested" in ranking.rows[0].flags
+
+
+def test_stored_rows_read_back_exactly_by_column():
+    """The rows' payload (by column, floats packed) reads back as the very rows that were stored:
+    every number to the last bit, None where there was none, the reviews' lines row by row."""
+    import json
+
+    from scoring.ranking.engine import RankRow, ReviewLine, _rows_encode, _rows_from_payload
+
+    lines = [
+        ReviewLine(7, 71.25, 2.5, 1.1, 68.97727272727272, False),
+        ReviewLine(9, 0.1 + 0.2, None, None, None, True),
+    ]
+    ranked = RankRow(
+        project=11, rank=1, tie=True, official_score=1 / 3, reviews_done=2, reviews_assigned=2,
+        scores={CALIBRATED: 1 / 3, MEAN: 35.775, MEDIAN: 35.775, TRIMMED: 35.775},
+        ranks={CALIBRATED: 1, MEAN: 1, MEDIAN: 2, TRIMMED: 1}, criterion_means={3: 7.5, 4: None},
+        spread_sd=35.475, spread_min=0.30000000000000004, spread_max=71.25, flags=["tie", "outlier_review"],
+        juror_totals=[line.total for line in lines], tie_break="median", score_se=2.0, component=0,
+        p_top=0.875, expected_rank=1.2, rank_low=1, rank_high=2, in_band=True, reviews=lines,
+    )  # fmt: skip
+    missing = RankRow(
+        project=12, reviews_assigned=3, scores=dict.fromkeys([CALIBRATED, MEAN, MEDIAN, TRIMMED]),
+        ranks=dict.fromkeys([CALIBRATED, MEAN, MEDIAN, TRIMMED]), criterion_means={3: None, 4: None},
+        flags=["missing_reviews"],
+    )  # fmt: skip
+    stored = json.loads(json.dumps(_rows_encode([ranked, missing], [3, 4])))
+    assert _rows_from_payload(stored) == [ranked, missing]
+    assert [type(v) for v in _rows_from_payload(stored)[0].reviews[0]] == [int, float, float, float, float, bool]
