@@ -149,13 +149,14 @@ def test_an_organiser_sets_up_an_edition_in_slovak_and_opens_its_call(page, live
     # Reorder by keyboard: focus "move down" on Impact and press Enter (a plain form, no script).
     impact.locator("button[value=down]").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("[data-criterion] .rubric-name")).to_have_text(["Innovation", "Impact"])
+    # The list names the criteria in the organiser's language (Slovak).
+    expect(page.locator("[data-criterion] .rubric-name")).to_have_text(["Inovácia", "Dopad"])
     # And back by dragging Impact above Innovation (the script posts the new order).
     with page.expect_navigation():  # the page reloads with the order saved
         with page.expect_response(lambda r: r.url.endswith("/rubric/order/")) as answer:
             page.locator("[data-criterion]").nth(1).drag_to(page.locator("[data-criterion]").nth(0))
     assert answer.value.status == 200
-    expect(page.locator("[data-criterion] .rubric-name")).to_have_text(["Impact", "Innovation"])
+    expect(page.locator("[data-criterion] .rubric-name")).to_have_text(["Dopad", "Inovácia"])
     assert list(Criterion.objects.filter(edition=edition).order_by("position").values_list("name", flat=True)) == [
         "Impact",
         "Innovation",
