@@ -275,6 +275,7 @@ def email_send(
     body: str | None = None,
     is_test: bool = False,
     after_sent: tuple[str, dict] | None = None,
+    attachments_from: tuple[str, dict] | None = None,
 ) -> EmailLog:
     """Render and send one email (HTML with a text part) and log it. A failure is logged,
     retried later (RETRY_DELAYS; not a test send, whose text is the organiser's draft) and
@@ -282,11 +283,18 @@ def email_send(
 
     `after_sent` is (dotted path of a function, its keyword arguments): called once the email
     has gone out, now or on a later try (the certificate's "emailed" mark, so a batch emailed
-    again does not send a certificate a retry already delivered)."""
+    again does not send a certificate a retry already delivered). `attachments_from`, in the
+    same form, makes the attachments instead of `attachments`: a later try makes them again, so
+    the log's row keeps only that reference, not the files (a certificate's PDF is ~60 KB; a
+    mail server down during a batch of 1,000 would otherwise keep 80 MB). Both must be
+    registered with `email_hook`."""
     email_kind = KINDS[kind]
-    if after_sent and after_sent[0] not in AFTER_SENT:
-        raise ValueError(f"{after_sent[0]} is not registered with after_sent_register")
-    attachments = list(attachments)
+    for hook in (after_sent, attachments_from):
+        if hook and hook[0] not in HOOKS:
+            raise ValueError(f"{hook[0]} is not registered with email_hook")
+    attachments = _call(attachments_from) if attachments_from else list(attachments)
+    if attachments is None:
+        raise ValueError(f"{attachments_from[0]} has nothing to attach")
     values = {name: ("" if value is None else str(value)) for name, value in values.items()}
     entry = EmailLog(
         edition=edition,
@@ -308,16 +316,19 @@ def email_send(
     )
     if error is None:
         entry.save()
-        _after_sent(after_sent)
+        _call(after_sent)
         return entry
     if not is_test:
         entry.payload = {
             "after_sent": list(after_sent) if after_sent else None,
+            "attachments_from": list(attachments_from) if attachments_from else None,
             "to": to,
             "values": values,
             "count": count,
             "site_url": site_url,
-            "attachments": [[name, base64.b64encode(content).decode(), mime] for name, content, mime in attachments],
+            "attachments": []
+            if attachments_from
+            else [[name, base64.b64encode(content).decode(), mime] for name, content, mime in attachments],
         }
         entry.retry_at = timezone.now() + RETRY_DELAYS[0]
     entry.save()
@@ -326,20 +337,21 @@ def email_send(
     raise error
 
 
-AFTER_SENT: dict[str, Callable[..., None]] = {}
+HOOKS: dict[str, Callable] = {}
 
 
-def after_sent_register(function: Callable[..., None]) -> Callable[..., None]:
-    """Let `function` be named as an email's `after_sent` (only registered ones are called: the
-    name is read back from the log's row)."""
-    AFTER_SENT[f"{function.__module__}.{function.__qualname__}"] = function
+def email_hook(function: Callable) -> Callable:
+    """Let `function` be named as an email's `after_sent` or `attachments_from` (only registered
+    ones are called: the name is read back from the log's row)."""
+    HOOKS[f"{function.__module__}.{function.__qualname__}"] = function
     return function
 
 
-def _after_sent(after_sent) -> None:
-    if after_sent:
-        path, kwargs = after_sent
-        AFTER_SENT[path](**kwargs)
+def _call(hook):
+    if hook:
+        path, kwargs = hook
+        return HOOKS[path](**kwargs)
+    return None
 
 
 def _later(job, when, **kwargs) -> None:
@@ -370,12 +382,21 @@ def email_retry(*, log_id: int) -> None:
         entry.payload = None
         entry.save(update_fields=["payload"])
         return
+    if payload.get("attachments_from"):
+        attachments = _call(payload["attachments_from"])
+        if attachments is None:  # what it carries is gone since (a certificate revoked): not sent
+            entry.payload = None
+            entry.error = "Not sent again: what it carries is no longer valid."
+            entry.save(update_fields=["payload", "error"])
+            return
+    else:
+        attachments = [(name, base64.b64decode(data), mime) for name, data, mime in payload["attachments"]]
     error = _deliver(
         email_kind=email_kind,
         entry=entry,
         to=payload["to"],
         values=payload["values"],
-        attachments=[(name, base64.b64decode(data), mime) for name, data, mime in payload["attachments"]],
+        attachments=attachments,
         count=payload["count"],
         site_url=payload["site_url"],
     )
@@ -392,7 +413,7 @@ def email_retry(*, log_id: int) -> None:
         entry.payload = None
     entry.save(update_fields=["subject", "status", "error", "attempts", "retry_at", "payload", "payload_expires_at"])
     if error is None:
-        _after_sent(payload.get("after_sent"))
+        _call(payload.get("after_sent"))
     if entry.retry_at is not None:
         _later(email_retry, entry.retry_at, log_id=entry.pk)
     elif entry.payload_expires_at is not None:

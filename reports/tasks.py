@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django_tasks import task
 
-from award.emails import after_sent_register, email_send
+from award.emails import email_hook, email_send
 from award.models import Round
 from reports.applications import application_dossier_pdf
 from reports.certificates import (
@@ -104,7 +104,6 @@ def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
 
 
 def _certificate_email(certificate: Certificate, recipient, base_url: str) -> None:
-    pdf = certificates_render([certificate], base_url=base_url)
     language = certificate_language(certificate)
     with translation.override(language):
         award = certificate_award_title(certificate, language) or str(certificate.get_kind_display())
@@ -120,14 +119,32 @@ def _certificate_email(certificate: Certificate, recipient, base_url: str) -> No
             "project_title": certificate.project_title if certificate.project_id else "",
             "link": verify_url(certificate, base_url),
         },
-        attachments=[(certificate_filename(certificate), pdf, "application/pdf")],
+        # Rendered for each try, so a failed email's row keeps no PDF.
+        attachments_from=(
+            "reports.tasks.certificate_attachment",
+            {"certificate_id": certificate.pk, "base_url": base_url},
+        ),
         site_url=base_url,
         # Marked as emailed once it went out, now or on a later try (award/emails.py retries).
         after_sent=("reports.tasks.certificate_emailed", {"certificate_id": certificate.pk}),
     )
 
 
-@after_sent_register
+@email_hook
+def certificate_attachment(*, certificate_id: int, base_url: str) -> list[tuple[str, bytes, str]] | None:
+    """The certificate's PDF; None once it is revoked (a later try of its email then stops)."""
+    certificate = (
+        Certificate.objects.select_related("edition", "category", "project", "juror")
+        .filter(pk=certificate_id, revoked_at__isnull=True)
+        .first()
+    )
+    if certificate is None:
+        return None
+    pdf = certificates_render([certificate], base_url=base_url)
+    return [(certificate_filename(certificate), pdf, "application/pdf")]
+
+
+@email_hook
 def certificate_emailed(*, certificate_id: int) -> None:
     Certificate.objects.filter(pk=certificate_id).update(emailed_at=timezone.now())
 

@@ -7,6 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
+from award.models import EmailLog
 from reports.certificates import certificates_render, verify_url
 from reports.enums import JobStatus
 from reports.models import Certificate, CertificateBatch
@@ -144,6 +145,11 @@ def test_certificate_delivered_by_a_later_try_is_marked_emailed_so_it_is_not_sen
         assert len(mail.outbox) == 1 and Certificate.objects.filter(emailed_at__isnull=False).count() == 1
         retries = [r for r in default_task_backend.results if r.task.name == "email_retry"]
         assert len(retries) == 1
+        # The failed email's row keeps what makes its PDF again, not the PDF.
+        failed = EmailLog.objects.get(status="failed")
+        assert failed.payload["attachments"] == [] and failed.payload["attachments_from"][0].endswith(
+            "certificate_attachment"
+        )
         with django_capture_on_commit_callbacks(execute=True):
             retries[0].task.call(*retries[0].args, **retries[0].kwargs)  # the try a minute later goes out
     finally:
@@ -169,3 +175,30 @@ def test_certificates_pressed_twice_before_the_worker_runs_are_queued_once(
     second = client.post(url, follow=True).text
     assert "2 certificates are already on their way to their recipients; none is emailed twice." in second
     assert Certificate.objects.filter(email_queued_at__isnull=False).count() == 2 and mail.outbox == []
+
+
+def test_a_certificate_revoked_before_its_emails_next_try_is_not_sent(
+    settings, edition, scored, organiser, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    from reports.tasks import certificate_email_send
+    from tests.award.test_email_retries import FlakyBackend
+
+    (certificate, *_rest) = certificates_issue(edition=edition, kinds=LADDER, actor=organiser)
+    settings.EMAIL_BACKEND = "tests.award.test_email_retries.FlakyBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
+    FlakyBackend.failures = 1
+    try:
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):  # noqa: B017, PT011
+            certificate_email_send.call(certificate_id=certificate.pk, base_url=BASE)
+    finally:
+        FlakyBackend.failures = 0
+    (retry,) = [r for r in default_task_backend.results if r.task.name == "email_retry"]
+    certificate_revoke(certificate=certificate, reason="Issued by mistake.", actor=organiser)
+    retry.task.call(*retry.args, **retry.kwargs)
+    assert mail.outbox == []
+    entry = EmailLog.objects.get()
+    assert entry.payload is None and "no longer valid" in entry.error
+    certificate.refresh_from_db()
+    assert certificate.emailed_at is None
