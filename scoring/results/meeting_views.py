@@ -45,8 +45,11 @@ from scoring.selectors import editions_ranked_for
 from submissions.models import Project
 
 NAMES_SESSION_KEY = "meeting_names_shown"
-# The timer's target per project, in seconds (the chair sees when the time is up).
+# The timer's target per project (the chair sees when the time is up): 5 minutes unless whoever
+# runs the meeting picks another from TIMER_CHOICES (kept in their session, per edition).
 TIMER_TARGET_SECONDS = 5 * 60
+TIMER_CHOICES = (2, 3, 5, 8, 10, 15)  # minutes
+TIMER_SESSION_KEY = "meeting_timer_minutes"
 
 
 def _meeting(request, edition: str, round: int, category: str):
@@ -62,6 +65,11 @@ def meeting_url(edition, rnd, category, project=None) -> str:
     if project is None:
         return reverse("results:meeting", kwargs=kwargs)
     return reverse("results:meeting_project", kwargs=kwargs | {"project": project.pk})
+
+
+def _timer_minutes(request, edition) -> int:
+    minutes = request.session.get(TIMER_SESSION_KEY, {}).get(str(edition.pk))
+    return minutes if minutes in TIMER_CHOICES else TIMER_TARGET_SECONDS // 60
 
 
 def _names_shown(request, edition) -> bool:
@@ -115,8 +123,9 @@ def meeting_view(request, edition: str, round: int, category: str, project: int 
         "categories": categories_readable(user, edition, edition.categories.order_by("position", "name")),
         "items": items,
         "is_final": rnd.kind == RoundKind.FINAL,
-        "timer_target": TIMER_TARGET_SECONDS,
-        "timer_minutes": TIMER_TARGET_SECONDS // 60,
+        "timer_target": _timer_minutes(request, edition) * 60,
+        "timer_minutes": _timer_minutes(request, edition),
+        "timer_choices": TIMER_CHOICES,
         "names_shown": _names_shown(request, edition),
         "can_show_names": can_show_juror_names(user, edition, cat),
     }
@@ -292,6 +301,31 @@ def meeting_veto_view(request, edition: str, round: int, category: str, project:
 
 @require_POST
 @login_required
+def meeting_timer_view(request, edition: str, round: int, category: str):
+    """Whoever runs the meeting sets the time for a project (their session, this edition)."""
+    edition, rnd, cat = _meeting(request, edition, round, category)
+    try:
+        minutes = int(request.POST.get("minutes", ""))
+    except ValueError:
+        minutes = None
+    if minutes in TIMER_CHOICES:
+        chosen = dict(request.session.get(TIMER_SESSION_KEY, {}))
+        chosen[str(edition.pk)] = minutes
+        request.session[TIMER_SESSION_KEY] = chosen
+    else:
+        messages.error(request, _("Choose one of the times offered."))
+    return redirect(_back(request, meeting_url(edition, rnd, cat)))
+
+
+def _back(request, fallback: str) -> str:
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return fallback
+    return back
+
+
+@require_POST
+@login_required
 def meeting_names_view(request, edition: str, round: int, category: str):
     """The chair (or an organiser) shows or hides the jurors' names on the meeting screen;
     showing them is audited."""
@@ -304,7 +338,4 @@ def meeting_names_view(request, edition: str, round: int, category: str):
         audit_log(actor=request.user, action="meeting.names_shown", target=cat, edition=edition, data={"round": rnd.pk})
     shown = shown | {edition.pk} if show else shown - {edition.pk}
     request.session[NAMES_SESSION_KEY] = sorted(shown)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = meeting_url(edition, rnd, cat)
-    return redirect(back)
+    return redirect(_back(request, meeting_url(edition, rnd, cat)))

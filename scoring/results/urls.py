@@ -35,6 +35,11 @@ urlpatterns = [
     path("<slug:edition>/ranking/cross/give/", cross_views.cross_award_give_view, name="cross_award_give"),
     path("<slug:edition>/meeting/<int:round>/<slug:category>/", meeting_views.meeting_view, name="meeting"),
     path(
+        "<slug:edition>/meeting/<int:round>/<slug:category>/timer/",
+        meeting_views.meeting_timer_view,
+        name="meeting_timer",
+    ),
+    path(
         "<slug:edition>/meeting/<int:round>/<slug:category>/names/",
         meeting_views.meeting_names_view,
         name="meeting_names",

@@ -83,6 +83,7 @@ NOT_WALKED = {
     "scoring:ballot": "needs a ranked final round (the demo's is scored): axe and phone width in tests/browser/test_ballot.py",
     "results:meeting_project": "the meeting page (results:meeting, walked) with another project under discussion",
     "results:meeting_names": "POST target on the meeting page",
+    "results:meeting_timer": "POST target on the meeting page (the timer's length)",
     "results:meeting_note": "POST target on the meeting page",
     "results:meeting_decide": "POST target on the meeting page",
     "results:meeting_veto": "POST target on the meeting page",

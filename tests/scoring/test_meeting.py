@@ -255,3 +255,22 @@ def test_meeting_query_count_does_not_grow(
     assert len(response.context["items"]) == count
     statements = [query["sql"] for query in captured.captured_queries]
     assert [sql for sql in statements if statements.count(sql) > 1] == []
+
+
+def test_whoever_runs_the_meeting_sets_the_time_for_a_project(board, edition, open_round, organiser, client_for):
+    client = client_for(organiser)
+    url = meeting(edition, open_round, board["category"])
+    timer = reverse(
+        "results:meeting_timer",
+        kwargs={"edition": edition.slug, "round": open_round.number, "category": board["category"].slug},
+    )
+    assert 'data-target="300"' in client.get(url).content.decode()  # 5 minutes unless chosen
+    client.post(timer, {"minutes": "3", "next": url})
+    page = client.get(url).content.decode()
+    assert 'data-target="180"' in page and '<option value="3" selected>' in page
+    # Anything not offered is refused with a message, and the time stays.
+    page = client.post(timer, {"minutes": "abc", "next": url}, follow=True).content.decode()
+    assert "Choose one of the times offered." in page and 'data-target="180"' in page
+    assert 'data-target="180"' in client.post(timer, {"minutes": "7"}, follow=True).content.decode()
+    # Someone who may not run this meeting gets 404.
+    assert client_for(board["jurors"][0]).post(timer, {"minutes": "3"}).status_code == 404
