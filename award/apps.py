@@ -8,7 +8,7 @@ class AwardConfig(AppConfig):
     verbose_name = _("Award")
 
     def ready(self) -> None:
-        from award import emails, signals  # noqa: F401
+        from award import collation, emails, signals  # noqa: F401
         from award.home import panel_register
         from award.setup.home import setup_panel
 

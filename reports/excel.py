@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.xml import LXML
 
+from award.collation import name_key, name_order
 from award.enums import AggregationMethod, Country, Role, RoundKind
 from award.i18n import localized
 from award.models import Category, Criterion, Edition, EditionRole, Round
@@ -195,8 +196,9 @@ def _local(value: datetime | None, edition: Edition) -> datetime | None:
 
 
 def natural_key(text: str) -> list:
-    """Sort key that compares the numbers inside a text as numbers ("Juror 2" < "Juror 10")."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in _DIGITS.split(text) if part]
+    """Sort key that compares the numbers inside a text as numbers ("Juror 2" < "Juror 10") and
+    its letters as people read them ("Černý" among the C's)."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, name_key(part)[0]) for part in _DIGITS.split(text) if part]
 
 
 def country_names() -> dict[str, str]:
@@ -389,7 +391,7 @@ def workbook_juror_progress(out: IO[bytes], *, edition: Edition, anonymise: bool
             recused=Count("id", filter=Q(status=AssignmentStatus.RECUSED)),
             last=Max("finalised_at"),
         )
-        .order_by("round__number", "juror__last_name", "juror__first_name", "juror_id")
+        .order_by("round__number", name_order("juror__last_name"), name_order("juror__first_name"), "juror_id")
     )
     for row in rows:
         name = f"{row['juror__first_name']} {row['juror__last_name']}".strip() or row["juror__email"]

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from award.collation import name_order
 from award.i18n import localized
 from award.models import Edition, Round, User
 from award.selectors import editions_chaired_by, editions_organised_by
@@ -121,7 +122,7 @@ def jurors_of(edition: Edition):
         EditionRole.objects.filter(edition=edition, role=Role.JUROR)
         .select_related("user")
         .prefetch_related("panels", "expertise")
-        .order_by("user__last_name", "user__first_name", "user__email")
+        .order_by(name_order("user__last_name"), name_order("user__first_name"), "user__email")
     )
 
 
@@ -134,7 +135,7 @@ def round_overview(rnd) -> dict:
     assignments = list(
         Assignment.objects.filter(round=rnd)
         .select_related("juror")
-        .order_by("project_id", "juror__last_name", "juror__email")
+        .order_by("project_id", name_order("juror__last_name"), "juror__email")
     )
     by_project: dict[int, list[Assignment]] = defaultdict(list)
     for a in assignments:
@@ -236,7 +237,7 @@ def round_summary(rnd) -> dict:
     roles = list(
         EditionRole.objects.filter(edition=edition, role=Role.JUROR)
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email")
+        .order_by(name_order("user__last_name"), name_order("user__first_name"), "user__email")
     )
     categories = {c.pk: c for c in edition.categories.all()}
     panels_of: dict[int, list] = defaultdict(list)
@@ -313,7 +314,7 @@ def round_project_rows(rnd, projects) -> list[dict]:
     for a in (
         Assignment.objects.filter(round=rnd, project__in=[p.pk for p in projects])
         .select_related("juror")
-        .order_by("project_id", "juror__last_name", "juror__email")
+        .order_by("project_id", name_order("juror__last_name"), "juror__email")
     ):
         by_project[a.project_id].append(a)
     rows = []

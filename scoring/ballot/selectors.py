@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from award.collation import name_order
 from award.enums import FinalMode, RoundKind
 from award.models import Category, Round, User
 from scoring.ballot import core
@@ -271,6 +272,6 @@ def ballot_jurors(round: Round, category: Category):
     return (
         User.objects.filter(pk__in=expected.values("juror_id"))
         .annotate(cast=Exists(cast))
-        .order_by("last_name", "first_name", "email", "pk")
+        .order_by(name_order("last_name"), name_order("first_name"), "email", "pk")
         .only("pk", "first_name", "last_name", "email")
     )

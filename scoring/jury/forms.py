@@ -5,6 +5,7 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from award.collation import name_order
 from award.enums import Country
 from award.formatting import decimal_plain
 from award.forms import LocalizedDecimalField, ModelChoiceIdField, ModelMultipleIdField
@@ -291,5 +292,5 @@ def juror_users(edition: Edition):
     from award.enums import Role
 
     return User.objects.filter(edition_roles__edition=edition, edition_roles__role=Role.JUROR).order_by(
-        "last_name", "first_name", "email"
+        name_order("last_name"), name_order("first_name"), "email"
     )

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from award.collation import name_order
 from award.enums import Role
 from award.models import Category, Edition, EditionRole, Round, User
 from award.rules import require_organiser
@@ -161,14 +162,18 @@ def reminder_recipients(round: Round):
     ballots = ballots_progress([round])
     if round.pk in ballots.ranked:
         missing = ballots.missing(round.pk)
-        jurors = list(User.objects.filter(pk__in=list(missing)).order_by("last_name", "first_name", "email"))
+        jurors = list(
+            User.objects.filter(pk__in=list(missing)).order_by(
+                name_order("last_name"), name_order("first_name"), "email"
+            )
+        )
         for juror in jurors:
             juror.open_count = len(missing[juror.pk])
         return jurors
     return (
         User.objects.filter(assignments__round=round, assignments__status__in=OPEN_STATUSES)
         .annotate(open_count=Count("assignments", filter=Q(assignments__round=round)))
-        .order_by("last_name", "first_name", "email")
+        .order_by(name_order("last_name"), name_order("first_name"), "email")
     )
 
 

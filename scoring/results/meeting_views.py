@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award.collation import name_order
 from award.enums import Role, RoundKind
 from award.models import EditionRole, User
 from award.services import audit_log
@@ -179,14 +180,14 @@ def _under_discussion(request, edition, rnd, cat, row, result, context) -> dict:
         EditionRole.objects.filter(edition=edition, role=Role.JUROR)
         .filter(panels=cat)
         .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__pk")
+        .order_by(name_order("user__last_name"), name_order("user__first_name"), "user__pk")
         .distinct()
     )
     chairs = list(
         EditionRole.objects.filter(edition=edition, role=Role.JUROR, is_chair=True)
         .exclude(pk__in=[r.pk for r in panel])
         .select_related("user")
-        .order_by("user__last_name", "user__pk")
+        .order_by(name_order("user__last_name"), "user__pk")
     )
     members = panel + chairs
     recused_ids = jurors_recused_for(project, members)

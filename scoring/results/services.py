@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from award.collation import name_order
 from award.enums import Role, RoundKind
 from award.models import Category, Edition, EditionRole, Round, User
 from award.rules import require_organiser
@@ -235,7 +236,7 @@ def final_round_prepare(*, category: Category, source_round: Round, final_round:
         role.user
         for role in EditionRole.objects.filter(edition=edition, role=Role.JUROR, panels=category)
         .select_related("user")
-        .order_by("user__last_name", "user__pk")
+        .order_by(name_order("user__last_name"), "user__pk")
     ]
     if not panel:
         raise ResultsError(_("The category's panel has no jurors."), code="no_panel")
