@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from award.enums import AggregationMethod, Country, Language, OrganisationType, Role, RoundKind
-from award.models import Category, Criterion, Edition, EditionRole, Round, User
+from award.models import Category, Criterion, Edition, EditionRole, EmailLog, Round, User
 from award.rubric_templates import V4_CRITERIA
 from demo import i18n as demo_i18n
 from demo.content import (
@@ -656,7 +656,42 @@ def _current_seed(
         today=today,
     )
     _public_vote_seed(edition, projects, categories, today)
+    _email_log_seed(edition, jurors, today)
     return edition
+
+
+def _email_log_seed(edition: Edition, jurors: list[User], today: datetime) -> None:
+    """The email log of the edition being judged: each juror's invitation went out two months
+    ago; a reserve juror's, a week ago, was refused by the mail server four times, and its data
+    is kept for a few more days, so the organiser can send it again from the log."""
+    from award.emails import KINDS, RESEND_KEEP, email_texts, fill
+    from award.enums import EmailStatus
+
+    kind = KINDS["jury_invitation"]
+    invited = [(juror.email, juror.display_name, juror.language or "en") for juror in jurors]
+    invited.append(("reserve.juror@demo.v4award.eu", "Ivana Rezervná", "sk"))
+    for number, (email, name, language) in enumerate(invited):
+        values = {
+            "juror_name": name,
+            "edition_name": edition.name,
+            "link": f"https://award.example.org/jury/invitation/{number + 1}/",
+        }
+        subject, _body, _own = email_texts(kind=kind, edition=edition, language=language)
+        failed = number == len(invited) - 1
+        at = today - timedelta(days=7 if failed else 60, minutes=-3 * number)
+        EmailLog.objects.create(
+            edition=edition,
+            at=at,
+            recipient=email,
+            kind=kind.key,
+            language=language,
+            subject=fill(subject, values)[:255],
+            status=EmailStatus.FAILED if failed else EmailStatus.SENT,
+            error="SMTPRecipientsRefused: 550 5.1.1 Mailbox temporarily unavailable" if failed else "",
+            attempts=4 if failed else 1,
+            payload={"to": email, "values": values, "count": 2, "site_url": "", "attachments": []} if failed else None,
+            payload_expires_at=today + RESEND_KEEP - timedelta(days=1) if failed else None,
+        )
 
 
 # The demo's audience vote: a planted burst that the fraud report shows (one network, one browser,

@@ -251,7 +251,7 @@ def test_demo_past_edition_has_public_results_ceremony_and_certificates(demo, cl
     assert own.project_title in mine
 
 
-def test_demo_organiser_is_an_organiser_not_a_superuser(demo, client):
+def test_demo_organiser_is_an_organiser_not_a_superuser(demo, client, django_capture_on_commit_callbacks):
     organiser = User.objects.get(email=ORGANISER_EMAIL)
     assert not organiser.is_superuser and not organiser.is_staff
     assert set(
@@ -273,6 +273,26 @@ def test_demo_organiser_is_an_organiser_not_a_superuser(demo, client):
     assert client.get("/admin/").status_code == 302  # the Django administration is not theirs
     # One seeding for both: the demo's jury chair runs the meeting view beside the organiser.
     _chair_and_organiser_open_the_meeting_view(demo, client)
+    _organiser_sends_the_refused_invitation_again(client, organiser, django_capture_on_commit_callbacks)
+
+
+def _organiser_sends_the_refused_invitation_again(client, organiser, on_commit):
+    """The demo's email log: every juror's invitation sent, a reserve juror's refused four
+    times, which the organiser sends again from the log."""
+    from award.models import EmailLog
+
+    client.force_login(organiser)
+    log = client.get(reverse("setup:email_log", args=[DEMO_SLUG])).content.decode()
+    assert "juror1@demo.v4award.eu" in log and "reserve.juror@demo.v4award.eu" in log
+    assert "Send again" in log and "Mailbox temporarily unavailable" in log
+    failed = EmailLog.objects.get(recipient="reserve.juror@demo.v4award.eu")
+    assert failed.subject and failed.language == "sk"
+    with on_commit(execute=True):
+        client.post(reverse("setup:email_log_resend", args=[DEMO_SLUG, failed.pk]))
+    failed.refresh_from_db()
+    # The tests' task backend runs the try at once: it goes out, and nothing of it is kept.
+    assert failed.status == "sent" and failed.payload is None and failed.attempts == 5
+    assert any(m.to == ["reserve.juror@demo.v4award.eu"] and "Ivana Rezervná" in m.body for m in mail.outbox)
 
 
 def test_demo_administrator_login_exists_and_administers(demo, client):
