@@ -26,7 +26,7 @@ from scoring.vote.services import (
     vote_request,
     votes_void,
 )
-from tests.scoring.vote_setup import add_finalists, open_vote, request_for, solved
+from tests.scoring.vote_setup import add_finalists, open_vote, request_for, solved, vote_through_the_page
 
 pytestmark = pytest.mark.django_db
 
@@ -154,14 +154,8 @@ def test_vote_through_the_pages_sends_the_link_and_counts_after_confirmation(
     page = reverse("vote:page", args=[edition.slug])
     body = client.get(page).content.decode()
     assert a.title in body and a.organisation_name in body
-    challenge = re.search(r'name="challenge" value="([^"]+)"', body).group(1)
-    from scoring.vote.checks import pow_solve
-
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            page,
-            {"email": "eva@example.sk", "project": a.pk, "challenge": challenge, "solution": pow_solve(challenge, 4)},
-        )
+        response = vote_through_the_page(client, edition, a, "eva@example.sk")
     assert response.status_code == 302 and response["Location"] == reverse("vote:sent", args=[edition.slug])
     assert [m.to for m in mail.outbox] == [["eva@example.sk"]]
     link = re.search(r"http://testserver(/vote/\S+)", mail.outbox[0].body).group(1)
@@ -180,15 +174,8 @@ def test_the_task_queue_never_holds_the_address(client, edition, settings, djang
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
     poll, (a, _b) = open_vote(edition)
-    page = reverse("vote:page", args=[edition.slug])
-    challenge = re.search(r'name="challenge" value="([^"]+)"', client.get(page).content.decode()).group(1)
-    from scoring.vote.checks import pow_solve
-
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            page,
-            {"email": "eva@example.sk", "project": a.pk, "challenge": challenge, "solution": pow_solve(challenge, 4)},
-        )
+        vote_through_the_page(client, edition, a, "eva@example.sk")
     (queued,) = default_task_backend.results
     assert "eva" not in repr((queued.args, queued.kwargs)).lower()
     vote = Vote.objects.get()
@@ -488,7 +475,6 @@ def test_organisers_slovak_text_is_the_slovak_voters_confirmation_email(
 
     from award.enums import EmailStatus
     from award.models import EmailLog
-    from scoring.vote.checks import pow_solve
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
     poll, (a, _b) = open_vote(edition)
@@ -510,14 +496,8 @@ def test_organisers_slovak_text_is_the_slovak_voters_confirmation_email(
     mail.outbox.clear()
     client.logout()
 
-    page = reverse("vote:page", args=[edition.slug])
-    challenge = re.search(r'name="challenge" value="([^"]+)"', client.get(page).content.decode()).group(1)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            page,
-            {"email": "eva@example.sk", "project": a.pk, "challenge": challenge, "solution": pow_solve(challenge, 4)},
-            HTTP_ACCEPT_LANGUAGE="sk",
-        )
+        vote_through_the_page(client, edition, a, "eva@example.sk", HTTP_ACCEPT_LANGUAGE="sk")
     (queued,) = default_task_backend.results
     queued.task.call(*queued.args, **queued.kwargs)
     (message,) = mail.outbox

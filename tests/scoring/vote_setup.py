@@ -59,3 +59,15 @@ def request_for(poll, project, email, *, ip="192.0.2.10", signature="sig", page_
         **overrides,
     }
     return VoteRequest(**values)
+
+
+def vote_through_the_page(client, edition, project, email, **headers):
+    """A visitor's vote as the page sends it: the challenge read off the page, solved, posted."""
+    import re
+
+    from django.urls import reverse
+
+    page = reverse("vote:page", args=[edition.slug])
+    challenge = re.search(r'name="challenge" value="([^"]+)"', client.get(page).content.decode()).group(1)
+    data = {"email": email, "project": project.pk, "challenge": challenge, "solution": checks.pow_solve(challenge, 4)}
+    return client.post(page, data, **headers)
