@@ -211,6 +211,7 @@ class CertificateBatchViewSet(_JobViewSet):
             "queued": emailing.queued,
             "waiting": emailing.waiting,
             "sent": emailing.sent,
+            "no_address": emailing.no_address,
             "detail": certificates_email_message(emailing),
         }
         return Response(

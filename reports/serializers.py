@@ -161,6 +161,9 @@ class CertificateEmailingSerializer(serializers.Serializer):
         read_only=True, help_text="Emails an earlier call queued that are not sent yet (not queued again)."
     )
     sent = serializers.IntegerField(read_only=True, help_text="Certificates of the batch emailed before.")
+    no_address = serializers.IntegerField(
+        read_only=True, help_text="Certificates whose recipient has no email address: not emailed (print them)."
+    )
     detail = serializers.CharField(read_only=True, help_text="The same sentence as the page shows.")
 
 

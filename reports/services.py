@@ -182,6 +182,7 @@ class CertificateEmailing:
     queued: int
     waiting: int
     sent: int
+    no_address: int = 0  # certificates whose recipient has no email address: printed, not emailed
 
 
 def certificates_email(*, batch: CertificateBatch, actor: User) -> CertificateEmailing:
@@ -202,9 +203,19 @@ def certificates_email(*, batch: CertificateBatch, actor: User) -> CertificateEm
             edition=batch.edition, kinds=batch.kinds, actor=actor, every_level=batch.every_level
         )
         unsent = [c for c in certificates if c.emailed_at is None]
-        # Marks read under the lock: certificates_issue read them before it.
-        queued_at = dict(Certificate.objects.filter(pk__in=[c.pk for c in unsent]).values_list("pk", "email_queued_at"))
-        pending = [c.pk for c in unsent if queued_at.get(c.pk) is None or queued_at[c.pk] < now - EMAIL_REQUEUE_AFTER]
+        # Marks read under the lock (certificates_issue read them before it), with the address.
+        marks = {
+            pk: (queued, owner_email or juror_email)
+            for pk, queued, owner_email, juror_email in Certificate.objects.filter(
+                pk__in=[c.pk for c in unsent]
+            ).values_list("pk", "email_queued_at", "project__owner__email", "juror__email")
+        }
+        no_address = [c.pk for c in unsent if not marks.get(c.pk, (None, ""))[1]]
+        pending = [
+            c.pk
+            for c in unsent
+            if c.pk not in no_address and (marks[c.pk][0] is None or marks[c.pk][0] < now - EMAIL_REQUEUE_AFTER)
+        ]
         Certificate.objects.filter(pk__in=pending).update(email_queued_at=now)
         batch.emails_queued_at = now
         batch.save(update_fields=["emails_queued_at"])
@@ -220,7 +231,10 @@ def certificates_email(*, batch: CertificateBatch, actor: User) -> CertificateEm
             lambda: [certificate_email_send.enqueue(certificate_id=pk, base_url=base_url) for pk in pending]
         )
     return CertificateEmailing(
-        queued=len(pending), waiting=len(unsent) - len(pending), sent=len(certificates) - len(unsent)
+        queued=len(pending),
+        waiting=len(unsent) - len(pending) - len(no_address),
+        sent=len(certificates) - len(unsent),
+        no_address=len(no_address),
     )
 
 

@@ -205,18 +205,29 @@ def batch_rerun(request, slug: str, pk: int):
 def certificates_email_message(emailing: CertificateEmailing) -> str:
     """What a press of "email the certificates" did, for the page and the API."""
     if emailing.queued:
-        return ngettext(
+        said = ngettext(
             "%(count)s certificate is being emailed to its recipient.",
             "%(count)s certificates are being emailed to their recipients.",
             emailing.queued,
         ) % {"count": emailing.queued}
-    if emailing.waiting:
-        return ngettext(
+    elif emailing.waiting:
+        said = ngettext(
             "%(count)s certificate is already on its way to its recipient; it is not emailed twice.",
             "%(count)s certificates are already on their way to their recipients; none is emailed twice.",
             emailing.waiting,
         ) % {"count": emailing.waiting}
-    return _("Every certificate of this batch has been emailed already.")
+    elif emailing.no_address:
+        said = ""
+    else:
+        return _("Every certificate of this batch has been emailed already.")
+    if emailing.no_address:
+        missing = ngettext(
+            "%(count)s certificate has no email address to go to: print it instead.",
+            "%(count)s certificates have no email address to go to: print them instead.",
+            emailing.no_address,
+        ) % {"count": emailing.no_address}
+        said = f"{said} {missing}".strip()
+    return said
 
 
 @login_required

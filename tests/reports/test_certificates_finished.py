@@ -202,3 +202,26 @@ def test_a_certificate_revoked_before_its_emails_next_try_is_not_sent(
     assert entry.payload is None and "no longer valid" in entry.error
     certificate.refresh_from_db()
     assert certificate.emailed_at is None
+
+
+def test_certificates_of_recipients_without_an_address_are_counted_to_print_not_queued(
+    client_for, edition, scored, organiser, django_capture_on_commit_callbacks
+):
+    p1, _p2 = scored["projects"]
+    p1.owner.email = ""
+    p1.owner.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = certificate_batch_start(edition=edition, kinds=LADDER, actor=organiser, base_url=BASE)
+    client = client_for(organiser)
+    url = reverse("reports:batch_email", args=[edition.slug, batch.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url, follow=True).text
+    assert "1 certificate is being emailed to its recipient." in page
+    assert "1 certificate has no email address to go to: print it instead." in page
+    assert len(mail.outbox) == 1
+    assert not Certificate.objects.filter(project=p1, email_queued_at__isnull=False).exists()
+    # Pressed again: nothing is queued, and the page still says which cannot be emailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(url, follow=True).text
+    assert "1 certificate has no email address to go to: print it instead." in again
+    assert "emailed already" not in again and len(mail.outbox) == 1
