@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +35,7 @@ from award.emails import (
 from award.enums import EmailStatus
 from award.models import EmailLog, EmailTemplate
 from award.selectors import edition_for_organiser
+from award.views_helpers import run_service
 
 LOG_PAGE_SIZE = 50
 
@@ -194,10 +196,9 @@ def email_log(request, slug: str):
 def email_log_resend(request, slug: str, pk: int):
     edition = _edition(request, slug)
     entry = get_object_or_404(EmailLog, edition=edition, pk=pk)
-    try:
-        email_resend(actor=request.user, entry=entry)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The email is on its way again to %(email)s.") % {"email": entry.recipient})
-    return redirect("setup:email_log", slug=edition.slug)
+    return run_service(
+        request,
+        lambda: email_resend(actor=request.user, entry=entry),
+        success_url=reverse("setup:email_log", args=[edition.slug]),
+        success_message=_("The email is on its way again to %(email)s.") % {"email": entry.recipient},
+    )
