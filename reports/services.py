@@ -169,8 +169,9 @@ class CertificateEmailError(Exception):
     pass
 
 
-# A certificate whose email was queued this long ago and is still not sent (its worker died)
-# is queued again by the next press; a failed send clears the mark at once (reports.tasks).
+# A certificate whose email was queued this long ago and is still not sent (its worker died, or
+# every try of the email failed: award/emails.py retries for about 36 minutes) is queued again
+# by the next press.
 EMAIL_REQUEUE_AFTER = timedelta(hours=1)
 
 
@@ -210,7 +211,7 @@ def certificates_email(*, batch: CertificateBatch, actor: User) -> CertificateEm
                 pk__in=[c.pk for c in unsent]
             ).values_list("pk", "email_queued_at", "project__owner__email", "juror__email")
         }
-        no_address = [c.pk for c in unsent if not marks.get(c.pk, (None, ""))[1]]
+        no_address = {c.pk for c in unsent if not marks.get(c.pk, (None, ""))[1]}
         pending = [
             c.pk
             for c in unsent

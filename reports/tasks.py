@@ -97,13 +97,6 @@ def certificate_email_send(*, certificate_id: int, base_url: str) -> None:
     recipient = certificate.project.owner if certificate.project_id else certificate.juror
     if not recipient.email:
         return
-    # Marked emailed when it goes out, now or on a later try of the email (award/emails.py
-    # retries a refused one for about half an hour); one still not sent an hour after it was
-    # queued is queued again by the next press of "email the certificates".
-    _certificate_email(certificate, recipient, base_url)
-
-
-def _certificate_email(certificate: Certificate, recipient, base_url: str) -> None:
     language = certificate_language(certificate)
     with translation.override(language):
         award = certificate_award_title(certificate, language) or str(certificate.get_kind_display())
@@ -125,7 +118,9 @@ def _certificate_email(certificate: Certificate, recipient, base_url: str) -> No
             {"certificate_id": certificate.pk, "base_url": base_url},
         ),
         site_url=base_url,
-        # Marked as emailed once it went out, now or on a later try (award/emails.py retries).
+        # Marked emailed when it goes out, now or on a later try (award/emails.py retries a refused
+        # one for about half an hour); one still not sent an hour after it was queued is queued
+        # again by the next press of "email the certificates".
         after_sent=("reports.tasks.certificate_emailed", {"certificate_id": certificate.pk}),
     )
 
