@@ -419,9 +419,9 @@ def certificates_document(
             )
         canvas = Canvas()
         language = _language(certificate)
-        # The audience prize's title is its heading when it fits there: not printed a second time.
+        # A title that heads the page (the audience prize's, when it fits) is not printed twice.
         award_title = certificate_award_title(certificate, language, titles)
-        if is_audience_prize(certificate, titles) and _title_is_heading(award_title):
+        if award_title == heading:
             award_title = ""
         with translation.override(language):
             _recipient_lines(
