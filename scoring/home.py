@@ -133,7 +133,7 @@ def juror_panel(request) -> Panel | None:
 
 def chair_rankings(user: User, edition: Edition) -> list[tuple]:
     """(round, category) pairs whose ranking the jury chair may read, for the links on their home."""
-    from scoring.rules import can_read_ranking
+    from scoring.rules import categories_readable
 
-    categories = [c for c in edition.categories.order_by("position", "name") if can_read_ranking(user, edition, c)]
+    categories = categories_readable(user, edition, edition.categories.order_by("position", "name"))
     return [(rnd, category) for rnd in edition.rounds.order_by("number") for category in categories]

@@ -117,6 +117,7 @@ def meeting_view(request, edition: str, round: int, category: str, project: int 
                 "url": meeting_url(edition, rnd, cat, row.project),
             }
         )
+    timer_minutes = _timer_minutes(request, edition)
     context = {
         "edition": edition,
         "round": rnd,
@@ -124,8 +125,8 @@ def meeting_view(request, edition: str, round: int, category: str, project: int 
         "categories": categories_readable(user, edition, edition.categories.order_by("position", "name")),
         "items": items,
         "is_final": rnd.kind == RoundKind.FINAL,
-        "timer_target": _timer_minutes(request, edition) * 60,
-        "timer_minutes": _timer_minutes(request, edition),
+        "timer_target": timer_minutes * 60,
+        "timer_minutes": timer_minutes,
         "timer_choices": TIMER_CHOICES,
         "names_shown": _names_shown(request, edition),
         "can_show_names": can_show_juror_names(user, edition, cat),
