@@ -8,33 +8,27 @@ else, and any round that is not ranked, gets a 404. No reader sees a ballot's pl
 show them to nobody."""
 
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from award.api_common import ActionPermission
-from award.models import Category, User
+from award.models import User
 from scoring import rules
-from scoring.api.common import int_param
+from scoring.api.rankings import readable_round_and_category
 from scoring.ballot.selectors import METHOD, ballot_count, ballot_jurors, count_as_json, is_ranked
 from scoring.enums import ResultKind
 from scoring.models import Result
-from scoring.selectors import rounds_ranked_for
 
 ROUND_AND_CATEGORY = [OpenApiParameter("round", int, required=True), OpenApiParameter("category", int, required=True)]
 
 
-def readable_round_and_category(request):
-    """The ranked round and category the caller may read the count of; 404 otherwise, as the
-    count's page answers (an unknown category of the edition is a 400, as on /rankings/)."""
-    round_id, category_id = int_param(request, "round"), int_param(request, "category")
-    rnd = get_object_or_404(rounds_ranked_for(request.user), pk=round_id)
-    category = Category.objects.filter(pk=category_id, edition_id=rnd.edition_id).first()
-    if category is None:
-        raise exceptions.ValidationError({"category": [_("Choose one of this edition's categories.")]})
-    if not is_ranked(rnd) or not rules.can_read_ranking(request.user, rnd.edition, category):
+def readable_ranked_round_and_category(request):
+    """The ranked round and category the caller may read the count of (the rankings' rules);
+    a round decided by scores has no count: 404, as the count's page answers."""
+    rnd, category = readable_round_and_category(request)
+    if not is_ranked(rnd):
         raise exceptions.NotFound
     return rnd, category
 
@@ -86,7 +80,7 @@ class BallotCountViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=ROUND_AND_CATEGORY, responses={200: BallotCountSerializer})
     def list(self, request):
-        rnd, category = readable_round_and_category(request)
+        rnd, category = readable_ranked_round_and_category(request)
         count = ballot_count(round=rnd, category=category)
         tally, data = count.tally, count_as_json(count)
         winner = (
@@ -145,7 +139,7 @@ class BallotJurorViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema's generator: no request to read
             return User.objects.none()
-        rnd, category = readable_round_and_category(self.request)
+        rnd, category = readable_ranked_round_and_category(self.request)
         if not rules.can_manage_jury(self.request.user, rnd.edition):
             raise exceptions.PermissionDenied(_("Only an organiser can do this."))
         return ballot_jurors(rnd, category)

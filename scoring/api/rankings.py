@@ -17,6 +17,20 @@ from scoring.ranking.presenter import ranking_rows, row_as_json
 from scoring.selectors import rounds_ranked_for
 
 
+def readable_round_and_category(request) -> tuple:
+    """The round and category (`?round=&category=`) whose ranking the caller may read: a round
+    of another edition is a 404, a category outside the round's edition a 400, and a category
+    outside the jury chair's panels a 404 (that ranking does not exist for them), as the pages."""
+    round_id, category_id = int_param(request, "round"), int_param(request, "category")
+    rnd = get_object_or_404(rounds_ranked_for(request.user), pk=round_id)
+    category = Category.objects.filter(pk=category_id, edition_id=rnd.edition_id).first()
+    if category is None:
+        raise exceptions.ValidationError({"category": [_("Choose one of this edition's categories.")]})
+    if not rules.can_read_ranking(request.user, rnd.edition, category):
+        raise exceptions.NotFound
+    return rnd, category
+
+
 class RankingRowSerializer(serializers.Serializer):
     """The schema of a row (presenter.row_as_json builds it)."""
 
@@ -93,14 +107,7 @@ class RankingViewSet(viewsets.ViewSet):
     )
     @gc_paused()
     def list(self, request):
-        round_id, category_id = int_param(request, "round"), int_param(request, "category")
-        rnd = get_object_or_404(rounds_ranked_for(request.user), pk=round_id)
-        category = Category.objects.filter(pk=category_id, edition_id=rnd.edition_id).first()
-        if category is None:
-            raise exceptions.ValidationError({"category": [_("Choose one of this edition's categories.")]})
-        if not rules.can_read_ranking(request.user, rnd.edition, category):
-            # A chair outside the panel's categories: this ranking does not exist for them.
-            raise exceptions.NotFound
+        rnd, category = readable_round_and_category(request)
         if is_ranked(rnd):
             return Response(self._ranked(rnd, category))
         ranking = ranking_for(category=category, round=rnd)
