@@ -1,12 +1,16 @@
 // The public vote's bot check: find a number whose SHA-256 with the page's challenge starts
 // with `difficulty` zero bits (Web Crypto, no library, no outside service). The work starts when
-// the page loads and takes a second or two on a phone; a vote pressed before it is done waits.
+// the page loads and takes a second or two on a phone. The server also refuses a vote sent less
+// than the poll's minimum seconds after the page was made, so the vote goes once both the work is
+// done and that time has passed (counted from when this script starts, which is after the page
+// was made); a vote pressed before then waits instead of being refused.
 (function () {
   "use strict";
   var form = document.getElementById("vote-form");
   if (!form || !window.crypto || !window.crypto.subtle) return;
   var challenge = form.dataset.challenge;
   var difficulty = parseInt(form.dataset.difficulty, 10) || 0;
+  var minSeconds = parseInt(form.dataset.minSeconds, 10) || 0;
   var output = form.querySelector("[data-vote-solution]");
   var status = form.querySelector("[data-vote-status]");
   var encoder = new TextEncoder();
@@ -30,7 +34,10 @@
     }
   }
 
-  var work = solve().then(function (solution) {
+  var waited = new Promise(function (resolve) { setTimeout(resolve, minSeconds * 1000); });
+
+  var work = Promise.all([solve(), waited]).then(function (results) {
+    var solution = results[0];
     output.value = solution;
     form.dataset.solved = "true";
     if (pending) {
