@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from award.limits import max_length_of
+from reports.certificates import certificate_award_title, certificate_language, is_audience_prize, special_award_titles
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import Certificate, CertificateBatch, ExportJob
 
@@ -49,6 +50,10 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
     ceremony_place = serializers.CharField(source="edition.ceremony_place", read_only=True)
     valid = serializers.SerializerMethodField()
     revoked = serializers.BooleanField(source="is_revoked", read_only=True)
+    # As the certificate prints them: a special award's title in the recipient's language, and
+    # whether it is the audience prize that the public vote gave (the verification page says so too).
+    printed_award_title = serializers.SerializerMethodField()
+    audience_prize = serializers.SerializerMethodField()
 
     class Meta:
         model = Certificate
@@ -62,6 +67,8 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
             "kind",
             "kind_label",
             "award_title",
+            "printed_award_title",
+            "audience_prize",
             "recipient_name",
             "project_title",
             "reference",
@@ -74,6 +81,19 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
 
     def get_valid(self, certificate: Certificate) -> bool:
         return not certificate.is_revoked
+
+    def _titles(self, certificate: Certificate) -> dict:
+        # One query per certificate for both fields (the endpoint shows one certificate).
+        cached = getattr(self, "_special_titles", None)
+        if cached is None or cached[0] != certificate.pk:
+            self._special_titles = cached = (certificate.pk, special_award_titles([certificate]))
+        return cached[1]
+
+    def get_printed_award_title(self, certificate: Certificate) -> str:
+        return certificate_award_title(certificate, certificate_language(certificate), self._titles(certificate))
+
+    def get_audience_prize(self, certificate: Certificate) -> bool:
+        return is_audience_prize(certificate, self._titles(certificate))
 
 
 class CertificateRevokeSerializer(serializers.Serializer):

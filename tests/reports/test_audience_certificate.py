@@ -101,3 +101,13 @@ def test_verify_and_public_results_pages_word_the_audience_prize_as_the_certific
     public = client.get(reverse("results:public", args=[edition.slug])).text
     assert public.count('data-testid="audience-prize">Awarded by the votes of the public<') == 2
     assert public.count("<h3>Audience prize</h3>") == 2 and "<h3>Jury prize</h3>" in public
+
+
+def test_verify_api_says_audience_prize_and_the_title_as_printed(client, edition, organiser):
+    certificates, english, slovak, jury = _awarded(edition, organiser)
+    body = client.get(f"/api/v1/certificates/{certificates[slovak.pk].code}/verify/").json()
+    assert (body["audience_prize"], body["printed_award_title"], body["kind"]) == (True, "Cena publika", "special")
+    body = client.get(f"/api/v1/certificates/{certificates[english.pk].code}/verify/").json()
+    assert (body["audience_prize"], body["printed_award_title"]) == (True, "Audience prize")
+    body = client.get(f"/api/v1/certificates/{certificates[jury.pk].code}/verify/").json()
+    assert (body["audience_prize"], body["printed_award_title"]) == (False, "Jury prize")
