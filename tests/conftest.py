@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from award.enums import Role
+from tests import migrated_sqlite as migrated_sqlite_file
 from tests.factories import (
     EditionFactory,
     EditionRoleFactory,
@@ -194,6 +195,25 @@ def client_for(client):
         return client
 
     return _login
+
+
+# --- A migrated SQLite file, copied instead of migrated again (tests/migrated_sqlite.py) -------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, tmp_path_factory):
+    """pytest-django's test database; on SQLite (in memory) also kept as a file just migrated."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        migrated_sqlite_file.keep(connection.settings_dict["NAME"], tmp_path_factory.mktemp("migrated") / "db.sqlite3")
+    yield
+
+
+@pytest.fixture
+def migrated_sqlite(django_db_setup):
+    """migrated_sqlite(path) writes a freshly migrated SQLite database to path (SQLite pass only)."""
+    return migrated_sqlite_file.copy_to
 
 
 # --- Browser harness -----------------------------------------------------------------------

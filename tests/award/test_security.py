@@ -211,9 +211,9 @@ def _login(base: str, email: str, password: str) -> int:
 
 @pytest.mark.slow
 @pytest.mark.same_on_every_database
-def test_lockout_holds_across_two_web_processes(tmp_path):
-    env = _env(SQLITE_PATH=str(tmp_path / "shared.sqlite3"), DEBUG="1", CSP_ENFORCE="1")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
+def test_lockout_holds_across_two_web_processes(tmp_path, migrated_sqlite):
+    database = migrated_sqlite(tmp_path / "shared.sqlite3")
+    env = _env(SQLITE_PATH=str(database), DEBUG="1", CSP_ENFORCE="1")
     subprocess.run(
         [
             sys.executable,

@@ -17,22 +17,21 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def threaded_db(transactional_db, tmp_path):
+def threaded_db(transactional_db, tmp_path, request):
     """Threads need a database they can all open. PostgreSQL is one; the SQLite test database
     is in memory (one shared-cache connection, table locks instead of the real file locking),
-    so on SQLite the test moves to a migrated file database with the production settings."""
+    so on SQLite the test moves to a migrated file database (a copy of the freshly migrated test
+    database) with the production settings."""
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         yield
         return
     import sqlite3
 
-    from django.core.management import call_command
-
     memory_name = connection.settings_dict["NAME"]
     keeper = sqlite3.connect(memory_name, uri=True)  # keeps the in-memory test database alive
-    connection.settings_dict["NAME"] = str(tmp_path / "concurrency.sqlite3")
+    database = request.getfixturevalue("migrated_sqlite")(tmp_path / "concurrency.sqlite3")
+    connection.settings_dict["NAME"] = str(database)
     connection.close()
-    call_command("migrate", verbosity=0)
     try:
         yield
     finally:

@@ -56,10 +56,10 @@ def _saver(client: load.JurorClient, done: list) -> None:
 
 @pytest.mark.slow
 @pytest.mark.same_on_every_database
-def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path):
-    db_env = {"SQLITE_PATH": str(tmp_path / "load.sqlite3")}
+def test_killed_worker_loses_no_save_and_saves_none_twice(tmp_path, migrated_sqlite):
+    db_env = {"SQLITE_PATH": str(migrated_sqlite(tmp_path / "load.sqlite3"))}
     env = _env(**db_env)
-    plan = _in_django("print(json.dumps(load.seed(users=4, per_user=3)))", env, migrate=True)
+    plan = _in_django("print(json.dumps(load.seed(users=4, per_user=3)))", env)
 
     with load.server(db_env) as (base, master):
         clients = [
