@@ -201,19 +201,25 @@ class BallotProgress:
         return sum(1 for c in cats if (round_id, c, juror_id) in self.cast), len(cats)
 
 
+def ballot_pairs(assignments):
+    """The (juror, finalist) pairs among `assignments` that count towards a ballot: not recused
+    and without a recorded conflict. ``ballots_progress`` and ``ballot_jurors`` expect a ballot
+    from each juror in such a pair; ``finalist_ballot_rows`` leaves out the same pairs (its rows
+    hold the live assignments, and it marks the conflicts)."""
+    from django.db.models import Exists, OuterRef
+
+    return assignments.exclude(status=AssignmentStatus.RECUSED).exclude(
+        Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project")))
+    )
+
+
 def ballots_progress(rounds, *, juror: User | None = None) -> BallotProgress:
     """The ballots cast and expected in the ranked rounds among ``rounds``: no query when none is
     ranked, two otherwise, whatever the number of rounds, categories, jurors and ballots."""
-    from django.db.models import Exists, OuterRef
-
     progress = BallotProgress(ranked={r.pk for r in rounds if is_ranked(r)})
     if not progress.ranked:
         return progress
-    pairs = (
-        Assignment.objects.filter(round_id__in=progress.ranked)
-        .exclude(status=AssignmentStatus.RECUSED)
-        .exclude(Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project"))))
-    )
+    pairs = ballot_pairs(Assignment.objects.filter(round_id__in=progress.ranked))
     ballots = Ballot.objects.filter(round_id__in=progress.ranked)
     if juror is not None:
         pairs, ballots = pairs.filter(juror=juror), ballots.filter(juror=juror)
@@ -263,11 +269,7 @@ def ballot_jurors(round: Round, category: Category):
     with ``cast``: whether their ballot exists. Never the ballot's places."""
     from django.db.models import Exists, OuterRef
 
-    expected = (
-        Assignment.objects.filter(round=round, project__category=category)
-        .exclude(status=AssignmentStatus.RECUSED)
-        .exclude(Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project"))))
-    )
+    expected = ballot_pairs(Assignment.objects.filter(round=round, project__category=category))
     cast = Ballot.objects.filter(round=round, category=category, juror=OuterRef("pk"))
     return (
         User.objects.filter(pk__in=expected.values("juror_id"))
