@@ -12,7 +12,7 @@ after a warm-up and prints the median wall time, the size of the HTML and the nu
 (and, on the line before, the median of ``ranking_for`` alone: the engine's share of the page).
 The goal (issue 15, item 11): page_ms ≤ 300, page_kb ≤ 600, a query count that does not grow.
 The line before the last times the page as a fresh process sees it (another gunicorn worker, or one
-just restarted): the in-process cache of decoded payloads (``engine._MEMORY``) emptied before each
+just restarted): the in-process cache of decoded payloads (``engine.PAYLOAD_MEMORY``) emptied before each
 request, so the stored analysis and rows are read from the database and decoded again; with the
 stored payloads' sizes (their JSON text): ``fresh_ms=… fresh_cpu_ms=… rows_bytes=… analysis_bytes=…``.
 Last line: ``page_ms=… page_kb=… queries=… page_cpu_ms=…``.
@@ -83,11 +83,11 @@ def main() -> None:
             ranking_for(category=category, round=rnd)
             engine_timings.append(time.perf_counter() - started)
         # A fresh process: nothing decoded in memory, the stored payloads read and decoded again.
-        from scoring.ranking.engine import _MEMORY
+        from scoring.ranking.engine import PAYLOAD_MEMORY
 
         fresh, fresh_cpu = [], []
         for _ in range(REPEAT):
-            _MEMORY.clear()
+            PAYLOAD_MEMORY.clear()
             started, cpu_started = time.perf_counter(), time.process_time()
             client.get(url)
             fresh.append(time.perf_counter() - started)

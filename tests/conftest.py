@@ -124,9 +124,9 @@ class S3Bucket:
 def _fresh_ranking_memory():
     """Each test starts without the ranking's per-process memory of decoded payloads (keys are
     content hashes with database ids, and a rolled-back test's ids come back in the next one)."""
-    from scoring.ranking.engine import _MEMORY
+    from scoring.ranking.engine import PAYLOAD_MEMORY
 
-    _MEMORY.clear()
+    PAYLOAD_MEMORY.clear()
 
 
 @pytest.fixture(autouse=True)

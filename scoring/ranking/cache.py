@@ -14,7 +14,7 @@ rubric or finalists change all give another key; nothing has to remember to clea
 Stored in the database (``RankingAnalysisCache``, one row per round and parameters), not in
 Django's cache framework: that is per process here, and each gunicorn worker would refit. (The
 engine keeps its last few decoded payloads in memory by the same content keys, which can never
-be stale: ``engine._MEMORY``.)
+be stale: ``engine.PAYLOAD_MEMORY``.)
 
 Two workers that miss at the same time both compute (the fit is not run under a lock: it takes
 up to a second and a lock would hold a transaction open that long); the write is serialised by
@@ -147,12 +147,12 @@ def round_fingerprint(round: Round) -> str:
     return f"round={round.pk};kind={round.kind};" + ";".join(str(v) for v in values)
 
 
-def _parameters(seed: int, n_draws: int) -> str:
+def payload_parameters(seed: int, n_draws: int) -> str:
     return f"seed={int(seed)};draws={int(n_draws)}"
 
 
 def analysis_key(fingerprint: str, *, seed: int = DEFAULT_SEED, n_draws: int = DEFAULT_DRAWS) -> str:
-    text = f"{ENGINE_VERSION}|{_parameters(seed, n_draws)}|{fingerprint}"
+    text = f"{ENGINE_VERSION}|{payload_parameters(seed, n_draws)}|{fingerprint}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -209,7 +209,7 @@ def round_analysis_cached(
     (``round_fingerprint(round)``) when already read, and `stored` when the row was already read
     with ``stored_payloads``."""
     fingerprint = round_fingerprint(round) if fingerprint is None else fingerprint
-    parameters = _parameters(seed, n_draws)
+    parameters = payload_parameters(seed, n_draws)
     key = analysis_key(fingerprint, seed=seed, n_draws=n_draws)
     if stored is None:
         stored = stored_payloads(round, {parameters: key}).get(parameters)

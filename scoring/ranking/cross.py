@@ -42,9 +42,9 @@ from scoring.calibration.graph import components
 from scoring.calibration.model import fit
 from scoring.ranking.analysis import ENGINE_VERSION
 from scoring.ranking.cache import cached_payload, round_fingerprint
-from scoring.ranking.engine import _MEMORY, CALIBRATED, MEAN, MEDIAN, RankRow
-from scoring.ranking.loader import _raw_rows, round_inputs
-from scoring.ranking.methods import _median, rank_official, top_criterion
+from scoring.ranking.engine import CALIBRATED, MEAN, MEDIAN, PAYLOAD_MEMORY, RankRow
+from scoring.ranking.loader import raw_rows, round_inputs
+from scoring.ranking.methods import median_of, rank_official, top_criterion
 from submissions.enums import ProjectStatus
 from submissions.models import Project
 
@@ -213,9 +213,9 @@ def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
         c for c in Criterion.objects.filter(edition_id=round.edition_id).order_by("position", "id") if c.pk in wanted
     ]
     key = cross_key(round_fingerprint(round), chosen)
-    data = _MEMORY.get(key)
+    data = PAYLOAD_MEMORY.get(key)
     if data is None:
-        data = _MEMORY.put(
+        data = PAYLOAD_MEMORY.put(
             key, cached_payload(round, _cross_parameters(chosen), key, lambda: _cross_payload(round, chosen))
         )
     method = data["method"]
@@ -225,7 +225,7 @@ def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
     # page shows: a model instance per project (and a Category per project by select_related)
     # was half of a page view's CPU at 2,000 projects once the numbers were stored.
     categories = {c.pk: c for c in Category.objects.filter(edition_id=round.edition_id)}
-    projects = _raw_rows(
+    projects = raw_rows(
         Project.objects.filter(edition_id=round.edition_id, status=ProjectStatus.ELIGIBLE)
         .order_by("reference", "id")
         .values_list("id", "reference", "title", "category_id")
@@ -241,7 +241,7 @@ def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
         if done:
             mine = data["totals"][i]
             score = data["score"][i]
-            row.scores = {method: score, MEAN: data["mean"][i], MEDIAN: _median(mine)}
+            row.scores = {method: score, MEAN: data["mean"][i], MEDIAN: median_of(mine)}
             row.official_score = score
             row.criterion_means = dict(zip([c.pk for c in chosen], data["criterion_means"][i], strict=True))
             row.juror_totals = list(mine)

@@ -81,10 +81,10 @@ from scoring.calibration.posterior import DEFAULT_DRAWS
 from scoring.enums import ResultKind
 from scoring.models import FinalistRemoval, Result
 from scoring.ranking.analysis import DEFAULT_SEED, RoundAnalysis, round_analysis
-from scoring.ranking.cache import _parameters, analysis_key, round_fingerprint, store_payload, stored_payloads
+from scoring.ranking.cache import analysis_key, payload_parameters, round_fingerprint, store_payload, stored_payloads
 from scoring.ranking.jurors import JurorDiagnostic, JurorRow, juror_diagnostics, juror_table  # noqa: F401
-from scoring.ranking.loader import RoundInputs, _raw_rows, round_assignments, round_inputs
-from scoring.ranking.methods import _median, _trimmed_mean, competition_ranks, rank_official, top_criterion
+from scoring.ranking.loader import RoundInputs, raw_rows, round_assignments, round_inputs
+from scoring.ranking.methods import competition_ranks, median_of, rank_official, top_criterion, trimmed_mean_of
 from submissions.models import Project
 
 # Plain strings (the enum's values): rows key their scores and ranks by them, and hashing an enum
@@ -318,7 +318,7 @@ class _Memory:
             self.entries.clear()
 
 
-_MEMORY = _Memory(8)
+PAYLOAD_MEMORY = _Memory(8)
 
 # Bump when the cached rows' content or shape changes (with ENGINE_VERSION, which is in the key).
 ROWS_VERSION = "rows-2"
@@ -346,23 +346,27 @@ def ranking_for(
     method = official_method(edition.aggregation_method)
     top_n = 1 if round.kind == RoundKind.FINAL else category.finalists_count
     fingerprint = round_fingerprint(round)
-    analysis_parameters = _parameters(seed, DEFAULT_DRAWS)
+    analysis_parameters = payload_parameters(seed, DEFAULT_DRAWS)
     a_key = analysis_key(fingerprint, seed=seed, n_draws=DEFAULT_DRAWS)
     rows_parameters = _rows_parameters(seed, category.pk)
     rows_key = hashlib.sha256(
         f"{ROWS_VERSION}|{a_key}|{category.pk}|{method}|{edition.tie_break_rule}|{top_n}".encode()
     ).hexdigest()
-    analysis_payload, templates = _MEMORY.get(a_key), _MEMORY.get(rows_key)
-    missing = {k: v for k, v in ((analysis_parameters, a_key), (rows_parameters, rows_key)) if _MEMORY.get(v) is None}
+    analysis_payload, templates = PAYLOAD_MEMORY.get(a_key), PAYLOAD_MEMORY.get(rows_key)
+    missing = {
+        k: v for k, v in ((analysis_parameters, a_key), (rows_parameters, rows_key)) if PAYLOAD_MEMORY.get(v) is None
+    }
     stored = stored_payloads(round, missing)
 
     inputs = None
     if analysis_payload is None and analysis_parameters in stored:
-        analysis_payload = _MEMORY.put(a_key, stored[analysis_parameters])
+        analysis_payload = PAYLOAD_MEMORY.put(a_key, stored[analysis_parameters])
     if analysis_payload is None:
         inputs = round_inputs(round)
         analysis = round_analysis(round, seed=seed, n_draws=DEFAULT_DRAWS, inputs=inputs)
-        analysis_payload = _MEMORY.put(a_key, store_payload(round, analysis_parameters, a_key, analysis.to_payload()))
+        analysis_payload = PAYLOAD_MEMORY.put(
+            a_key, store_payload(round, analysis_parameters, a_key, analysis.to_payload())
+        )
     analysis = RoundAnalysis.from_payload(analysis_payload)
     criteria = None
     if templates is None:
@@ -372,7 +376,7 @@ def ranking_for(
             criteria = list(inputs.criteria)
             rows_payload = _rows_payload(inputs, analysis, category, method, edition, top_n, criteria)
             payload = store_payload(round, rows_parameters, rows_key, rows_payload)
-        templates = _MEMORY.put(rows_key, _rows_from_payload(payload))
+        templates = PAYLOAD_MEMORY.put(rows_key, _rows_from_payload(payload))
     if criteria is None:
         criteria = list(Criterion.objects.filter(edition_id=round.edition_id).order_by("position", "id"))
     category_analysis = analysis.categories.get(category.pk)
@@ -385,7 +389,7 @@ def ranking_for(
         .order_by()
     )
     if light:
-        projects = {r[0]: ProjectRef(*r) for r in _raw_rows(project_query.values_list(*_PROJECT_FIELDS))}
+        projects = {r[0]: ProjectRef(*r) for r in raw_rows(project_query.values_list(*_PROJECT_FIELDS))}
     else:
         projects = {p.pk: p for p in project_query}
     results: dict[int, Result] = {}
@@ -671,8 +675,8 @@ def _rows(inputs: RoundInputs, analysis: RoundAnalysis, members: np.ndarray, cri
             scores={
                 CALIBRATED: entry.get("score"),
                 MEAN: mean_list[i],
-                MEDIAN: _median(totals),
-                TRIMMED_MEAN: _trimmed_mean(totals),
+                MEDIAN: median_of(totals),
+                TRIMMED_MEAN: trimmed_mean_of(totals),
             },
             criterion_means=dict(zip(criterion_pks, nan_to_none(means[i].tolist()), strict=True)),
             reviews_done=hi - lo,

@@ -22,7 +22,7 @@ presenter can list it as "missing reviews". Jurors: those with at least one coun
 A fixed number of queries whatever the size of the round (``LOADER_QUERIES``): assignments with
 their project's category and country and the juror's country; the score rows of the counted
 reviews; the rubric; the categories. No Django object is built per row (the two large reads go
-straight to the driver, ``_raw_rows``). The stored analysis is keyed on ``cache.round_fingerprint``
+straight to the driver, ``raw_rows``). The stored analysis is keyed on ``cache.round_fingerprint``
 (one aggregate statement), so a page whose round did not change never calls this loader.
 """
 
@@ -142,7 +142,7 @@ class SecondsBetween(Func):
         return template % {"end": end_sql, "start": start_sql}, (*end_params, *start_params)
 
 
-def _raw_rows(queryset) -> list[tuple]:
+def raw_rows(queryset) -> list[tuple]:
     """The queryset's rows as the database driver returns them, without Django's per-value
     converters (a quarter of the loader's time at 80,000 score rows). Only for columns whose raw
     values are already plain ints, floats, strings or NULL."""
@@ -154,14 +154,14 @@ def _raw_rows(queryset) -> list[tuple]:
 
 def round_inputs(round: Round) -> RoundInputs:
     """The round's inputs as arrays (see the module docstring), in ``LOADER_QUERIES`` queries."""
-    rows = _raw_rows(
+    rows = raw_rows(
         round_assignments(round)
         .order_by("project_id", "juror_id")
         .annotate(duration=SecondsBetween(F("finalised_at"), F("started_at")))
         .values_list("id", "project_id", "juror_id", "status", "version", "duration", "project__category_id",
                      "project__country", "juror__country")
     )  # fmt: skip
-    scores = _raw_rows(
+    scores = raw_rows(
         Score.objects.filter(assignment__round_id=round.pk, assignment__status=AssignmentStatus.COMPLETED)
         .exclude(assignment__project__status__in=EXCLUDED_PROJECT_STATUSES)
         .order_by()

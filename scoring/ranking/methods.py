@@ -14,11 +14,11 @@ _PRECISION = 6
 MEDIAN = AggregationMethod.MEDIAN.value
 
 
-def _mean(values: list[float]) -> float | None:
+def mean_of(values: list[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
 
-def _median(values: list[float]) -> float | None:
+def median_of(values: list[float]) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
@@ -26,11 +26,11 @@ def _median(values: list[float]) -> float | None:
     return ordered[k // 2] if k % 2 else (ordered[k // 2 - 1] + ordered[k // 2]) / 2
 
 
-def _trimmed_mean(values: list[float]) -> float | None:
+def trimmed_mean_of(values: list[float]) -> float | None:
     if len(values) >= 4:
         ordered = sorted(values)[1:-1]
         return math.fsum(ordered) / len(ordered)
-    return _mean(values)
+    return mean_of(values)
 
 
 def competition_ranks(items: list[tuple[int, float]]) -> dict[int, int]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from award.models import Category, Criterion, Round
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Result, ResultsSnapshot, Score
-from scoring.ranking.methods import _mean
+from scoring.ranking.methods import mean_of
 from scoring.results.seal import publication_snapshot_for
 from submissions.models import Project
 
@@ -125,7 +125,7 @@ def project_feedback(project: Project, sealed: ResultsSnapshot | None = None) ->
     return [
         RoundFeedback(
             round=rnd,
-            criterion_means=[(c, _mean(values.get((rnd.pk, c.pk), []))) for c in criteria],
+            criterion_means=[(c, mean_of(values.get((rnd.pk, c.pk), []))) for c in criteria],
             comments=sorted(comments[rnd.pk]),
         )
         for rnd in sorted(rounds.values(), key=lambda r: r.number)

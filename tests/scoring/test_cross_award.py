@@ -245,7 +245,7 @@ def test_cross_award_page_reads_the_stored_scores_without_refitting(
     edition, open_round, rubric, organiser, client_for, monkeypatch
 ):
     from scoring.ranking import cross
-    from scoring.ranking.engine import _MEMORY
+    from scoring.ranking.engine import PAYLOAD_MEMORY
 
     fits = []
     real_fit = cross.fit
@@ -257,7 +257,7 @@ def test_cross_award_page_reads_the_stored_scores_without_refitting(
     first = _shown(client.get(url, query).content.decode())
     assert [reference for reference, _score in first] == ["A1", "B1", "A2", "B2"] and len(fits) == 1
     assert _shown(client.get(url, query).content.decode()) == first
-    _MEMORY.clear()  # another worker: reads the stored numbers, does not refit either
+    PAYLOAD_MEMORY.clear()  # another worker: reads the stored numbers, does not refit either
     assert _shown(client.get(url, query).content.decode()) == first
     assert len(fits) == 1
     # Another choice of criteria is another fit; going back to the first one is not.

@@ -13,7 +13,7 @@ from scoring.enums import AssignmentStatus, ResultKind
 from scoring.jury.assignments import conflict_set
 from scoring.models import Result, Score
 from scoring.ranking import analysis as analysis_module
-from scoring.ranking.engine import _MEMORY, juror_diagnostics, juror_table, official_method, ranking_for
+from scoring.ranking.engine import PAYLOAD_MEMORY, juror_diagnostics, juror_table, official_method, ranking_for
 from tests.factories import (
     AssignmentFactory,
     CategoryFactory,
@@ -475,7 +475,7 @@ def test_ranking_for_reads_the_round_once_in_a_fixed_number_of_queries(
     with django_assert_num_queries(5) as captured:
         ranking = ranking_for(category=category, round=open_round)
     assert len(ranking.rows) == n_projects
-    _MEMORY.clear()
+    PAYLOAD_MEMORY.clear()
     with django_assert_num_queries(6):
         ranking = ranking_for(category=category, round=open_round)
     assert len(ranking.rows) == n_projects
