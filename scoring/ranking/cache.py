@@ -222,9 +222,20 @@ def round_analysis_cached(
     return analysis if kept is payload else RoundAnalysis.from_payload(kept)
 
 
-def cached_payload(round: Round, parameters: str, key: str, compute: Callable[[], dict]) -> dict:
-    """A derived payload of the round (e.g. a category's ranked rows) under its own parameters."""
+def cached_payload(
+    round: Round, parameters: str, key: str, compute: Callable[[], dict], *, keep: tuple[str, int] | None = None
+) -> dict:
+    """A derived payload of the round (e.g. a category's ranked rows) under its own parameters.
+    ``keep=(prefix, n)``: once a new payload is stored, only the n most recently computed rows of
+    the round whose parameters start with prefix stay (a family of rows with open-ended
+    parameters, such as the cross award's choices of criteria, does not grow without end)."""
     stored = stored_payloads(round, {parameters: key}).get(parameters)
     if stored is not None:
         return stored
-    return store_payload(round, parameters, key, compute())
+    payload = store_payload(round, parameters, key, compute())
+    if keep is not None:
+        prefix, n = keep
+        family = RankingAnalysisCache.objects.filter(round_id=round.pk, parameters__startswith=prefix)
+        newest = list(family.order_by("-computed_at", "-pk").values_list("pk", flat=True)[:n])
+        family.exclude(pk__in=newest).delete()
+    return payload

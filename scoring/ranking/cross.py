@@ -143,14 +143,19 @@ def method_reason(method: str, n_components: int) -> str:
 
 # Bump when the stored cross-award numbers' content or shape changes.
 CROSS_VERSION = "cross-1"
+# The stored numbers of the last CROSS_KEPT choices of criteria stay per round; an older choice
+# opened again is computed again (under a second at 2,000 projects).
+CROSS_PREFIX, CROSS_KEPT = "cross;", 8
 
 
 def _cross_parameters(chosen: list[Criterion]) -> str:
     """The cache row of one choice of criteria (``RankingAnalysisCache.parameters``, ≤ 100
     characters): their ids, or a hash of them for a very long choice."""
     ids = ",".join(str(c.pk) for c in chosen)
-    text = f"cross;criteria={ids}"
-    return text if len(text) <= 100 else "cross;criteria-sha256=" + hashlib.sha256(ids.encode()).hexdigest()[:64]
+    text = f"{CROSS_PREFIX}criteria={ids}"
+    return (
+        text if len(text) <= 100 else f"{CROSS_PREFIX}criteria-sha256=" + hashlib.sha256(ids.encode()).hexdigest()[:64]
+    )
 
 
 def cross_key(fingerprint: str, chosen: list[Criterion]) -> str:
@@ -216,7 +221,14 @@ def cross_ranking(*, round: Round, criteria: list[Criterion]) -> CrossRanking:
     data = PAYLOAD_MEMORY.get(key)
     if data is None:
         data = PAYLOAD_MEMORY.put(
-            key, cached_payload(round, _cross_parameters(chosen), key, lambda: _cross_payload(round, chosen))
+            key,
+            cached_payload(
+                round,
+                _cross_parameters(chosen),
+                key,
+                lambda: _cross_payload(round, chosen),
+                keep=(CROSS_PREFIX, CROSS_KEPT),
+            ),
         )
     method = data["method"]
     index = {pk: i for i, pk in enumerate(data["projects"])}

@@ -289,3 +289,27 @@ def test_cross_award_page_shows_a_changed_score_and_eligibility(edition, open_ro
     projects["B1"].status = "ineligible"
     projects["B1"].save(update_fields=["status"])
     assert _shown(client.get(url, query).content.decode()) == [("B2", "100.0"), ("A1", "75.0"), ("A2", "60.0")]
+
+
+def test_stored_choices_of_criteria_keep_only_the_most_recent_per_round(open_round):
+    from scoring.models import RankingAnalysisCache
+    from scoring.ranking.cache import cached_payload
+    from scoring.ranking.cross import CROSS_KEPT, CROSS_PREFIX
+
+    def stored():
+        return dict(RankingAnalysisCache.objects.filter(round=open_round).values_list("parameters", "payload"))
+
+    cached_payload(open_round, "seed=1;draws=2;rows", "k", lambda: {"rows": 1})  # another family: stays
+    for i in range(CROSS_KEPT + 3):
+        cached_payload(
+            open_round, f"{CROSS_PREFIX}criteria={i}", "k", lambda i=i: {"i": i}, keep=(CROSS_PREFIX, CROSS_KEPT)
+        )
+    assert stored() == {
+        "seed=1;draws=2;rows": {"rows": 1},
+        **{f"{CROSS_PREFIX}criteria={i}": {"i": i} for i in range(3, CROSS_KEPT + 3)},
+    }
+    # A kept choice is read back, not recomputed, and removes nothing.
+    assert cached_payload(
+        open_round, f"{CROSS_PREFIX}criteria=5", "k", lambda: {"i": "again"}, keep=(CROSS_PREFIX, CROSS_KEPT)
+    ) == {"i": 5}
+    assert len(stored()) == CROSS_KEPT + 1
