@@ -50,7 +50,11 @@
   form.addEventListener("submit", function (event) {
     if (form.dataset.solved === "true") return;
     event.preventDefault();
+    // The pressed button shows that the vote is on its way (Pico's spinner for aria-busy); a
+    // different button pressed meanwhile takes its place.
+    if (pending && pending !== event.submitter) pending.removeAttribute("aria-busy");
     pending = event.submitter || null;
+    if (pending) pending.setAttribute("aria-busy", "true");
     if (status) status.textContent = status.dataset.waiting || "…";
   });
   void work;
