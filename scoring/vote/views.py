@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from award.errors import status_for
@@ -68,6 +69,9 @@ def _page_context(request, poll: PublicVote, form: VoteForm) -> dict:
     }
 
 
+# Never kept by the browser: each page's bot check is spent by one vote, and a voter who comes
+# back to the page (to vote in another category) gets a fresh one instead of the spent one.
+@never_cache
 def vote_page(request, slug: str):
     poll = _poll(slug)
     if request.method == "POST":

@@ -57,5 +57,10 @@
     if (pending) pending.setAttribute("aria-busy", "true");
     if (status) status.textContent = status.dataset.waiting || "…";
   });
+  // A page restored from the back-forward cache holds a bot check that a vote may have spent:
+  // load it again for a fresh one.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
   void work;
 })();

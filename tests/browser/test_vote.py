@@ -74,3 +74,19 @@ def test_voting_page_with_an_error_passes_axe(page, live_server, edition):
     page.set_viewport_size(PHONE)
     assert axe_violations(page) == []
     assert sideways_overflow(page) == ""
+
+
+def test_voter_goes_back_and_votes_in_the_other_category(page, live_server, edition):
+    """Back from the "sent" page to the voting page, a second vote (in the other category) goes
+    through: the page is never shown again from the browser's cache with its spent bot check."""
+    poll, projects = open_vote(edition, projects=1, categories=2, difficulty=4, min_seconds=0)
+    response = page.goto(f"/vote/{edition.slug}/")
+    assert "no-store" in response.headers["cache-control"]
+    page.get_by_label("Your email address").fill("eva@example.sk")
+    page.get_by_test_id("vote-project").filter(has_text=projects[0].title).get_by_test_id("vote-button").click()
+    page.wait_for_url(f"**/vote/{edition.slug}/sent/")
+    page.go_back()
+    page.get_by_label("Your email address").fill("eva@example.sk")
+    page.get_by_test_id("vote-project").filter(has_text=projects[1].title).get_by_test_id("vote-button").click()
+    page.wait_for_url(f"**/vote/{edition.slug}/sent/")
+    assert sorted(Vote.objects.values_list("project_id", flat=True)) == sorted(p.pk for p in projects)
