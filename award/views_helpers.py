@@ -61,3 +61,18 @@ def run_service(
     if after is not None:
         after(outcome)
     return redirect(success_url(outcome) if callable(success_url) else success_url)
+
+
+def posted_id(request: HttpRequest, name: str) -> int | None:
+    """An id posted by a page, or None (then a lookup finds nothing: a 404) for anything that
+    is not one: the ORM raises ValueError, a 500, for "1e309" or "abc"."""
+    value = request.POST.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63:
+        return int(value)
+    return None
+
+
+def site_base_url(request: HttpRequest) -> str:
+    """The site's address as the request reached it, without the final slash (for links in emails
+    and certificates)."""
+    return request.build_absolute_uri("/").rstrip("/")

@@ -18,6 +18,7 @@ from award.downloads import stored_file_response
 from award.models import Edition
 from award.rules import is_organiser, organises_any
 from award.selectors import editions_organised_by
+from award.views_helpers import site_base_url
 from reports.enums import ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS
 from reports.models import Certificate, CertificateBatch, ExportJob
@@ -40,7 +41,7 @@ from reports.services import (
     dossier_start,
     export_start,
 )
-from reports.views import certificate_pdf_response, certificates_email_message, site_base_url
+from reports.views import certificate_pdf_response, certificates_email_message
 
 BINARY = {(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
 

@@ -16,6 +16,7 @@ from award.downloads import stored_file_response
 from award.limits import length_errors, max_length_of, normalize_newlines
 from award.models import Round
 from award.selectors import edition_current
+from award.views_helpers import site_base_url
 from reports.ceremony_sheets import envelope_cards_pdf, run_of_show_pdf
 from reports.certificates import (
     certificate_award_title,
@@ -53,10 +54,6 @@ from reports.tasks import export_write
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Above this many rows an export runs in the background with a progress bar.
 EXPORT_SYNC_MAX_ROWS = 5000
-
-
-def site_base_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @login_required

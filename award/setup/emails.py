@@ -35,7 +35,7 @@ from award.emails import (
 from award.enums import EmailStatus
 from award.models import EmailLog, EmailTemplate
 from award.selectors import edition_for_organiser
-from award.views_helpers import run_service
+from award.views_helpers import run_service, site_base_url
 
 LOG_PAGE_SIZE = 50
 
@@ -64,10 +64,6 @@ def _edition(request, slug: str):
     if not request.user.is_authenticated:
         raise Http404
     return edition_for_organiser(request.user, slug=slug)
-
-
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @login_required
@@ -124,7 +120,7 @@ def email_edit(request, slug: str, kind: str, language: str):
                     "user_id": request.user.pk,
                     "subject": data["subject"],
                     "body": data["body"],
-                    "site_url": _site_url(request),
+                    "site_url": site_base_url(request),
                 }
                 transaction.on_commit(lambda: email_test_send.enqueue(**params))
                 messages.success(request, _("A test email is on its way to %(email)s.") % {"email": request.user.email})
@@ -132,10 +128,10 @@ def email_edit(request, slug: str, kind: str, language: str):
                 kind=email_kind,
                 edition=edition,
                 language=language,
-                values=sample_values(email_kind, edition, _site_url(request)),
+                values=sample_values(email_kind, edition, site_base_url(request)),
                 subject=data["subject"],
                 body=data["body"],
-                site_url=_site_url(request),
+                site_url=site_base_url(request),
             )
         else:
             status = 400

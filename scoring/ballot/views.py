@@ -18,7 +18,7 @@ from scoring.ballot.selectors import ballot_count, is_ranked, juror_ballot
 from scoring.ballot.services import ballot_save, ballot_tie_decide, can_decide_tie
 from scoring.enums import AssignmentStatus, ResultKind
 from scoring.models import Assignment, Result
-from scoring.results.views import _round_and_category
+from scoring.results.views import round_and_category
 from scoring.rules import can_decide_results, can_read_ranking
 from scoring.selectors import editions_ranked_for
 
@@ -188,7 +188,7 @@ def count_context(count) -> dict:
 
 def _readable(request, edition: str, round: int, category: str):
     edition = get_object_or_404(editions_ranked_for(request.user), slug=edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    rnd, cat = round_and_category(edition, round, category)
     if not is_ranked(rnd) or not can_read_ranking(request.user, edition, cat):
         raise Http404
     return edition, rnd, cat

@@ -28,7 +28,7 @@ STATUS_LABELS = dict(AssignmentStatus.choices)
 # --- Conflicts of interest --------------------------------------------------------------------
 
 
-def _assignments_recuse(*, actor: User | None, juror: User, project: Project, reason: str) -> int:
+def assignments_recuse(*, actor: User | None, juror: User, project: Project, reason: str) -> int:
     """Withdraw every live assignment of `juror` on `project` (a conflict has appeared)."""
     count = 0
     for assignment in (
@@ -67,7 +67,7 @@ def _conflict_record(*, actor: User, juror: User, project: Project, source: str,
             edition=project.edition,
             data={"juror": juror.email, "project": project.reference, "reason": reason},
         )
-        _assignments_recuse(actor=actor, juror=juror, project=project, reason=reason)
+        assignments_recuse(actor=actor, juror=juror, project=project, reason=reason)
     return conflict
 
 
@@ -191,7 +191,7 @@ def assignments_generate(
             if status == AssignmentStatus.RECUSED:
                 blocked.add((juror_id, project_id))
             elif (juror_id, project_id) in conflicts and project_id in by_id and juror_id in users:
-                report.recused += _assignments_recuse(
+                report.recused += assignments_recuse(
                     actor=actor,
                     juror=users[juror_id],
                     project=by_id[project_id],

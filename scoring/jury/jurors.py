@@ -9,7 +9,7 @@ from award.models import Category, Edition, EditionRole, Round, User
 from award.rules import require_organiser
 from award.services import audit_log
 from scoring.enums import AssignmentStatus
-from scoring.jury.assignments import OPEN_STATUSES, _assignments_recuse
+from scoring.jury.assignments import OPEN_STATUSES, assignments_recuse
 from scoring.jury.conflicts import REASON_NOMINATION, automatic_conflict_reason
 from scoring.models import Assignment
 
@@ -92,7 +92,7 @@ def juror_nomination_set(*, actor: User | None, role: EditionRole, nominated_by:
                     juror=role.user, project=project, edition=edition, nominated_by=nominated_by
                 )
                 if reason == REASON_NOMINATION:
-                    _assignments_recuse(
+                    assignments_recuse(
                         actor=actor, juror=role.user, project=project, reason=f"nominated by {nominated_by}"
                     )
     return role

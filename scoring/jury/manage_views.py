@@ -19,7 +19,7 @@ from award.selectors import (
     editions_organised_by,
     rounds_organised_by,
 )
-from award.views_helpers import run_service
+from award.views_helpers import posted_id, run_service, site_base_url
 from scoring.ballot.selectors import finalist_ballot_rows, is_ranked
 from scoring.enums import AssignmentStatus
 from scoring.jury.assignments import (
@@ -49,7 +49,6 @@ from scoring.jury.jurors import (
 )
 from scoring.jury.jurors_import import jurors_import, jurors_import_preview
 from scoring.jury.scores import assignment_reopen
-from scoring.jury.views import _posted_id, _site_url
 from scoring.models import Assignment
 from scoring.selectors import (
     jurors_of,
@@ -89,7 +88,7 @@ def jurors(request, slug: str):
     if request.method == "POST" and request.POST.get("action") == "invite_pending":
         return run_service(
             request,
-            lambda: jurors_invite_pending(actor=request.user, edition=edition, site_url=_site_url(request)),
+            lambda: jurors_invite_pending(actor=request.user, edition=edition, site_url=site_base_url(request)),
             success_url=reverse("scoring:jurors", kwargs={"slug": edition.slug}),
             success_message=lambda count: (
                 ngettext(
@@ -106,7 +105,7 @@ def jurors(request, slug: str):
         role = juror_invite(
             actor=request.user,
             edition=edition,
-            site_url=_site_url(request),
+            site_url=site_base_url(request),
             email=data["email"],
             first_name=data["first_name"],
             last_name=data["last_name"],
@@ -199,7 +198,7 @@ def jurors_import_view(request, slug: str):
         except signing.BadSignature:
             messages.error(request, _("The preview has expired. Please upload the file again."))
             return redirect("scoring:jurors_import", slug=edition.slug)
-        count = jurors_import(actor=request.user, edition=edition, rows=rows, site_url=_site_url(request))
+        count = jurors_import(actor=request.user, edition=edition, rows=rows, site_url=site_base_url(request))
         messages.success(
             request,
             ngettext("%(count)s juror imported and invited.", "%(count)s jurors imported and invited.", count)
@@ -401,7 +400,7 @@ def assignments(request, pk: int):
     if action in {"remove", "swap"}:
         assignment = get_object_or_404(
             Assignment.objects.filter(round=rnd).select_related("juror", "project", "round__edition"),
-            pk=_posted_id(request, "assignment"),
+            pk=posted_id(request, "assignment"),
         )
         if action == "remove":
             return run_service(
@@ -454,7 +453,7 @@ def reminders(request, pk: int):
 
     rnd = _round_for_organiser(request, pk)
     if request.method == "POST":
-        count = reminders_send(actor=request.user, round=rnd, site_url=_site_url(request))
+        count = reminders_send(actor=request.user, round=rnd, site_url=site_base_url(request))
         messages.success(
             request,
             ngettext("Reminders sent to %(count)s juror.", "Reminders sent to %(count)s jurors.", count)
@@ -468,7 +467,7 @@ def reminders(request, pk: int):
         chosen = next((r for r in recipients if str(r.pk) == wanted), recipients[0])
     preview = None
     if chosen is not None:
-        values = reminder_values(chosen, rnd, site_url=_site_url(request))
+        values = reminder_values(chosen, rnd, site_url=site_base_url(request))
         if values is not None:
             preview = email_render(
                 kind=reminder_kind(rnd),
@@ -476,7 +475,7 @@ def reminders(request, pk: int):
                 language=chosen.language or "en",
                 values=values,
                 count=reminder_count(rnd, values),
-                site_url=_site_url(request),
+                site_url=site_base_url(request),
             )
     context = {
         "round": rnd,

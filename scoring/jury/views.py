@@ -41,20 +41,6 @@ from scoring.rules import can_score, can_view_assignment, scoring_is_open
 from scoring.selectors import assignment_for_juror
 from submissions.blind import attachment_name, hidden_fields
 
-
-def _posted_id(request, name: str) -> int | None:
-    """An id posted by a page, or None (then a lookup finds nothing: a 404) for anything that
-    is not one: the ORM raises ValueError, a 500, for "1e309" or "abc"."""
-    value = request.POST.get(name, "")
-    if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) < 2**63:
-        return int(value)
-    return None
-
-
-def _site_url(request) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 # --- Juror ------------------------------------------------------------------------------------
 
 

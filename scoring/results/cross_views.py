@@ -21,9 +21,9 @@ from award.views_helpers import run_service
 from scoring.models import Result
 from scoring.ranking.cross import cross_ranking
 from scoring.ranking.engine import gc_paused
-from scoring.results.ranking_views import _formatter
+from scoring.results.ranking_views import number_formatter
 from scoring.results.services import cross_award_give
-from scoring.results.views import _organised_edition
+from scoring.results.views import organised_edition
 
 
 class CrossAwardForm(forms.Form):
@@ -73,7 +73,7 @@ SHOWN = 50
 @login_required
 @gc_paused()
 def cross_award(request, edition: str):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     rounds = list(edition.rounds.order_by("number"))
     first = next((r for r in rounds if r.kind == RoundKind.SHORTLIST), rounds[0] if rounds else None)
     form = CrossAwardForm(
@@ -88,7 +88,7 @@ def cross_award(request, edition: str):
         rnd = form.cleaned_data["round"]
         rnd.edition = edition
         ranking = cross_ranking(round=rnd, criteria=list(form.cleaned_data["criteria"]))
-        fmt = _formatter()
+        fmt = number_formatter()
         rows = [
             {
                 "row": row,
@@ -119,7 +119,7 @@ def cross_award(request, edition: str):
 @require_POST
 @login_required
 def cross_award_give_view(request, edition: str):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     form = CrossAwardForm(request.POST, edition=edition)
     give = CrossAwardGiveForm(request.POST)
     back = _page_url(edition, request.POST)

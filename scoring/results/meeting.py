@@ -21,8 +21,8 @@ from scoring.enums import ResultKind
 from scoring.models import MeetingNote, MeetingVeto, Result
 from scoring.results.services import (
     ResultsError,
-    _require_open,
     finalist_override,
+    require_open_round,
     special_award_set,
     winner_override,
 )
@@ -89,7 +89,7 @@ def meeting_decision_record(
             category=category, round=round, project=project, reason=reason, actor=actor, meeting=True
         )
     elif decision == DECISION_SPECIAL:
-        _require_open(round)
+        require_open_round(round)
         result = special_award_set(project=project, title=title, citation=reason, actor=actor, meeting=True)
     else:
         raise ResultsError(_("Choose a decision."), code="decision_required")
@@ -123,7 +123,7 @@ def meeting_veto(
         raise PermissionDenied(RECUSED_MESSAGE)
     if not can_veto(actor, edition, category, project):
         raise PermissionDenied(_("Only the jury chair can use the veto."))
-    _require_open(round)
+    require_open_round(round)
     reason = _within(reason, MEDIUM_TEXT)
     if not reason:
         raise ResultsError(_("Write the reason for the veto."), code="reason_required")

@@ -31,8 +31,8 @@ from scoring.ranking import explain
 from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import RESULT_LABELS
 from scoring.results import meeting
-from scoring.results.ranking_views import _formatter
-from scoring.results.views import _round_and_category
+from scoring.results.ranking_views import number_formatter
+from scoring.results.views import round_and_category
 from scoring.rules import (
     can_record_meeting_decision,
     can_run_meeting,
@@ -55,7 +55,7 @@ TIMER_SESSION_KEY = "meeting_timer_minutes"
 
 def _meeting(request, edition: str, round: int, category: str):
     edition = get_object_or_404(editions_ranked_for(request.user), slug=edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    rnd, cat = round_and_category(edition, round, category)
     if not can_run_meeting(request.user, edition, cat):
         raise Http404
     return edition, rnd, cat
@@ -141,7 +141,7 @@ def _under_discussion(request, edition, rnd, cat, row, result, context) -> dict:
     user = request.user
     project = Project.objects.select_related("owner").get(pk=row.project.pk)
     project.edition = edition
-    fmt = _formatter()
+    fmt = number_formatter()
     lines = sorted(row.reviews, key=lambda line: (line.total, line.juror_id))
     juror_ids = [line.juror_id for line in lines]
     names_shown = context["names_shown"]

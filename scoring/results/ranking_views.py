@@ -34,7 +34,7 @@ from scoring.ranking.engine import gc_paused, ranking_for
 from scoring.ranking.presenter import RESULT_LABELS, ranking_rows
 from scoring.results import charts
 from scoring.results.seal import snapshot_for
-from scoring.results.views import _round_and_category
+from scoring.results.views import round_and_category
 from scoring.rules import can_decide_results, can_read_ranking
 from scoring.selectors import editions_ranked_for
 
@@ -49,7 +49,7 @@ def _sealed(rnd):
     return snapshot_for(rnd)
 
 
-def _formatter():
+def number_formatter():
     """A fast number format for the reader's language: the decimal separator is read once per
     request (``number_format`` per figure cost a third of the page at 50 rows); the figures are
     below 1,000, so no grouping."""
@@ -68,7 +68,7 @@ def _signed(value: float | None, digits: int = 1, *, fmt=None) -> str:
     """+4.1 / −4.1 in the reader's number format (the sign says which way a juror leans)."""
     if value is None:
         return "–"
-    fmt = fmt or _formatter()
+    fmt = fmt or number_formatter()
     return ("+" if value >= 0 else "−") + fmt(abs(value), digits)
 
 
@@ -141,7 +141,7 @@ def _juror_diagnostics(analysis, juror_ids, labels, outlier_counts, fmt) -> tupl
 @gc_paused()
 def ranking(request, edition: str, round: int, category: str):
     edition = get_object_or_404(editions_ranked_for(request.user), slug=edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    rnd, cat = round_and_category(edition, round, category)
     if not can_read_ranking(request.user, edition, cat):
         raise Http404
     if is_ranked(rnd):
@@ -157,7 +157,7 @@ def ranking(request, edition: str, round: int, category: str):
     summary = result.category_analysis
     # Each review as (juror_id, total, leniency, scale, adjusted_total, outlier), juror order.
     reviews = {row.project.pk: row.reviews for row in result.rows}
-    fmt = _formatter()
+    fmt = number_formatter()
 
     juror_ids = sorted({line.juror_id for lines in reviews.values() for line in lines})
     if read_only:

@@ -45,7 +45,7 @@ class FinalistSelection:
     undecided: list[Project] = field(default_factory=list)
 
 
-def _require_open(round: Round) -> None:
+def require_open_round(round: Round) -> None:
     if round.frozen:
         raise ResultsError(_("The results of this round are frozen and cannot change."), code="frozen")
 
@@ -96,7 +96,7 @@ def finalists_select(*, category: Category, round: Round, actor: User, replace: 
     edition = round.edition
     require_organiser(actor, edition)
     _require_same_edition(category, round)
-    _require_open(round)
+    require_open_round(round)
     if round.kind == RoundKind.FINAL:
         raise ResultsError(
             _("Finalists come from a shortlist round; in the final round select the winner."), code="final"
@@ -165,7 +165,7 @@ def finalist_override(
     edition = round.edition
     _require_decider(actor, edition, category, project, meeting)
     _require_same_edition(category, round)
-    _require_open(round)
+    require_open_round(round)
     reason = _require_reason(reason)
     _project_in(category, project)
     current = Result.objects.filter(project=project, kind=ResultKind.FINALIST).first()
@@ -221,7 +221,7 @@ def final_round_prepare(*, category: Category, source_round: Round, final_round:
     require_organiser(actor, edition)
     _require_same_edition(category, source_round)
     _require_same_edition(category, final_round)
-    _require_open(final_round)
+    require_open_round(final_round)
     if final_round.kind != RoundKind.FINAL or final_round.number <= source_round.number:
         raise ResultsError(_("Choose a final round that comes after the shortlist round."), code="not_final")
     finalists = [
@@ -263,7 +263,7 @@ def winners_select(*, category: Category, round: Round, actor: User) -> Result:
     edition = round.edition
     require_organiser(actor, edition)
     _require_same_edition(category, round)
-    _require_open(round)
+    require_open_round(round)
     if round.kind != RoundKind.FINAL:
         raise ResultsError(_("Winners come from the final round."), code="not_final")
     if Result.objects.filter(category=category, kind=ResultKind.WINNER).exists():
@@ -343,7 +343,7 @@ def winner_override(
     edition = round.edition
     _require_decider(actor, edition, category, project, meeting)
     _require_same_edition(category, round)
-    _require_open(round)
+    require_open_round(round)
     reason = _require_reason(reason)
     _project_in(category, project)
     if round.kind != RoundKind.FINAL:

@@ -20,11 +20,10 @@ from award.limits import MEDIUM_TEXT, form_field_for
 from award.models import Edition, Round
 from award.rules import is_organiser
 from award.selectors import editions_organised_by
-from award.views_helpers import run_service
+from award.views_helpers import posted_id, run_service
 from scoring.board import status_board
 from scoring.enums import ResultKind
 from scoring.jury.forms import ReasonForm
-from scoring.jury.views import _posted_id
 from scoring.models import Result, title_in
 from scoring.results.ceremony import ceremony_for, csp_hash, static_text
 from scoring.results.seal import publication_snapshot_for, round_snapshots
@@ -96,7 +95,7 @@ class UnpublishForm(forms.Form):
     )
 
 
-def _organised_edition(request, slug: str) -> Edition:
+def organised_edition(request, slug: str) -> Edition:
     """An edition the user organises. The jury chair sees the edition's ranking but may not
     decide (403); anyone else gets the same 404 as for a missing edition."""
     edition = get_object_or_404(editions_ranked_for(request.user), slug=slug)
@@ -105,7 +104,7 @@ def _organised_edition(request, slug: str) -> Edition:
     return edition
 
 
-def _round_and_category(edition: Edition, number: int, category_slug: str):
+def round_and_category(edition: Edition, number: int, category_slug: str):
     rnd = get_object_or_404(Round.objects.select_related("edition"), edition=edition, number=number)
     category = get_object_or_404(edition.categories.select_related("edition"), slug=category_slug)
     rnd.edition = edition
@@ -123,7 +122,7 @@ def index(request):
 
 @login_required
 def overview(request, edition: str):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     rounds = list(edition.rounds.order_by("number"))
     categories = list(edition.categories.order_by("position", "name"))
     special = Result.objects.filter(edition=edition, kind=ResultKind.SPECIAL).select_related("project")
@@ -157,8 +156,8 @@ def _overview_url(edition: Edition) -> str:
 @require_POST
 @login_required
 def finalists_select_view(request, edition: str, round: int, category: str):
-    edition = _organised_edition(request, edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    edition = organised_edition(request, edition)
+    rnd, cat = round_and_category(edition, round, category)
 
     def warn(outcome) -> None:
         if outcome.undecided:
@@ -195,8 +194,8 @@ def finalists_select_view(request, edition: str, round: int, category: str):
 @require_POST
 @login_required
 def finalist_override_view(request, edition: str, round: int, category: str):
-    edition = _organised_edition(request, edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    edition = organised_edition(request, edition)
+    rnd, cat = round_and_category(edition, round, category)
     form = ReasonForm(request.POST, required=True)
     add = request.POST.get("add") == "1"
     if not form.is_valid():
@@ -218,8 +217,8 @@ def finalist_override_view(request, edition: str, round: int, category: str):
 @require_POST
 @login_required
 def final_round_prepare_view(request, edition: str, round: int, category: str):
-    edition = _organised_edition(request, edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    edition = organised_edition(request, edition)
+    rnd, cat = round_and_category(edition, round, category)
     try:
         target_number = int(request.POST.get("final_round", ""))
     except ValueError:
@@ -248,8 +247,8 @@ def _winner_message(result) -> str:
 @require_POST
 @login_required
 def winners_select_view(request, edition: str, round: int, category: str):
-    edition = _organised_edition(request, edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    edition = organised_edition(request, edition)
+    rnd, cat = round_and_category(edition, round, category)
     return run_service(
         request,
         lambda: winners_select(category=cat, round=rnd, actor=request.user),
@@ -261,8 +260,8 @@ def winners_select_view(request, edition: str, round: int, category: str):
 @require_POST
 @login_required
 def winner_override_view(request, edition: str, round: int, category: str):
-    edition = _organised_edition(request, edition)
-    rnd, cat = _round_and_category(edition, round, category)
+    edition = organised_edition(request, edition)
+    rnd, cat = round_and_category(edition, round, category)
     form = ReasonForm(request.POST, required=True)
     if not form.is_valid():
         messages.error(request, _("Write the reason for departing from the ranking."))
@@ -281,7 +280,7 @@ def winner_override_view(request, edition: str, round: int, category: str):
 @require_POST
 @login_required
 def round_freeze_view(request, edition: str, round: int):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     rnd = get_object_or_404(edition.rounds.all(), number=round)
     rnd.edition = edition
     form = SignOffForm(request.POST)
@@ -297,8 +296,8 @@ def round_freeze_view(request, edition: str, round: int):
 @require_POST
 @login_required
 def special_award_view(request, edition: str):
-    edition = _organised_edition(request, edition)
-    posted = _posted_id(request, "project")
+    edition = organised_edition(request, edition)
+    posted = posted_id(request, "project")
     if posted is not None and not edition.projects.filter(pk=posted).exists():
         raise Http404  # another edition's project: as if it did not exist
     form = SpecialAwardForm(request.POST, edition=edition)
@@ -329,7 +328,7 @@ def special_award_view(request, edition: str):
 @require_POST
 @login_required
 def special_award_remove_view(request, edition: str, pk: int):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     result = get_object_or_404(Result.objects.filter(edition=edition, kind=ResultKind.SPECIAL), pk=pk)
     result.edition = edition
     return run_service(
@@ -343,7 +342,7 @@ def special_award_remove_view(request, edition: str, pk: int):
 @require_POST
 @login_required
 def publish_view(request, edition: str):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     form = PublishForm(request.POST, edition_timezone=edition.tz)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("at", [])))
@@ -367,7 +366,7 @@ def publish_view(request, edition: str):
 @require_POST
 @login_required
 def unpublish_view(request, edition: str):
-    edition = _organised_edition(request, edition)
+    edition = organised_edition(request, edition)
     form = UnpublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the reason for withdrawing the results."))
