@@ -152,6 +152,16 @@ def is_audience_prize(certificate: Certificate, titles: dict | None = None) -> b
     return _special_award(certificate, titles)[1]
 
 
+def printed_award(certificate: Certificate) -> tuple[str, bool]:
+    """(the award's title as the certificate prints it, in its recipient's language; whether it
+    is the audience prize), in one query: what the verification page and API state."""
+    titles = special_award_titles([certificate])
+    return (
+        certificate_award_title(certificate, certificate_language(certificate), titles),
+        is_audience_prize(certificate, titles),
+    )
+
+
 def certificate_heading(certificate: Certificate, language: str, titles: dict | None = None) -> tuple[str, str]:
     """(heading, "presented to" line) in the active language. The audience prize is headed by
     its own title (in `language`, as the organisers gave it) and says that the public chose it;

@@ -4,7 +4,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from award.limits import max_length_of
-from reports.certificates import certificate_award_title, certificate_language, is_audience_prize, special_award_titles
+from reports.certificates import printed_award
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.models import Certificate, CertificateBatch, ExportJob
 
@@ -82,18 +82,16 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
     def get_valid(self, certificate: Certificate) -> bool:
         return not certificate.is_revoked
 
-    def _titles(self, certificate: Certificate) -> dict:
-        # One query per certificate for both fields (the endpoint shows one certificate).
-        cached = getattr(self, "_special_titles", None)
-        if cached is None or cached[0] != certificate.pk:
-            self._special_titles = cached = (certificate.pk, special_award_titles([certificate]))
-        return cached[1]
+    def to_representation(self, certificate: Certificate) -> dict:
+        # Both fields from one query (the method fields below only declare them for the schema).
+        self._printed = printed_award(certificate)
+        return super().to_representation(certificate)
 
     def get_printed_award_title(self, certificate: Certificate) -> str:
-        return certificate_award_title(certificate, certificate_language(certificate), self._titles(certificate))
+        return self._printed[0]
 
     def get_audience_prize(self, certificate: Certificate) -> bool:
-        return is_audience_prize(certificate, self._titles(certificate))
+        return self._printed[1]
 
 
 class CertificateRevokeSerializer(serializers.Serializer):

@@ -19,12 +19,9 @@ from award.selectors import edition_current
 from award.views_helpers import site_base_url
 from reports.ceremony_sheets import envelope_cards_pdf, run_of_show_pdf
 from reports.certificates import (
-    certificate_award_title,
     certificate_filename,
-    certificate_language,
     certificates_render,
-    is_audience_prize,
-    special_award_titles,
+    printed_award,
 )
 from reports.enums import CertificateKind, ExportKind, JobStatus
 from reports.excel import EXPORT_ROW_COUNTS, workbook_ranking
@@ -300,12 +297,8 @@ def certificate_verify(request, code: str):
     )
     status = 200 if certificate is not None else 404
     # The award's title as the certificate prints it (a special award's, in the recipient's language).
-    award = audience = ""
-    if certificate is not None:
-        titles = special_award_titles([certificate])
-        award = certificate_award_title(certificate, certificate_language(certificate), titles)
-        # The audience prize's certificate is headed by its title, not by "Special award".
-        audience = is_audience_prize(certificate, titles)
+    # The audience prize's certificate is headed by its title, not by "Special award".
+    award, audience = printed_award(certificate) if certificate is not None else ("", False)
     return render(
         request,
         "reports/verify.html",
