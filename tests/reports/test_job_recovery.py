@@ -26,7 +26,6 @@ from pypdf import PdfReader
 from reports.enums import ExportKind, JobFailure, JobStatus
 from reports.models import Certificate, CertificateBatch, ExportJob
 from reports.services import certificates_issue
-from tests.migrated_sqlite import copy_to as migrated_sqlite_copy
 from tests.reports.conftest import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,10 +184,10 @@ class Workers:
 
 
 @pytest.fixture(scope="module")
-def job_db(tmp_path_factory, django_db_setup):
+def job_db(tmp_path_factory, migrated_sqlite):
     database = JobDatabase(tmp_path_factory.mktemp("jobs"))
     if not database.postgres:  # start from a migrated copy: the script's migrate then has nothing to do
-        migrated_sqlite_copy(database.variables["SQLITE_PATH"])
+        migrated_sqlite(database.variables["SQLITE_PATH"])
     try:
         _script("migrate", "killed:52", "slow:12", env=database.env())
         yield database
