@@ -236,6 +236,5 @@ def cached_payload(
     if keep is not None:
         prefix, n = keep
         family = RankingAnalysisCache.objects.filter(round_id=round.pk, parameters__startswith=prefix)
-        newest = list(family.order_by("-computed_at", "-pk").values_list("pk", flat=True)[:n])
-        family.exclude(pk__in=newest).delete()
+        family.exclude(pk__in=family.order_by("-computed_at", "-pk").values("pk")[:n]).delete()
     return payload
