@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from award.collation import name_order
 from award.enums import FinalMode, RoundKind
 from award.models import Category, Round, User
@@ -206,8 +208,6 @@ def ballot_pairs(assignments):
     and without a recorded conflict. ``ballots_progress`` and ``ballot_jurors`` expect a ballot
     from each juror in such a pair; ``finalist_ballot_rows`` leaves out the same pairs (its rows
     hold the live assignments, and it marks the conflicts)."""
-    from django.db.models import Exists, OuterRef
-
     return assignments.exclude(status=AssignmentStatus.RECUSED).exclude(
         Exists(ConflictOfInterest.objects.filter(juror=OuterRef("juror"), project=OuterRef("project")))
     )
@@ -267,8 +267,6 @@ def ballot_jurors(round: Round, category: Category):
     """The panel members expected to cast a ballot in the category (as ``ballots_progress``
     counts them: assigned there, not recused, to a finalist without a recorded conflict), each
     with ``cast``: whether their ballot exists. Never the ballot's places."""
-    from django.db.models import Exists, OuterRef
-
     expected = ballot_pairs(Assignment.objects.filter(round=round, project__category=category))
     cast = Ballot.objects.filter(round=round, category=category, juror=OuterRef("pk"))
     return (
