@@ -14,9 +14,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from award.errors import status_for
@@ -69,14 +69,16 @@ def _page_context(request, poll: PublicVote, form: VoteForm) -> dict:
     }
 
 
-# Never kept by the browser: each page's bot check is spent by one vote, and a voter who comes
-# back to the page (to vote in another category) gets a fresh one instead of the spent one.
-@never_cache
 def vote_page(request, slug: str):
     poll = _poll(slug)
     if request.method == "POST":
         return _vote_post(request, poll)
     response = render(request, "scoring/vote/vote.html", _page_context(request, poll, VoteForm()))
+    # Never kept by the browser: each page's bot check is spent by one vote, and a voter who comes
+    # back to the page (to vote in another category) gets a fresh one instead of the spent one.
+    # Only the GET: a page answering a POST (a refused vote) marked so would come back as the
+    # browser's "confirm form resubmission"; vote.js loads that one afresh when it comes back.
+    add_never_cache_headers(response)
     response.set_signed_cookie(
         SEEN_COOKIE,
         str(poll.pk),

@@ -57,10 +57,17 @@
     if (pending) pending.setAttribute("aria-busy", "true");
     if (status) status.textContent = status.dataset.waiting || "…";
   });
-  // A page restored from the back-forward cache holds a bot check that a vote may have spent:
-  // load it again for a fresh one.
+  // A page the browser shows again from history (its back-forward cache, or its HTTP cache for
+  // the page that answered a refused vote) holds a bot check that a vote may have spent: load
+  // the voting page afresh, as a GET (a reload would send a refused vote's POST again).
+  function afresh() {
+    form.hidden = true; // nothing is typed into or pressed on the page being replaced
+    window.location.replace(window.location.href);
+  }
+  var navigation = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  if (navigation && navigation.type === "back_forward") { afresh(); return; }
   window.addEventListener("pageshow", function (event) {
-    if (event.persisted) window.location.reload();
+    if (event.persisted) afresh();
   });
   void work;
 })();

@@ -78,10 +78,14 @@ def test_voting_page_with_an_error_passes_axe(page, live_server, edition):
 
 def test_voter_goes_back_and_votes_in_the_other_category(page, live_server, edition):
     """Back from the "sent" page to the voting page, a second vote (in the other category) goes
-    through: the page is never shown again from the browser's cache with its spent bot check."""
+    through: the page is never shown again from the browser's cache with its spent bot check,
+    also when the voter's first try was refused (the page then answered a POST)."""
     poll, projects = open_vote(edition, projects=1, categories=2, difficulty=4, min_seconds=0)
     response = page.goto(f"/vote/{edition.slug}/")
     assert "no-store" in response.headers["cache-control"]
+    page.get_by_label("Your email address").fill("eva@")
+    page.get_by_test_id("vote-project").filter(has_text=projects[0].title).get_by_test_id("vote-button").click()
+    expect(page.locator("#id_email_error")).to_contain_text("Enter a valid email address.")
     page.get_by_label("Your email address").fill("eva@example.sk")
     page.get_by_test_id("vote-project").filter(has_text=projects[0].title).get_by_test_id("vote-button").click()
     page.wait_for_url(f"**/vote/{edition.slug}/sent/")
